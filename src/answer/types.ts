@@ -1,0 +1,38 @@
+import type { DocMeta } from "../ingest/types.js";
+
+export interface Citation {
+  /** 1-based number shown to the user. */
+  n: number;
+  /** Source file, relative to the corpus directory. */
+  source: string;
+  title: string | null;
+  kicker: string | null;
+  subtitle: string | null;
+  byline: string | null;
+  /** Verbatim text from the source (whitespace aside); "…" joins two verbatim parts. */
+  excerpt: string;
+  score: number;
+  meta: DocMeta;
+  articleId: string;
+  chunkId: string;
+  /** Excerpt position in the article body [start, end). */
+  start: number;
+  end: number;
+  /** Excerpt position in the decoded source text [start, end). */
+  sourceStart: number;
+  sourceEnd: number;
+}
+
+export interface Answer {
+  question: string;
+  /** Short verbatim answer, or a polite not-found message when abstained. */
+  answer: string;
+  abstained: boolean;
+  /** Why it abstained ("no-terms", "low-coverage", "empty-index"), when it did. */
+  reason?: string;
+  /** Share of the question's informative weight that the best passage covers (0–1). */
+  coverage: number;
+  citations: Citation[];
+  mode: "extractive";
+  timings: { total_ms: number; retrieve_ms: number };
+}

@@ -1,0 +1,190 @@
+/**
+ * Command line: `index`, `ask`, `eval`. stdout carries only results; logs go to stderr.
+ *   npm run index -- [--corpus DIR] [--data DIR]
+ *   npm run ask -- [--corpus DIR] [--data DIR] [--top-k N] [--json] [--batch FILE] "问题"
+ */
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { createAnswerService } from "./answer/answer-service.js";
+import { formatAnswerText } from "./answer/format-text.js";
+import type { Answer } from "./answer/types.js";
+import { type Config, loadConfig } from "./config.js";
+import { CitebotError } from "./errors.js";
+import { createLogger, type Logger } from "./logger.js";
+import { type QaItem, readQaJsonl, squadToCorpus } from "./eval/eval-sets.js";
+import { formatReport, runEval } from "./eval/run-eval.js";
+import { createEmbeddings } from "./search/embeddings.js";
+import { ensureIndex } from "./search/ensure-index.js";
+import { type BuildProgress, buildIndex } from "./search/index-store.js";
+
+interface CommonOptions {
+  corpus?: string;
+  data?: string;
+}
+
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError("expected a whole number from 1 to 20");
+  return n;
+};
+
+function settings(opts: CommonOptions): { config: Config; corpusDir: string; dataDir: string; log: Logger } {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  return { config, corpusDir: opts.corpus ?? config.CORPUS_DIR, dataDir: opts.data ?? config.DATA_DIR, log };
+}
+
+function progressReporter(): { onProgress: (p: BuildProgress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  let last = "";
+  return {
+    onProgress: (p) => {
+      const line = `${p.phase}${p.total ? ` ${p.done}/${p.total}` : ""}`;
+      if (line !== last) process.stderr.write(`\r\x1b[K  indexing: ${line}`);
+      last = line;
+    },
+    stop: () => process.stderr.write("\r\x1b[K"),
+  };
+}
+
+async function runIndex(opts: CommonOptions): Promise<void> {
+  const { config, corpusDir, dataDir, log } = settings(opts);
+  const reporter = progressReporter();
+  const result = await buildIndex({
+    corpusDir,
+    dataDir,
+    embeddings: createEmbeddings(config),
+    onProgress: reporter.onProgress,
+    onWarning: (w) => log.warn({ file: w.file }, w.message),
+  }).finally(reporter.stop);
+  const { counts, buildMs } = result.manifest;
+  const { added, changed, removed } = result.diff;
+  process.stdout.write(
+    `indexed ${counts.files} files, ${counts.articles} articles (+${counts.notes} page notes), ${counts.chunks} chunks in ${(buildMs / 1000).toFixed(2)} s` +
+      ` (added ${added.length}, changed ${changed.length}, removed ${removed.length}; re-embedded ${counts.chunks - counts.reusedVectors})\n`,
+  );
+}
+
+interface AskOptions extends CommonOptions {
+  topK: number;
+  json?: boolean;
+  batch?: string;
+}
+
+async function runAsk(words: string[], opts: AskOptions): Promise<void> {
+  const { config, corpusDir, dataDir, log } = settings(opts);
+  const questions = opts.batch
+    ? (await fs.readFile(opts.batch, "utf8")).split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    : [words.join(" ")];
+  if (!opts.batch && !questions[0]) throw new CitebotError('no question given: npm run ask -- "问题"');
+  const reporter = progressReporter();
+  const { index } = await ensureIndex({
+    corpusDir,
+    dataDir,
+    embeddings: createEmbeddings(config),
+    onBuild: (reason) => log.info({ reason }, "building the index first"),
+    onWarning: (w) => log.warn({ file: w.file }, w.message),
+    onProgress: reporter.onProgress,
+  }).finally(reporter.stop);
+  const service = createAnswerService({ getIndex: () => index, topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW });
+  for (const q of questions) {
+    const answer = await service.ask(q, { topK: opts.topK });
+    process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
+  }
+}
+
+interface EvalOptions extends CommonOptions {
+  qa?: string;
+  squad?: string;
+  topK: number;
+  report?: string;
+}
+
+async function runEvalCommand(opts: EvalOptions): Promise<void> {
+  const { config, log } = settings(opts);
+  if (!opts.qa === !opts.squad) throw new CitebotError("give exactly one of --qa FILE.jsonl or --squad FILE.json");
+  let corpusDir = opts.corpus ?? config.CORPUS_DIR;
+  let items: QaItem[];
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "citebot-eval-"));
+  try {
+    if (opts.squad) {
+      corpusDir = path.join(scratch, "corpus");
+      items = await squadToCorpus(opts.squad, corpusDir);
+    } else items = await readQaJsonl(opts.qa!);
+    const dataDir = opts.data ?? path.join(scratch, "data");
+    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings: createEmbeddings(config), onWarning: (w) => log.warn({ file: w.file }, w.message) });
+    const service = createAnswerService({ getIndex: () => index, topK: 10, abstainBelow: config.ABSTAIN_BELOW });
+    const result = await runEval(service, items, corpusDir, opts.topK);
+    const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
+    process.stdout.write(report);
+    if (opts.report) await fs.writeFile(opts.report, report);
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The public JSON shape of `ask --json` (stable; fields are only ever added). */
+export function toJson(a: Answer): Record<string, unknown> {
+  return {
+    question: a.question,
+    answer: a.answer,
+    abstained: a.abstained,
+    mode: a.mode,
+    coverage: a.coverage,
+    citations: a.citations.map((c) => ({
+      n: c.n,
+      source: c.source,
+      title: c.title,
+      kicker: c.kicker,
+      subtitle: c.subtitle,
+      byline: c.byline,
+      excerpt: c.excerpt,
+      score: c.score,
+      meta: c.meta,
+      verified: true,
+      source_start: c.sourceStart,
+      source_end: c.sourceEnd,
+    })),
+    timings: a.timings,
+  };
+}
+
+export function createCli(): Command {
+  const program = new Command("citebot").description("Answers questions about an archive of articles with cited, verbatim excerpts.");
+  const common = (cmd: Command) =>
+    cmd.option("--corpus <dir>", "corpus directory (default: CORPUS_DIR or ./corpus)").option("--data <dir>", "index directory (default: DATA_DIR or ./data)");
+  common(program.command("index").description("build or update the index")).action(runIndex);
+  common(
+    program
+      .command("ask")
+      .description("answer a question (or --batch FILE, one question per line)")
+      .argument("[question...]", "the question")
+      .option("-k, --top-k <n>", "citations per answer", positiveInt, 3)
+      .option("--json", "one JSON object per question on stdout")
+      .option("--batch <file>", "answer every line of FILE, in order"),
+  ).action(runAsk);
+  common(
+    program
+      .command("eval")
+      .description("measure answer quality on an evaluation set")
+      .option("--qa <file>", "JSON Lines set (id, question, answers, sources, title, answerable)")
+      .option("--squad <file>", "SQuAD-style set; its contexts become the corpus")
+      .option("-k, --top-k <n>", "excerpts judged per answer", positiveInt, 3)
+      .option("--report <file>", "also write the Markdown report here"),
+  ).action(runEvalCommand);
+  return program;
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  createCli()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      const e = err as Error;
+      process.stderr.write(`error: ${e.message}\n`);
+      if (!(err instanceof CitebotError) && process.env.LOG_LEVEL === "debug") process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 1;
+    });
+}

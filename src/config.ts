@@ -1,0 +1,42 @@
+/** Configuration from the environment (and `.env`), validated once at start-up. */
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+const idList = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const ids = (s ?? "").split(/[\s,]+/).filter(Boolean);
+    for (const id of ids) if (!/^-?\d+$/.test(id)) ctx.addIssue({ code: "custom", message: `"${id}" is not a numeric Telegram id` });
+    return ids.map(Number);
+  });
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+export const ConfigSchema = z.object({
+  CORPUS_DIR: z.string().min(1).default("corpus"),
+  DATA_DIR: z.string().min(1).default("data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  EMBEDDINGS: z.enum(["hash"]).default("hash"),
+  HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(256),
+  TOP_K: z.coerce.number().int().min(1).max(10).default(3),
+  ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).optional()),
+  TELEGRAM_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+:[\w-]+$/, "must look like 123456:ABC-DEF").optional()),
+  TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  ADMIN_USER_IDS: idList,
+  ALLOWED_USER_IDS: idList,
+  ALLOWED_CHAT_IDS: idList,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads and validates the configuration; throws one readable error listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  if (env === process.env) loadDotenv({ quiet: true });
+  const parsed = ConfigSchema.safeParse({ ...env, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

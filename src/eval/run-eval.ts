@@ -1,0 +1,150 @@
+/** Runs an evaluation set through the answer service and computes the quality figures. */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { AnswerService } from "../answer/answer-service.js";
+import type { Answer } from "../answer/types.js";
+import { decodeText } from "../ingest/decode.js";
+import type { QaItem } from "./eval-sets.js";
+
+/** The eval sets' matching rule: NFKC, whitespace removed, lower case. */
+export const normalizeForMatch = (t: string | null | undefined): string => (t ?? "").normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+
+export interface EvalRow {
+  item: QaItem;
+  answer: Answer;
+  /** 1-based rank of the first citation from a right source, 0 when none. */
+  sourceRank: number;
+  answerInTopK: boolean;
+  answerInShort: boolean;
+  titleRight: boolean | null;
+  verbatim: boolean;
+}
+
+export interface EvalSummary {
+  questions: number;
+  answerable: number;
+  unanswerable: number;
+  hit1: number;
+  hit5: number;
+  mrr10: number;
+  answerInTopK: number;
+  answerInShort: number;
+  titleRight: number;
+  titleJudged: number;
+  abstainedUnanswerable: number;
+  falseAbstentions: number;
+  verbatim: number;
+  msPerQuestion: number;
+  k: number;
+}
+
+/** Is every "…"-separated part of the excerpt, whitespace removed, in the source? */
+export function isVerbatim(excerpt: string, source: string): boolean {
+  const src = source.replace(/\s+/g, "");
+  return excerpt
+    .split("…")
+    .map((p) => p.replace(/\s+/g, ""))
+    .filter(Boolean)
+    .every((p) => src.includes(p));
+}
+
+export async function runEval(
+  service: AnswerService,
+  items: QaItem[],
+  corpusDir: string,
+  k = 3,
+  onRow?: (row: EvalRow) => void,
+): Promise<{ rows: EvalRow[]; summary: EvalSummary }> {
+  const sourceCache = new Map<string, string>();
+  const readSource = async (rel: string): Promise<string> => {
+    let text = sourceCache.get(rel);
+    if (text === undefined) {
+      const decoded = decodeText(await fs.readFile(path.join(corpusDir, rel)));
+      text = decoded.ok ? decoded.text : "";
+      sourceCache.set(rel, text);
+    }
+    return text;
+  };
+  const rows: EvalRow[] = [];
+  let totalMs = 0;
+  for (const item of items) {
+    const t0 = performance.now();
+    const answer = await service.ask(item.question, { topK: 10 });
+    totalMs += performance.now() - t0;
+    const gold = item.answers.map(normalizeForMatch).filter(Boolean);
+    const top = answer.citations.slice(0, k);
+    const rank = answer.citations.findIndex((c) => item.sources.includes(c.source)) + 1;
+    const firstRight = answer.citations.find((c) => item.sources.includes(c.source));
+    let verbatim = true;
+    for (const c of top) if (!isVerbatim(c.excerpt, await readSource(c.source))) verbatim = false;
+    const row: EvalRow = {
+      item,
+      answer,
+      sourceRank: rank,
+      answerInTopK: gold.some((g) => top.some((c) => normalizeForMatch(c.excerpt).includes(g))),
+      answerInShort: !answer.abstained && gold.some((g) => normalizeForMatch(answer.answer).includes(g)),
+      titleRight: item.answerable && item.title ? rank === 1 && normalizeForMatch(firstRight?.title) === normalizeForMatch(item.title) : null,
+      verbatim,
+    };
+    rows.push(row);
+    onRow?.(row);
+  }
+  const ans = rows.filter((r) => r.item.answerable);
+  const un = rows.filter((r) => !r.item.answerable);
+  const share = (xs: EvalRow[], f: (r: EvalRow) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
+  const judged = ans.filter((r) => r.titleRight !== null);
+  return {
+    rows,
+    summary: {
+      questions: rows.length,
+      answerable: ans.length,
+      unanswerable: un.length,
+      hit1: share(ans, (r) => r.sourceRank === 1),
+      hit5: share(ans, (r) => r.sourceRank >= 1 && r.sourceRank <= 5),
+      mrr10: ans.length ? ans.reduce((s, r) => s + (r.sourceRank >= 1 && r.sourceRank <= 10 ? 1 / r.sourceRank : 0), 0) / ans.length : 0,
+      answerInTopK: share(ans, (r) => r.answerInTopK),
+      answerInShort: share(ans, (r) => r.answerInShort),
+      titleRight: share(judged, (r) => r.titleRight === true),
+      titleJudged: judged.length,
+      abstainedUnanswerable: share(un, (r) => r.answer.abstained),
+      falseAbstentions: ans.filter((r) => r.answer.abstained).length,
+      verbatim: share(rows.filter((r) => !r.answer.abstained), (r) => r.verbatim),
+      msPerQuestion: rows.length ? totalMs / rows.length : 0,
+      k,
+    },
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+export function formatReport(name: string, { rows, summary: s }: { rows: EvalRow[]; summary: EvalSummary }): string {
+  const lines = [
+    `## ${name}`,
+    "",
+    "| metric | value |",
+    "| --- | --- |",
+    `| questions (answerable / unanswerable) | ${s.questions} (${s.answerable} / ${s.unanswerable}) |`,
+    `| Hit@1 (first citation from a right source) | ${pct(s.hit1)} |`,
+    `| Hit@5 | ${pct(s.hit5)} |`,
+    `| MRR@10 | ${s.mrr10.toFixed(3)} |`,
+    `| answer in top-${s.k} excerpts | ${pct(s.answerInTopK)} |`,
+    `| answer in short answer | ${pct(s.answerInShort)} |`,
+    `| right headline (where named, ${s.titleJudged}) | ${pct(s.titleRight)} |`,
+    `| abstained on unanswerable | ${pct(s.abstainedUnanswerable)} |`,
+    `| false abstentions | ${s.falseAbstentions} |`,
+    `| verbatim excerpts | ${pct(s.verbatim)} |`,
+    `| ms per question | ${s.msPerQuestion.toFixed(2)} |`,
+  ];
+  const misses = rows.filter((r) => (r.item.answerable ? !r.answerInTopK || r.sourceRank !== 1 || r.answer.abstained : !r.answer.abstained));
+  if (misses.length) {
+    lines.push("", `### Misses (${misses.length})`, "");
+    for (const r of misses.slice(0, 200)) {
+      const c = r.answer.citations[0];
+      lines.push(
+        `- \`${r.item.id}\` ${r.item.question} — gold: ${r.item.answers.join(" / ") || "(abstain)"}; ` +
+          (r.answer.abstained ? `abstained (coverage ${r.answer.coverage})` : `rank ${r.sourceRank || "-"}, top: ${c?.source} «${(c?.excerpt ?? "").slice(0, 60).replace(/\n/g, " ")}…»`),
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

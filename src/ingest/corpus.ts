@@ -1,0 +1,128 @@
+/**
+ * Reads a corpus directory: every .txt and .md file below it, decoded, with its metadata,
+ * segmented into articles. One bad file yields a warning naming it and never stops the others.
+ */
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { decodeText } from "./decode.js";
+import { parseSidecar, readFrontMatter } from "./metadata.js";
+import { segmentPage } from "./segment.js";
+import type { Article, DocMeta, IngestWarning } from "./types.js";
+
+export const DOCUMENT_EXTENSIONS = [".txt", ".md", ".markdown"];
+/** Files larger than this are skipped with a warning (a page of text is a few kilobytes). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+export interface CorpusFile {
+  /** Path relative to the corpus directory, forward slashes. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface LoadedFile extends CorpusFile {
+  hash: string;
+  encoding: string;
+  articles: Article[];
+}
+
+export const isDocument = (name: string): boolean =>
+  DOCUMENT_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !name.endsWith(".meta.json");
+
+/** Lists the documents below dir (recursively, symlinks followed once, hidden entries skipped). */
+export async function listCorpus(dir: string, warn: (w: IngestWarning) => void = () => {}): Promise<CorpusFile[]> {
+  const root = path.resolve(dir);
+  const seen = new Set<string>();
+  const out: CorpusFile[] = [];
+  async function walk(abs: string): Promise<void> {
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch (err) {
+      warn({ file: rel(abs), message: `cannot resolve: ${(err as Error).message}` });
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = await fs.readdir(abs, { withFileTypes: true });
+    } catch (err) {
+      warn({ file: rel(abs) || ".", message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith(".")) continue;
+      const child = path.join(abs, e.name);
+      try {
+        const st = await fs.stat(child);
+        if (st.isDirectory()) await walk(child);
+        else if (st.isFile() && isDocument(e.name)) out.push({ path: rel(child), size: st.size, mtimeMs: st.mtimeMs });
+      } catch (err) {
+        warn({ file: rel(child), message: `skipped: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      }
+    }
+  }
+  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
+  await walk(root);
+  return out;
+}
+
+export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+
+async function readSidecar(abs: string): Promise<{ meta: DocMeta; title: string | null } | null> {
+  const ext = path.extname(abs);
+  for (const candidate of [`${abs.slice(0, -ext.length)}.meta.json`, `${abs}.meta.json`]) {
+    let raw: string;
+    try {
+      raw = await fs.readFile(candidate, "utf8");
+    } catch {
+      continue;
+    }
+    return parseSidecar(raw);
+  }
+  return null;
+}
+
+/** Reads, decodes and segments one file; returns null (after a warning) when it cannot be used. */
+export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWarning) => void): Promise<LoadedFile | null> {
+  const abs = path.join(dir, file.path);
+  try {
+    if (file.size > MAX_FILE_BYTES) {
+      warn({ file: file.path, message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` });
+      return null;
+    }
+    const buf = await fs.readFile(abs);
+    const decoded = decodeText(buf);
+    if (!decoded.ok) {
+      warn({ file: file.path, message: `skipped: ${decoded.message}` });
+      return null;
+    }
+    let text = decoded.text;
+    let meta: DocMeta = {};
+    let defaultTitle: string | null = null;
+    try {
+      const sidecar = await readSidecar(abs);
+      if (sidecar) ({ meta, title: defaultTitle } = sidecar);
+    } catch (err) {
+      warn({ file: file.path, message: `ignored its .meta.json: ${(err as Error).message.split("\n")[0]}` });
+    }
+    if (/\.(md|markdown)$/i.test(file.path)) {
+      const fm = readFrontMatter(text);
+      if (fm.error) warn({ file: file.path, message: fm.error });
+      text = fm.text;
+      meta = { ...meta, ...fm.meta };
+      defaultTitle = fm.title ?? defaultTitle;
+    }
+    const articles = segmentPage(text, { source: file.path, meta, defaultTitle });
+    if (articles.length === 0) {
+      warn({ file: file.path, message: "skipped: no text found" });
+      return null;
+    }
+    return { ...file, size: buf.length, hash: sha256(buf), encoding: decoded.encoding, articles };
+  } catch (err) {
+    warn({ file: file.path, message: `skipped: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return null;
+  }
+}

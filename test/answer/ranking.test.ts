@@ -1,0 +1,33 @@
+/** Ranking table: fixed question → expected first citation (file and headline). */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
+import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
+import { buildIndex } from "../../src/search/index-store.js";
+import { scratchCorpus } from "../helpers/index.js";
+
+let service: AnswerService;
+beforeAll(async () => {
+  const { corpusDir, dataDir } = scratchCorpus();
+  const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
+  service = createAnswerService({ getIndex: () => index });
+}, 30_000);
+
+describe("first citation", () => {
+  it.each([
+    ["双十一期间义乌电商企业实现了多少网络零售额？", "001_6b5e5d708e68a49d.txt", "“双十一”义乌电商企业成交额再创新高"],
+    ["義烏前11個月直播帶貨多少場？", "000_d579d1dab696a189.txt", "前11个月义乌直播带货21.2万场"],
+    ["ＰＹＴＨＯＮ以外：义乌女子足球小将在哪里训练？", "004_2c58187224ef0ee6.txt", "义乌足球小将全力备战省运会"],
+    ["“义乌防疫”自主申报", "001_6b5e5d708e68a49d.txt", null],
+    ["执笔人是谁？何小庆", "003_5eb574128d76753f.txt", "贯彻中央精神、落实省委决策部署同本地实际紧密结合"],
+  ])("%s → %s", async (question, source, title) => {
+    const a = await service.ask(question);
+    expect(a.abstained).toBe(false);
+    expect(a.citations[0]).toMatchObject({ source, title });
+  });
+
+  it.each(["义乌今天天气怎么样？", "Python 怎么读取 CSV 文件？", "", "？？？", "<b>&amp;</b>"])("abstains on %j", async (q) => {
+    const a = await service.ask(q);
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+import { appendFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createAnswerService } from "../../src/answer/answer-service.js";
+import { IndexBuildError, IndexMismatchError } from "../../src/errors.js";
+import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
+import { HybridRetriever } from "../../src/search/hybrid-retriever.js";
+import { buildIndex, checkFreshness, loadIndex, readManifest } from "../../src/search/index-store.js";
+import { scratchCorpus } from "../helpers/index.js";
+
+const embeddings = new HashEmbeddings();
+const QUESTIONS = ["今年前11个月义乌开展了多少场网红直播带货？", "伏龙山公园改造项目在哪个街道？", "常驻义乌的外商有多少人？"];
+
+async function results(dataDir: string) {
+  const index = await loadIndex(dataDir, embeddings);
+  const r = new HybridRetriever(index);
+  return Promise.all(QUESTIONS.map(async (q) => (await r.retrieve(q, 5)).hits.map((h) => [h.chunk.id, h.score.toFixed(6)])));
+}
+
+describe("index store", () => {
+  it("round trip: build → save → load gives the same results", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const built = await buildIndex({ corpusDir, dataDir, embeddings });
+    const r = new HybridRetriever(built.index);
+    const inMemory = await Promise.all(QUESTIONS.map(async (q) => (await r.retrieve(q, 5)).hits.map((h) => [h.chunk.id, h.score.toFixed(6)])));
+    expect(await results(dataDir)).toEqual(inMemory);
+    const m = (await readManifest(dataDir))!;
+    expect(m.counts).toMatchObject({ files: 5, chunks: built.index.chunks.length });
+    expect(m.embedding).toEqual({ id: embeddings.id, dimensions: 256 });
+    expect(m.files.map((f) => f.hash)).toHaveLength(5);
+    expect(await checkFreshness(corpusDir, m, embeddings)).toMatchObject({ fresh: true });
+  });
+
+  it("a rebuild re-embeds only changed files and reports the diff", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const first = await buildIndex({ corpusDir, dataDir, embeddings });
+    appendFileSync(path.join(corpusDir, "004_2c58187224ef0ee6.txt"), "\n▢ 记者 张三\n\n本报讯 新增的一条消息，说明情况。\n\n新增消息\n");
+    writeFileSync(path.join(corpusDir, "new.md"), "# 新文件\n\n新文件的正文。\n");
+    const manifest = (await readManifest(dataDir))!;
+    expect((await checkFreshness(corpusDir, manifest, embeddings)).fresh).toBe(false);
+    const counting = new HashEmbeddings();
+    let embedded = 0;
+    const orig = counting.embedDocuments.bind(counting);
+    counting.embedDocuments = async (texts: string[]) => {
+      embedded += texts.length;
+      return orig(texts);
+    };
+    const second = await buildIndex({ corpusDir, dataDir, embeddings: counting });
+    expect(second.diff).toEqual({ added: ["new.md"], changed: ["004_2c58187224ef0ee6.txt"], removed: [] });
+    expect(embedded).toBeGreaterThan(0);
+    expect(embedded).toBeLessThan(first.index.chunks.length / 3);
+    expect(second.manifest.counts.reusedVectors).toBe(second.index.chunks.length - embedded);
+  });
+
+  it("a failed build leaves the previous index serving", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    const before = await results(dataDir);
+    const buildId = (await readManifest(dataDir))!.buildId;
+    writeFileSync(path.join(corpusDir, "extra.txt"), "本报讯 一条新消息。\n");
+    for (const phase of ["read", "embed", "index", "write"] as const) {
+      await expect(
+        buildIndex({
+          corpusDir,
+          dataDir,
+          embeddings,
+          checkpoint: (p) => {
+            if (p === phase) throw new Error(`crash during ${p}`);
+          },
+        }),
+      ).rejects.toBeInstanceOf(IndexBuildError);
+      expect((await readManifest(dataDir))!.buildId).toBe(buildId);
+      expect(await results(dataDir)).toEqual(before);
+    }
+    expect(readdirSync(dataDir).filter((n) => n.startsWith(".tmp"))).toEqual([]);
+    expect(existsSync(path.join(dataDir, ".lock"))).toBe(false);
+  });
+
+  it("refuses an index built with another embedding, saying to reindex", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    const other = new HashEmbeddings({ dimensions: 128 });
+    await expect(loadIndex(dataDir, other)).rejects.toBeInstanceOf(IndexMismatchError);
+    await expect(loadIndex(dataDir, other)).rejects.toThrow(/reindex/);
+  });
+
+  it("an empty corpus builds an empty index that abstains", async () => {
+    const { root } = scratchCorpus();
+    const corpusDir = path.join(root, "empty");
+    const dataDir = path.join(root, "data-empty");
+    await import("node:fs/promises").then((fs) => fs.mkdir(corpusDir));
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    const index = await loadIndex(dataDir, embeddings);
+    const answer = await createAnswerService({ getIndex: () => index }).ask("义乌有多少市场主体？");
+    expect(answer).toMatchObject({ abstained: true, citations: [] });
+  });
+});
