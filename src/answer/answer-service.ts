@@ -245,9 +245,10 @@ function shortAnswer(article: Article, sentence: number): string {
   return excerptText(article, s.start, Math.min(end, s.start + 300));
 }
 
-/** Removes control characters and lone surrogates; keeps everything a person could type. */
+/** Removes control characters, lone surrogates and pasted HTML tags; keeps everything a person could type. */
 export function sanitizeQuestion(q: string): string {
   return q
+    .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, " ")
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
     .trim();
