@@ -12,7 +12,7 @@ export interface Bm25Params {
   titleWeight: number;
 }
 
-export const DEFAULT_BM25: Bm25Params = { k1: 0.5, b: 0.75, titleWeight: 2 };
+export const DEFAULT_BM25: Bm25Params = { k1: 0.8, b: 0.75, titleWeight: 2 };
 
 export interface Bm25Doc {
   body: string;
