@@ -17,11 +17,9 @@
  */
 import { createHash } from "node:crypto";
 import {
-  type Line,
   type Para,
   displayLines,
   displayText,
-  isHeadingText,
   plainText,
   repair,
   splitLines,
@@ -317,6 +315,3 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   }
   return articles;
 }
-
-export type { Line };
-export { isHeadingText };
