@@ -73,10 +73,17 @@ interface AskOptions extends CommonOptions {
   batch?: string;
 }
 
+/** One question per line, blank ones included (they get the "empty question" answer), so output line N answers input line N. */
+export function batchLines(text: string): string[] {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim());
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
 async function runAsk(words: string[], opts: AskOptions): Promise<void> {
   const { config, corpusDir, dataDir, log } = settings(opts);
   const questions = opts.batch
-    ? (await fs.readFile(opts.batch, "utf8")).split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    ? batchLines(await fs.readFile(opts.batch, "utf8"))
     : [words.join(" ")];
   if (!opts.batch && !questions[0]) throw new CitebotError('no question given: npm run ask -- "问题"');
   const reporter = progressReporter();
@@ -163,7 +170,7 @@ export function createCli(): Command {
       .argument("[question...]", "the question")
       .option("-k, --top-k <n>", "citations per answer", positiveInt, 3)
       .option("--json", "one JSON object per question on stdout")
-      .option("--batch <file>", "answer every line of FILE, in order"),
+      .option("--batch <file>", "answer every line of FILE, in order (one output per line, blank lines included)"),
   ).action(runAsk);
   common(
     program

@@ -38,9 +38,11 @@ export interface RerankWeights {
   kindBonus: number;
   /** Multiplies the score of a sentence that lacks the kind of answer asked for. */
   kindMissFactor: number;
+  /** Added when the question names the article's headline outright (`黄蝉的别称` → article `黄蝉`). */
+  titleNamed: number;
 }
 
-export const DEFAULT_RERANK: RerankWeights = { retrieval: 0.45, passage: 0.35, sentence: 0.2, kindBonus: 0.25, kindMissFactor: 0.7 };
+export const DEFAULT_RERANK: RerankWeights = { retrieval: 0.45, passage: 0.35, sentence: 0.2, kindBonus: 0.25, kindMissFactor: 0.7, titleNamed: 0.2 };
 
 export interface AnswerService {
   ask(question: string, options?: AnswerOptions): Promise<Answer>;
@@ -126,6 +128,13 @@ interface Candidate {
   score: number;
 }
 
+/** The headline without a trailing qualifier in brackets (`杨昊 (足球运动员)` → `杨昊`). */
+function titleNamed(article: Article, normQuestion: string): boolean {
+  if (!article.title) return false;
+  const core = normalizeText(article.title).replace(/\s*[（(][^（()）]*[)）]\s*$/u, "").trim();
+  return Array.from(core).length >= 2 && normQuestion.includes(core);
+}
+
 const titleText = (a: Article): string => [a.kicker, a.title, a.subtitle, a.byline].filter(Boolean).join(" ");
 
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
@@ -172,8 +181,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     // Every sentence of every candidate passage competes; a sentence shared by two
     // overlapping chunks keeps its best score.
     const bySentence = new Map<string, Candidate>();
+    const normQuestion = normalizeText(question);
     for (const hit of hits) {
       const sentences = articleSentences(hit.article);
+      const named = titleNamed(hit.article, normQuestion) ? w.titleNamed : 0;
       const passageCoverage = coverage(weights, `${titleText(hit.article)}\n${hit.chunk.text}`);
       const first = sentenceAt(sentences, hit.chunk.start);
       const last = sentenceAt(sentences, Math.max(hit.chunk.start, hit.chunk.end - 1));
@@ -182,7 +193,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         let sentenceScore = coverage(weights, text);
         const kindMatch = kindPattern ? kindPattern.test(text) : true;
         if (kindPattern && kindMatch) sentenceScore += w.kindBonus;
-        let score = w.retrieval * (hit.score / maxScore) + w.passage * passageCoverage + w.sentence * sentenceScore;
+        let score = w.retrieval * (hit.score / maxScore) + w.passage * passageCoverage + w.sentence * sentenceScore + named;
         // A sentence without any date cannot answer "when".
         if (!kindMatch && kind === "time") score *= w.kindMissFactor;
         const key = `${hit.article.id}:${s}`;

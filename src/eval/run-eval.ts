@@ -17,6 +17,8 @@ export interface EvalRow {
   answerInTopK: boolean;
   answerInShort: boolean;
   titleRight: boolean | null;
+  /** The citation that holds the answer carries the right headline (null where not judged). */
+  titleRightOnAnswer: boolean | null;
   verbatim: boolean;
 }
 
@@ -30,6 +32,7 @@ export interface EvalSummary {
   answerInTopK: number;
   answerInShort: number;
   titleRight: number;
+  titleRightOnAnswer: number;
   titleJudged: number;
   abstainedUnanswerable: number;
   falseAbstentions: number;
@@ -77,13 +80,16 @@ export async function runEval(
     const firstRight = answer.citations.find((c) => item.sources.includes(c.source));
     let verbatim = true;
     for (const c of top) if (!isVerbatim(c.excerpt, await readSource(c.source))) verbatim = false;
+    const holder = top.find((c) => gold.some((g) => normalizeForMatch(c.excerpt).includes(g)));
+    const judgeTitle = item.answerable && item.title;
     const row: EvalRow = {
       item,
       answer,
       sourceRank: rank,
       answerInTopK: gold.some((g) => top.some((c) => normalizeForMatch(c.excerpt).includes(g))),
       answerInShort: !answer.abstained && gold.some((g) => normalizeForMatch(answer.answer).includes(g)),
-      titleRight: item.answerable && item.title ? rank === 1 && normalizeForMatch(firstRight?.title) === normalizeForMatch(item.title) : null,
+      titleRight: judgeTitle ? rank === 1 && normalizeForMatch(firstRight?.title) === normalizeForMatch(item.title) : null,
+      titleRightOnAnswer: judgeTitle ? !!holder && normalizeForMatch(holder.title) === normalizeForMatch(item.title) : null,
       verbatim,
     };
     rows.push(row);
@@ -105,6 +111,7 @@ export async function runEval(
       answerInTopK: share(ans, (r) => r.answerInTopK),
       answerInShort: share(ans, (r) => r.answerInShort),
       titleRight: share(judged, (r) => r.titleRight === true),
+      titleRightOnAnswer: share(judged, (r) => r.titleRightOnAnswer === true),
       titleJudged: judged.length,
       abstainedUnanswerable: share(un, (r) => r.answer.abstained),
       falseAbstentions: ans.filter((r) => r.answer.abstained).length,
@@ -129,7 +136,8 @@ export function formatReport(name: string, { rows, summary: s }: { rows: EvalRow
     `| MRR@10 | ${s.mrr10.toFixed(3)} |`,
     `| answer in top-${s.k} excerpts | ${pct(s.answerInTopK)} |`,
     `| answer in short answer | ${pct(s.answerInShort)} |`,
-    `| right headline (where named, ${s.titleJudged}) | ${pct(s.titleRight)} |`,
+    `| right headline on the first citation (where named, ${s.titleJudged}) | ${pct(s.titleRight)} |`,
+    `| right headline on the citation holding the answer | ${pct(s.titleRightOnAnswer)} |`,
     `| abstained on unanswerable | ${pct(s.abstainedUnanswerable)} |`,
     `| false abstentions | ${s.falseAbstentions} |`,
     `| verbatim excerpts | ${pct(s.verbatim)} |`,

@@ -8,7 +8,7 @@ import { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
 import type { Article, Chunk } from "../ingest/types.js";
 import type { SearchIndex } from "./index-store.js";
-import { queryTerms } from "./text-normalize.js";
+import { backoffTerms, queryTerms } from "./text-normalize.js";
 
 export interface HybridParams {
   /** Weight of the keyword score; 1 - alpha goes to the vector score. */
@@ -30,6 +30,7 @@ export interface ScoredChunk {
 }
 
 export interface RetrievalResult {
+  /** The question's informative terms, unknown words re-segmented against the index vocabulary. */
   terms: string[];
   hits: ScoredChunk[];
 }
@@ -46,9 +47,9 @@ export class HybridRetriever extends BaseRetriever {
 
   async retrieve(question: string, k: number): Promise<RetrievalResult> {
     const { index, params } = this;
-    const terms = queryTerms(question);
+    const { search, coverage: terms } = backoffTerms(question, queryTerms(question), (t) => index.bm25.docFreq(t));
     const n = Math.max(k, params.candidates);
-    const keyword = index.bm25.search(terms, n);
+    const keyword = index.bm25.search(search, n);
     const query = await index.embeddings.embedQuery(question);
     const semantic = params.alpha < 1 ? await index.vectors.search(query, n) : [];
     const pool = new Set<number>([...keyword.map((h) => h.doc), ...semantic.map((h) => h.doc)]);

@@ -58,3 +58,56 @@ export function stripQuestionWords(question: string): string {
   for (const w of QUESTION_WORDS) if (w.length > 1) q = q.split(w).join(" ");
   return q.replace(/[？?！!。]+$/u, "").trim() || normalizeText(question);
 }
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const DEMONSTRATIVE = /^[此该这本其那](\p{Script=Han}+)$/u;
+/** Longest vocabulary word tried when re-segmenting around an unknown query word. */
+export const BACKOFF_MAX_LEN = 4;
+
+export interface BackoffTerms {
+  /** Terms to search with: the question's terms plus every re-segmented word and fallback character. */
+  search: string[];
+  /** Terms to weigh coverage with: unknown words replaced by their re-segmented words (never by single characters). */
+  coverage: string[];
+}
+
+/**
+ * Query words the index has never seen usually come from a segmentation that differs
+ * between the question and the documents (`杨昊现|效力` in a question, `杨昊|现|效力` in a
+ * page): re-segment around them against the index's own vocabulary. For each unknown Han
+ * word, every substring of 2–4 characters of its Han run that overlaps it and is indexed is
+ * taken (longest ones only), unless the question has it already. Single characters are never
+ * taken: they match too much.
+ */
+export function backoffTerms(question: string, terms: string[], docFreq: (term: string) => number): BackoffTerms {
+  const unknown = terms.filter((t) => /^\p{Script=Han}+$/u.test(t) && docFreq(t) === 0);
+  if (unknown.length === 0) return { search: terms, coverage: terms };
+  const runs = [...normalizeText(question).matchAll(HAN_RUN)].map((m) => m[0]);
+  const search = new Set(terms);
+  const replaced = new Map<string, string[]>();
+  for (const t of unknown) {
+    const words = new Set<string>();
+    for (const text of runs) {
+      for (let at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + 1)) {
+        for (let i = Math.max(0, at - BACKOFF_MAX_LEN + 1); i < at + t.length; i++) {
+          for (let len = 2; len <= BACKOFF_MAX_LEN && i + len <= text.length; len++) {
+            const w = text.slice(i, i + len);
+            if (i + len > at && w !== t && !STOPWORDS.has(w) && docFreq(w) > 0) words.add(w);
+          }
+        }
+      }
+    }
+    // Words the question already has (search mode emits the parts of a compound) add nothing:
+    // the compound stays unknown (`今天天气` → `今天`, `天气` are terms already).
+    // A demonstrative glued to its noun (`此鱼`, `该剧`): the noun alone, even one character.
+    const noun = DEMONSTRATIVE.exec(t)?.[1];
+    if (noun && !STOPWORDS.has(noun) && docFreq(noun) > 0) words.add(noun);
+    const longest = [...words].filter((w) => ![...words].some((o) => o !== w && o.includes(w)) && !terms.includes(w));
+    if (longest.length > 0) {
+      replaced.set(t, longest);
+      for (const w of longest) search.add(w);
+    }
+  }
+  const coverage = [...new Set(terms.flatMap((t) => replaced.get(t) ?? [t]))];
+  return { search: [...search], coverage };
+}
