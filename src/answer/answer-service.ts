@@ -40,9 +40,11 @@ export interface RerankWeights {
   kindMissFactor: number;
   /** Added when the question names the article's headline outright (`黄蝉的别称` → article `黄蝉`). */
   titleNamed: number;
+  /** Multiplies the score of a page note (teasers, captions, ads): an article that says as much is the better citation. */
+  noteFactor: number;
 }
 
-export const DEFAULT_RERANK: RerankWeights = { retrieval: 0.45, passage: 0.35, sentence: 0.2, kindBonus: 0.25, kindMissFactor: 0.7, titleNamed: 0.2 };
+export const DEFAULT_RERANK: RerankWeights = { retrieval: 0.45, passage: 0.35, sentence: 0.2, kindBonus: 0.25, kindMissFactor: 0.6, titleNamed: 0.2, noteFactor: 0.75 };
 
 export interface AnswerService {
   ask(question: string, options?: AnswerOptions): Promise<Answer>;
@@ -196,6 +198,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         let score = w.retrieval * (hit.score / maxScore) + w.passage * passageCoverage + w.sentence * sentenceScore + named;
         // A sentence without any date cannot answer "when".
         if (!kindMatch && kind === "time") score *= w.kindMissFactor;
+        if (hit.article.kind === "note") score *= w.noteFactor;
         const key = `${hit.article.id}:${s}`;
         const prev = bySentence.get(key);
         if (!prev || prev.score < score) bySentence.set(key, { hit, sentence: s, sentenceScore, passageCoverage, score });

@@ -28,6 +28,7 @@ describe("quality floors", () => {
     expect(s.hit1).toBeGreaterThanOrEqual(0.97);
     expect(s.answerInShort).toBeGreaterThanOrEqual(0.9);
     expect(s.titleRightOnAnswer).toBe(1);
+    expect(s.titleRight).toBe(1);
     expect(s.abstainedUnanswerable).toBe(1);
     expect(s.falseAbstentions).toBe(0);
     expect(s.verbatim).toBe(1);

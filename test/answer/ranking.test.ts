@@ -37,6 +37,8 @@ describe("first citation", () => {
     ["ＰＹＴＨＯＮ以外：义乌女子足球小将在哪里训练？", "004_2c58187224ef0ee6.txt", "义乌足球小将全力备战省运会"],
     ["“义乌防疫”自主申报", "001_6b5e5d708e68a49d.txt", null],
     ["执笔人是谁？何小庆", "003_5eb574128d76753f.txt", "贯彻中央精神、落实省委决策部署同本地实际紧密结合"],
+    // a page-one teaser about the provincial congress must not outrank the article on the city congress
+    ["义乌市第十五次党代会是哪天召开的？", "002_f5f69ab529bbc6ef.txt", "聚焦“138”，奋楫扬帆行致远"],
     ["<b>义乌目前有多少市场主体？</b>", "003_5eb574128d76753f.txt", "贯彻中央精神、落实省委决策部署同本地实际紧密结合"],
   ])("%s → %s", async (question, source, title) => {
     const a = await service.ask(question);
