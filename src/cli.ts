@@ -138,6 +138,7 @@ export function toJson(a: Answer): Record<string, unknown> {
     question: a.question,
     answer: a.answer,
     abstained: a.abstained,
+    reason: a.reason ?? null,
     mode: a.mode,
     coverage: a.coverage,
     citations: a.citations.map((c) => ({

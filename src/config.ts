@@ -26,6 +26,11 @@ export const ConfigSchema = z.object({
   ADMIN_USER_IDS: idList,
   ALLOWED_USER_IDS: idList,
   ALLOWED_CHAT_IDS: idList,
+  WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().regex(/^[\w-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -").optional()),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -17,3 +17,17 @@ export class IndexBusyError extends CitebotError {}
 
 /** Building an index failed; the previous index (if any) still serves. */
 export class IndexBuildError extends CitebotError {}
+
+/** Why an uploaded or removed document was refused; `reason` is stable for user-facing messages. */
+export type DocumentRejection = "name" | "type" | "size" | "empty" | "binary" | "undecodable" | "missing";
+
+/** A document was not added to (or removed from) the corpus. */
+export class DocumentRejectedError extends CitebotError {
+  constructor(
+    readonly reason: DocumentRejection,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

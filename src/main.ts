@@ -3,31 +3,73 @@
  * Telegram bot when TELEGRAM_BOT_TOKEN is set — otherwise a terminal chat over the same
  * answer service, on the bundled corpus.
  */
+import path from "node:path";
 import { createAnswerService } from "./answer/answer-service.js";
+import { createAnswerMemory } from "./bot/answer-memory.js";
+import { createBot } from "./bot/create-bot.js";
+import { createFeedbackStore } from "./bot/feedback-store.js";
+import { startBot } from "./bot/start-bot.js";
 import { runTerminalChat } from "./cli/terminal-chat.js";
 import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createEmbeddings } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
+import { createLibrary } from "./search/library.js";
+
+export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
+  const embeddings = createEmbeddings(config);
+  const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
   const { index } = await ensureIndex({
     corpusDir: config.CORPUS_DIR,
     dataDir: config.DATA_DIR,
-    embeddings: createEmbeddings(config),
+    embeddings,
     onBuild: (reason) => log.info({ reason }, "building the index"),
-    onWarning: (w) => log.warn({ file: w.file }, w.message),
+    onWarning,
   });
-  const service = createAnswerService({ getIndex: () => index, topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW });
-  if (config.TELEGRAM_BOT_TOKEN) {
-    log.error("the Telegram bot is not built yet (issue #4); starting the terminal chat instead");
-  } else {
+  const library = createLibrary({ corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embeddings, index, onWarning, maxDocumentBytes: config.MAX_UPLOAD_BYTES });
+  // getIndex is called per question, so a reindex swaps the index under the running service.
+  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW });
+
+  if (!config.TELEGRAM_BOT_TOKEN) {
     process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");
+    const { counts } = index.manifest;
+    await runTerminalChat({ service, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
+    return;
   }
-  const { counts } = index.manifest;
-  await runTerminalChat({ service, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
+
+  const apiRoot = config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT;
+  const bot = createBot({
+    service,
+    library,
+    feedback: createFeedbackStore(path.join(config.DATA_DIR, "feedback.jsonl")),
+    memory: createAnswerMemory(),
+    stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
+    settings: {
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot,
+      adminIds: config.ADMIN_USER_IDS,
+      allowedUserIds: config.ALLOWED_USER_IDS,
+      allowedChatIds: config.ALLOWED_CHAT_IDS,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    },
+    log,
+  });
+  const stop = await startBot(bot, { webhookUrl: config.WEBHOOK_URL, webhookSecret: config.WEBHOOK_SECRET, port: config.PORT, log });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    await stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 main().catch((err: unknown) => {

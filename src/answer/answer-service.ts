@@ -157,19 +157,23 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const started = performance.now();
     const topK = Math.max(1, askOptions.topK ?? topKDefault);
     const question = sanitizeQuestion(rawQuestion).slice(0, maxChars);
-    const done = (partial: Omit<Answer, "question" | "mode" | "timings">, retrieveMs = 0): Answer => ({
+    let terms: string[] = [];
+    const done = (partial: Omit<Answer, "question" | "mode" | "timings" | "terms">, retrieveMs = 0): Answer => ({
       question: rawQuestion,
       ...partial,
+      terms,
       mode: "extractive",
       timings: { total_ms: round(performance.now() - started), retrieve_ms: round(retrieveMs) },
     });
-    if (!/[\p{L}\p{N}]/u.test(question)) return done({ answer: messages.empty, abstained: true, reason: "no-terms", coverage: 0, citations: [] });
+    if (!/[\p{L}\p{N}]/u.test(question)) return done({ answer: messages.empty, abstained: true, reason: "empty", coverage: 0, citations: [] });
 
     const r = getRetriever();
     const index = r.index;
     if (index.chunks.length === 0) return done({ answer: messages.notFound, abstained: true, reason: "empty-index", coverage: 0, citations: [] });
     const t0 = performance.now();
-    const { terms, hits } = await r.retrieve(question, Math.max(nCandidates, topK));
+    const retrieved = await r.retrieve(question, Math.max(nCandidates, topK));
+    const hits = retrieved.hits;
+    terms = retrieved.terms;
     const retrieveMs = performance.now() - t0;
     const weights = termWeights(index, terms);
     if (weights.length === 0 || hits.length === 0) {

@@ -28,11 +28,13 @@ export interface Answer {
   /** Short verbatim answer, or a polite not-found message when abstained. */
   answer: string;
   abstained: boolean;
-  /** Why it abstained ("no-terms", "low-coverage", "empty-index"), when it did. */
+  /** Why it abstained ("empty" question, "no-terms", "low-coverage", "empty-index"), when it did. */
   reason?: string;
   /** Share of the question's informative weight that the best passage covers (0–1). */
   coverage: number;
   citations: Citation[];
+  /** The question's informative terms (normalised), for highlighting. */
+  terms: string[];
   mode: "extractive";
   timings: { total_ms: number; retrieve_ms: number };
 }

@@ -1,0 +1,42 @@
+/** The bot's context type and what every feature gets: the answer service, the library, the store. */
+import type { I18nFlavor } from "@grammyjs/i18n";
+import type { Context } from "grammy";
+import type { AnswerService } from "../answer/answer-service.js";
+import type { Logger } from "../logger.js";
+// Types only: the bot never loads the index code (hnswlib) itself; main.ts passes the library in.
+import type { Library } from "../search/library.js";
+import type { AnswerMemory } from "./answer-memory.js";
+import type { FeedbackStore } from "./feedback-store.js";
+
+export type BotContext = Context & I18nFlavor;
+
+export interface BotStats {
+  startedAt: number;
+  questions: number;
+  abstained: number;
+  totalMs: number;
+}
+
+export interface BotSettings {
+  adminIds: number[];
+  allowedUserIds: number[];
+  allowedChatIds: number[];
+  /** Questions per user per minute before the polite refusal. */
+  rateLimitPerMinute: number;
+  maxUploadBytes: number;
+  /** Where to download uploaded documents from: `${apiRoot}/file/bot${token}/${file_path}`. */
+  apiRoot: string;
+  token: string;
+}
+
+export interface BotDeps {
+  service: AnswerService;
+  library: Library;
+  feedback: FeedbackStore;
+  memory: AnswerMemory;
+  stats: BotStats;
+  settings: BotSettings;
+  log: Logger;
+}
+
+export const isAdmin = (deps: BotDeps, ctx: Context): boolean => ctx.from !== undefined && deps.settings.adminIds.includes(ctx.from.id);

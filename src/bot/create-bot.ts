@@ -1,0 +1,88 @@
+/**
+ * The bot: grammY with auto-retry (429 retry_after, 5xx) and outgoing throttling on the API,
+ * i18n (Chinese by default, English for English-speaking users), allowlists, a per-user rate
+ * limit, one Composer per feature, and an error boundary that logs and replies "出错了".
+ */
+import { fileURLToPath } from "node:url";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { I18n } from "@grammyjs/i18n";
+import { limit } from "@grammyjs/ratelimiter";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, type BotError, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { BotContext, BotDeps } from "./context.js";
+import { createAccessGuard } from "./features/access.js";
+import { createAdminFeature } from "./features/admin.js";
+import { createCitationsFeature } from "./features/citations.js";
+import { createInlineFeature } from "./features/inline.js";
+import { createQuestionsFeature } from "./features/questions.js";
+import { createWelcomeFeature } from "./features/welcome.js";
+
+export interface CreateBotOptions {
+  /** Skip getMe (tests). */
+  botInfo?: UserFromGetMe;
+  /** Outgoing throttling (on by default; tests that capture calls turn it off). */
+  throttle?: boolean;
+  /** Extra API transformers, installed last (outermost): tests stub methods an emulator lacks. */
+  transformers?: Transformer[];
+}
+
+export const LOCALES_DIR = fileURLToPath(new URL("./locales", import.meta.url));
+
+export function createI18n(): I18n<BotContext> {
+  return new I18n<BotContext>({
+    defaultLocale: "zh",
+    directory: LOCALES_DIR,
+    // No Unicode isolation marks around variables: they would show up in Telegram and in tests.
+    fluentBundleOptions: { useIsolating: false },
+  });
+}
+
+export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const { settings, log } = deps;
+  const bot = new Bot<BotContext>(settings.token, { client: { apiRoot: settings.apiRoot }, botInfo: options.botInfo });
+  // Throttling inside, retries outside: a request waiting to retry does not hold a throttler slot.
+  if (options.throttle !== false) bot.api.config.use(apiThrottler());
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  for (const t of options.transformers ?? []) bot.api.config.use(t);
+
+  const onError = async (err: BotError<BotContext>) => {
+    log.error({ err: err.error, update: err.ctx.update.update_id }, "update failed");
+    const { ctx } = err;
+    const text = typeof ctx.t === "function" ? ctx.t("error") : "出错了，请稍后再试。";
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
+      else if (ctx.chat) await ctx.reply(text);
+    } catch {
+      // the reply itself failed (network, blocked): nothing more to do
+    }
+  };
+  // The boundary catches errors in every mode (polling, runner, webhook, handleUpdate): a
+  // failing update is logged and answered, never retried forever or fatal.
+  const app = bot.errorBoundary(onError);
+  app.use(createI18n());
+  app.use(createAccessGuard(deps));
+  app.use(
+    limit<BotContext, never>({
+      timeFrame: 60_000,
+      limit: settings.rateLimitPerMinute,
+      keyGenerator: (ctx) => (ctx.message || ctx.inlineQuery ? ctx.from?.id.toString() : undefined),
+      onLimitExceeded: async (ctx) => {
+        log.info("rate limited");
+        if (ctx.message) await ctx.reply(ctx.t("rate-limited")).catch(() => {});
+      },
+    }),
+  );
+  app.use(createWelcomeFeature(deps));
+  app.use(createAdminFeature(deps));
+  app.use(createCitationsFeature(deps));
+  app.use(createInlineFeature(deps));
+  app.use(createQuestionsFeature(deps));
+  bot.catch(onError);
+  return bot;
+}
+
+/** Commands shown in Telegram's menu, per language. */
+export function commandList(t: (key: string) => string): Array<{ command: string; description: string }> {
+  return ["start", "help", "ask", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
+}

@@ -1,0 +1,39 @@
+/** /start, /help (with examples from the archive), /about. */
+import { Composer } from "grammy";
+import { type BotContext, type BotDeps, isAdmin } from "../context.js";
+
+/** Example questions built from the archive's own headlines (no fixed list). */
+export function exampleQuestions(deps: BotDeps, n = 3): string[] {
+  const titled = deps.library.articles().filter((a) => a.kind === "article" && a.title && a.title.length <= 24);
+  const step = Math.max(1, Math.floor(titled.length / n));
+  return titled
+    .filter((_, i) => i % step === 0)
+    .slice(0, n)
+    .map((a) => `${a.title}？`);
+}
+
+export const exampleQuestion = (deps: BotDeps): string => exampleQuestions(deps, 1)[0] ?? "…？";
+
+export const formatBuiltAt = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+
+export function createWelcomeFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const help = (ctx: BotContext) => {
+    const lines = [ctx.t("help", { botname: ctx.me.username })];
+    const examples = exampleQuestions(deps);
+    if (examples.length) lines.push("", ctx.t("help-examples"), ...examples.map((e) => `• ${e}`));
+    if (isAdmin(deps, ctx)) lines.push("", ctx.t("help-admin"));
+    return lines.join("\n");
+  };
+  composer.command("start", async (ctx) => {
+    await ctx.reply(`${ctx.t("start", { botname: ctx.me.username })}\n\n${help(ctx)}`);
+  });
+  composer.command("help", async (ctx) => {
+    await ctx.reply(help(ctx));
+  });
+  composer.command("about", async (ctx) => {
+    const i = deps.library.info();
+    await ctx.reply(ctx.t("about", { files: i.files, articles: i.articles, notes: i.notes, chunks: i.chunks, builtAt: formatBuiltAt(i.builtAt) }));
+  });
+  return composer;
+}

@@ -1,0 +1,62 @@
+start =
+    Hello! I search a newspaper archive and answer with cited, verbatim excerpts (headline, byline, file).
+    In a private chat just send a question; in groups mention @{ $botname }, reply to me, or use /ask question.
+help =
+    Send a question: you get a short answer and numbered citations; tap "Source N" for the whole article, 👍 / 👎 to give feedback.
+    Groups: @{ $botname } question, a reply to me, or /ask question. In any chat, type @{ $botname } question for inline results.
+    Commands: /ask · /about · /help
+help-admin = Admin: /reindex · /stats · /sources · /remove FILE · /feedback; send a .txt/.md document to add it to the archive.
+help-examples = Try asking:
+about = The archive holds { $files } files, { $articles } articles (plus { $notes } page notes), { $chunks } passages; last indexed { $builtAt }.
+answer-label = Answer:
+untitled = Untitled
+page-label = page { $page }
+not-found = Sorry, the archive holds nothing that answers this question.
+empty-question = Please type a question.
+ask-usage = Usage: /ask question
+source-button = Source { $n }
+feedback-thanks-up = Thanks! 👍 recorded
+feedback-thanks-down = Thanks! 👎 recorded, we will improve.
+source-gone = This article is no longer in the archive (it was reindexed); please ask again.
+page-of = page { $page }/{ $pages }
+page-prev = ◀ Previous
+page-next = Next ▶
+excerpt-marked = The cited excerpt is in bold.
+error = Something went wrong, please try again later.
+rate-limited = Too many questions at once; please wait a moment.
+not-allowed = Sorry, this bot is only open to selected users and groups.
+admin-only = Sorry, only admins can use this command.
+reindex-started = Reindexing…
+reindex-progress = Reindexing: { $phase } { $done }/{ $total }
+reindex-done = Index updated in { $seconds } s: { $added } added, { $changed } changed, { $removed } removed; now { $files } files, { $articles } articles, { $chunks } passages.
+reindex-files = Files: { $list }
+reindex-warnings = Skipped or odd files: { $list }
+reindex-busy = A reindex is already running; please wait.
+reindex-failed = Reindex failed; the old index keeps serving: { $message }
+stats =
+    Archive: { $files } files, { $articles } articles, { $chunks } passages; embedding { $embedding }; indexed { $builtAt } ({ $buildSeconds } s).
+    Since start: { $questions } questions, { $abstained } not found, { $avgMs } ms on average; feedback 👍 { $up } / 👎 { $down }; up { $uptime } min, { $rssMb } MB memory.
+sources-header = Articles (page { $page }/{ $pages }):
+sources-empty = The archive is empty.
+upload-received = Received { $file }, adding it…
+upload-replaced = Replaced { $file }, reindexing…
+upload-added = Added { $file }, reindexing…
+upload-rejected-name = That file name cannot be used.
+upload-rejected-type = Only .txt / .md text files are accepted.
+upload-rejected-size = The file is too large (limit { $limit } bytes).
+upload-rejected-empty = The file is empty.
+upload-rejected-binary = This is not a text file.
+upload-rejected-undecodable = Unknown text encoding (UTF-8, UTF-16, GBK/GB18030 and Big5 are supported).
+upload-failed = Could not download the file: { $message }
+remove-usage = Usage: /remove FILE (see /sources)
+removed = Removed { $file }, reindexing…
+remove-missing = No such file in the archive: { $file }
+feedback-empty = No feedback yet.
+feedback-export = { $count } feedback records (👍 { $up } / 👎 { $down }), exported as an evaluation set (seeds-dev.jsonl format).
+feedback-export-inline = { $count } feedback records (👍 { $up } / 👎 { $down }). The file could not be sent; here it is:
+inline-hint = Type a question, e.g. { $example }
+inline-not-found = Nothing in the archive answers this
+cmd-start = Start
+cmd-help = Help and examples
+cmd-ask = Ask: /ask question
+cmd-about = About the archive

@@ -1,0 +1,62 @@
+start =
+    你好！我会在报纸资料库里找答案，并附上原文出处（标题、作者、文件和原文摘录）。
+    私聊时直接发问题即可；在群里请 @{ $botname } 提问、回复我的消息，或用 /ask 问题。
+help =
+    直接发一个问题，我会给出简短回答和带编号的原文出处；点「原文 N」查看整篇文章，点 👍 / 👎 反馈。
+    群聊：@{ $botname } 问题、回复我的消息，或 /ask 问题。任意聊天中输入 @{ $botname } 问题 可以内联引用。
+    命令：/ask 提问 · /about 资料库信息 · /help 帮助
+help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /sources 文章列表 · /remove 文件名 删除文件 · /feedback 导出反馈；发送 .txt/.md 文件即可加入资料库。
+help-examples = 可以这样问：
+about = 资料库共 { $files } 个文件、{ $articles } 篇文章（另有 { $notes } 条版面信息），{ $chunks } 个段落；最近索引时间 { $builtAt }。
+answer-label = 答：
+untitled = 无标题
+page-label = 第{ $page }版
+not-found = 抱歉，资料库中没有找到能回答这个问题的内容。
+empty-question = 请输入一个问题。
+ask-usage = 用法：/ask 问题
+source-button = 原文 { $n }
+feedback-thanks-up = 谢谢！已记录 👍
+feedback-thanks-down = 谢谢！已记录 👎，我们会改进。
+source-gone = 这篇文章已不在资料库中（可能已重新索引），请重新提问。
+page-of = 第 { $page }/{ $pages } 页
+page-prev = ◀ 上一页
+page-next = 下一页 ▶
+excerpt-marked = 加粗部分是引用的摘录。
+error = 出错了，请稍后再试。
+rate-limited = 提问太频繁了，请稍等一会儿再试。
+not-allowed = 抱歉，这个机器人只对指定的用户和群组开放。
+admin-only = 抱歉，只有管理员可以使用这个命令。
+reindex-started = 正在重建索引…
+reindex-progress = 正在重建索引：{ $phase } { $done }/{ $total }
+reindex-done = 索引已更新（用时 { $seconds } 秒）：新增 { $added }、修改 { $changed }、删除 { $removed } 个文件；现有 { $files } 个文件、{ $articles } 篇文章、{ $chunks } 个段落。
+reindex-files = 文件：{ $list }
+reindex-warnings = 跳过或有问题的文件：{ $list }
+reindex-busy = 索引正在重建中，请稍候再试。
+reindex-failed = 重建索引失败，旧索引继续服务：{ $message }
+stats =
+    资料库：{ $files } 个文件、{ $articles } 篇文章、{ $chunks } 个段落；嵌入 { $embedding }；索引于 { $builtAt }（{ $buildSeconds } 秒）。
+    自启动以来：{ $questions } 个问题，其中 { $abstained } 个未找到答案，平均 { $avgMs } 毫秒；反馈 👍 { $up } / 👎 { $down }；运行 { $uptime } 分钟，内存 { $rssMb } MB。
+sources-header = 资料库文章（第 { $page }/{ $pages } 页）：
+sources-empty = 资料库是空的。
+upload-received = 已收到 { $file }，正在加入资料库…
+upload-replaced = 已替换 { $file }，正在重建索引…
+upload-added = 已加入 { $file }，正在重建索引…
+upload-rejected-name = 文件名不可用。
+upload-rejected-type = 只接受 .txt / .md 文本文件。
+upload-rejected-size = 文件太大（上限 { $limit } 字节）。
+upload-rejected-empty = 文件是空的。
+upload-rejected-binary = 这不是文本文件。
+upload-rejected-undecodable = 无法识别文件编码（支持 UTF-8、UTF-16、GBK/GB18030、Big5）。
+upload-failed = 下载文件失败：{ $message }
+remove-usage = 用法：/remove 文件名（见 /sources）
+removed = 已删除 { $file }，正在重建索引…
+remove-missing = 资料库中没有这个文件：{ $file }
+feedback-empty = 还没有反馈。
+feedback-export = 反馈共 { $count } 条（👍 { $up } / 👎 { $down }），已导出为评测集（seeds-dev.jsonl 格式）。
+feedback-export-inline = 反馈共 { $count } 条（👍 { $up } / 👎 { $down }）。评测集文件无法发送，内容如下：
+inline-hint = 输入问题，例如：{ $example }
+inline-not-found = 资料库中没有找到答案
+cmd-start = 开始
+cmd-help = 帮助和示例
+cmd-ask = 提问：/ask 问题
+cmd-about = 资料库信息

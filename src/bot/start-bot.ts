@@ -1,0 +1,50 @@
+/** Starts the bot: long polling through @grammyjs/runner, or a webhook server when WEBHOOK_URL is set. */
+import http from "node:http";
+import { run } from "@grammyjs/runner";
+import { type Bot, webhookCallback } from "grammy";
+import type { Logger } from "../logger.js";
+import type { BotContext } from "./context.js";
+import { commandList, createI18n } from "./create-bot.js";
+import { timeoutSignal } from "./reply.js";
+
+export interface StartOptions {
+  webhookUrl?: string;
+  webhookSecret?: string;
+  port: number;
+  log: Logger;
+}
+
+export const COMMANDS_TIMEOUT_MS = 30_000;
+
+async function registerCommands(bot: Bot<BotContext>, log: Logger): Promise<void> {
+  const i18n = createI18n();
+  for (const locale of ["zh", "en"] as const) {
+    try {
+      const scope = locale === "zh" ? {} : { language_code: locale };
+      await bot.api.setMyCommands(commandList((key) => i18n.t(locale, key)), scope, timeoutSignal(COMMANDS_TIMEOUT_MS));
+    } catch (err) {
+      log.warn({ err: String(err) }, "setMyCommands failed (the menu shows no commands; everything else works)");
+    }
+  }
+}
+
+/** Returns a function that stops the bot gracefully (finishing the updates in flight). */
+export async function startBot(bot: Bot<BotContext>, options: StartOptions): Promise<() => Promise<void>> {
+  const { log } = options;
+  await bot.init();
+  // The command menu is cosmetic: registered in the background, a failure only logged.
+  void registerCommands(bot, log);
+  if (options.webhookUrl) {
+    const server = http.createServer(webhookCallback(bot, "http", { secretToken: options.webhookSecret }));
+    await new Promise<void>((resolve) => server.listen(options.port, resolve));
+    await bot.api.setWebhook(options.webhookUrl, { secret_token: options.webhookSecret, allowed_updates: ["message", "callback_query", "inline_query"] });
+    log.info({ port: options.port, username: bot.botInfo.username }, "webhook server listening");
+    return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  await bot.api.deleteWebhook().catch((err: unknown) => log.warn({ err: String(err) }, "deleteWebhook failed"));
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "inline_query"] } } });
+  log.info({ username: bot.botInfo.username }, "long polling");
+  return async () => {
+    if (runner.isRunning()) await runner.stop();
+  };
+}

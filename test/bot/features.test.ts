@@ -1,0 +1,237 @@
+/** Bot features through bot.handleUpdate, with an API transformer capturing every call. */
+import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { hashUserId } from "../../src/bot/feedback-store.js";
+import { callbackQuery, createUnitBot, textMessage, UNIT_TOKEN } from "../helpers/bot-unit.js";
+import { telegramProblems } from "../helpers/telegram-validity.js";
+
+const ADMIN = 500;
+const sent = (calls: Array<{ method: string; payload: Record<string, any> }>, method = "sendMessage") => calls.filter((c) => c.method === method).map((c) => c.payload);
+
+describe("questions and language", () => {
+  it("answers in Chinese by default and in English for an English-speaking user", async () => {
+    const u = await createUnitBot();
+    const [zh] = sent(await u.send(textMessage("Python 怎么读取 CSV 文件？")));
+    expect(zh!.text).toBe("抱歉，资料库中没有找到能回答这个问题的内容。");
+    const [en] = sent(await u.send(textMessage("Python 怎么读取 CSV 文件？", { lang: "en" })));
+    expect(en!.text).toBe("Sorry, the archive holds nothing that answers this question.");
+    const [help] = sent(await u.send(textMessage("/help", { lang: "en" })));
+    expect(help!.text).toContain("Try asking:");
+    expect(help!.text).not.toMatch(/[\u2068\u2069]/); // no Fluent isolation marks
+  });
+
+  it("/ask works in groups; plain group chatter is ignored; /ask without a question shows the usage", async () => {
+    const u = await createUnitBot();
+    expect(sent(await u.send(textMessage("今天大家好", { chatType: "group" })))).toEqual([]);
+    const [usage] = sent(await u.send(textMessage("/ask", { chatType: "group" })));
+    expect(usage!.text).toBe("用法：/ask 问题");
+    const [a] = sent(await u.send(textMessage("/ask 1-5月义乌外贸进出口总值是多少？", { chatType: "group" })));
+    expect(a!.text).toContain("1831");
+    expect(a!.reply_parameters).toMatchObject({ allow_sending_without_reply: true });
+  });
+
+  it("/help lists example questions taken from the archive's headlines; /about gives its size", async () => {
+    const u = await createUnitBot();
+    const [help] = sent(await u.send(textMessage("/help")));
+    const titles = u.deps.library.articles().map((a) => a.title);
+    const examples = help!.text.split("\n").filter((l: string) => l.startsWith("• "));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const e of examples) expect(titles).toContain(e.slice(2).replace(/？$/, ""));
+    const [about] = sent(await u.send(textMessage("/about")));
+    expect(about!.text).toMatch(/资料库共 5 个文件、19 篇文章/);
+  });
+
+  it("an error inside a handler is logged and answered with 出错了, and the bot goes on", async () => {
+    let fail = true;
+    const u = await createUnitBot({
+      service: (s) => ({
+        ask: async (q, o) => {
+          if (fail) throw new Error("boom");
+          return s.ask(q, o);
+        },
+      }),
+    });
+    const [err] = sent(await u.send(textMessage("义乌前11个月直播带货多少场？")));
+    expect(err!.text).toBe("出错了，请稍后再试。");
+    fail = false;
+    const [ok] = sent(await u.send(textMessage("义乌前11个月直播带货多少场？")));
+    expect(ok!.text).toContain("21.2万场");
+  });
+});
+
+describe("citation buttons and feedback", () => {
+  it("pages a long article by editing the message, the excerpt in bold on its page", async () => {
+    const u = await createUnitBot();
+    const [a] = sent(await u.send(textMessage("义乌历届党代会的主题是什么？全面建成小康社会")));
+    const buttons = a!.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;
+    // find an article long enough to have pages
+    let paged: Record<string, any> | undefined;
+    for (const b of buttons.filter((x) => x.text.startsWith("原文"))) {
+      const [msg] = sent(await u.send(callbackQuery(b.callback_data)));
+      if (msg!.reply_markup) paged = msg;
+      expect(telegramProblems(msg!.text, msg!.entities)).toEqual([]);
+    }
+    expect(paged, "one cited article spans several pages").toBeDefined();
+    const next = (paged!.reply_markup.inline_keyboard.flat() as Array<{ callback_data: string }>).at(-1)!.callback_data;
+    const edits = sent(await u.send(callbackQuery(next)), "editMessageText");
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.text).toMatch(/第 \d+\/\d+ 页/);
+    expect(telegramProblems(edits[0]!.text, edits[0]!.entities)).toEqual([]);
+  });
+
+  it("👍/👎 are recorded with a hashed user id, and admins export them as an eval set", async () => {
+    const u = await createUnitBot({ settings: { adminIds: [ADMIN] } });
+    const q = "义乌前11个月直播带货多少场？";
+    const [a] = sent(await u.send(textMessage(q, { userId: 7 })));
+    const up = (a!.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>).find((b) => b.text === "👍")!;
+    const acks = sent(await u.send(callbackQuery(up.callback_data, { userId: 7 })), "answerCallbackQuery");
+    expect(acks[0]!.text).toBe("谢谢！已记录 👍");
+    const records = await u.deps.feedback.all();
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ vote: "up", question: q, user: hashUserId(7) });
+    expect(JSON.stringify(records)).not.toContain('"7"');
+
+    expect(sent(await u.send(textMessage("/feedback", { userId: 7 })))[0]!.text).toBe("抱歉，只有管理员可以使用这个命令。");
+    const calls = await u.send(textMessage("/feedback", { userId: ADMIN }));
+    const doc = calls.find((c) => c.method === "sendDocument");
+    expect(doc).toBeDefined();
+    expect(doc!.payload.caption).toContain("反馈共 1 条");
+  });
+});
+
+describe("inline mode", () => {
+  it("offers the top passages, each with its citation, as valid messages", async () => {
+    const u = await createUnitBot();
+    const calls = await u.send({ inline_query: { id: "iq1", from: { id: 3, is_bot: false, first_name: "u" }, query: "义乌前11个月直播带货多少场", offset: "" } });
+    const [answer] = sent(calls, "answerInlineQuery");
+    expect(answer!.results.length).toBeGreaterThan(0);
+    const first = answer!.results[0];
+    expect(first.title).toBe("[1] 前11个月义乌直播带货21.2万场");
+    const content = first.input_message_content;
+    expect(content.message_text).toContain("21.2万场");
+    expect(telegramProblems(content.message_text, content.entities)).toEqual([]);
+    const none = sent(await u.send({ inline_query: { id: "iq2", from: { id: 3, is_bot: false, first_name: "u" }, query: "Python 怎么读取 CSV 文件", offset: "" } }), "answerInlineQuery");
+    expect(none[0]!.results).toEqual([]);
+  });
+});
+
+describe("admin", () => {
+  it("reindex keeps answering from the old index until the swap, then reports the diff", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let paused = false;
+    const u = await createUnitBot({
+      settings: { adminIds: [ADMIN] },
+      library: {
+        checkpoint: async (phase) => {
+          if (phase === "read") {
+            paused = true;
+            await gate;
+          }
+        },
+      },
+    });
+    const { unlinkSync } = await import("node:fs");
+    unlinkSync(path.join(u.corpusDir, "004_2c58187224ef0ee6.txt"));
+    const reindex = u.send(textMessage("/reindex", { userId: ADMIN }));
+    while (!paused) await new Promise((r) => setTimeout(r, 5));
+    // mid-reindex: the old index still answers from the removed file
+    const [during] = sent(await u.send(textMessage("义乌女子足球小将在哪里训练？")));
+    expect(during!.text).toContain("梅湖体育中心");
+    expect(sent(await u.send(textMessage("/reindex", { userId: ADMIN }))).at(-1)!.text).toBe("正在重建索引…");
+    release();
+    const calls = await reindex;
+    const edits = sent(calls, "editMessageText");
+    expect(edits.at(-1)!.text).toMatch(/^索引已更新（用时 [\d.]+ 秒）：新增 0、修改 0、删除 1 个文件；现有 4 个文件/);
+    expect(edits.at(-1)!.text).toContain("-004_2c58187224ef0ee6.txt");
+    const busy = u.calls.filter((c) => c.method === "editMessageText" && c.payload.text === "索引正在重建中，请稍候再试。");
+    expect(busy).toHaveLength(1);
+    const [after] = sent(await u.send(textMessage("义乌女子足球小将在哪里训练？")));
+    expect(after!.text).not.toContain("梅湖体育中心");
+  });
+
+  it("adds an uploaded document (name sanitised, no path traversal), refuses binaries and non-admins", async () => {
+    const files: Record<string, Buffer> = {
+      "documents/a.txt": Buffer.from("# 上传测试\n\n义乌上传测试文章说，测试水库今年蓄水八千万立方米。\n"),
+      "documents/b.bin": Buffer.from([0, 1, 2, 3, 0, 0, 0, 255, 254, 0, 7, 8]),
+    };
+    const server = http.createServer((req, res) => {
+      const prefix = `/file/bot${UNIT_TOKEN}/`;
+      const data = req.url?.startsWith(prefix) ? files[req.url.slice(prefix.length)] : undefined;
+      res.writeHead(data ? 200 : 404).end(data);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let nextPath = "documents/a.txt";
+    const u = await createUnitBot({
+      settings: { adminIds: [ADMIN], apiRoot },
+      respond: (c) => (c.method === "getFile" ? { file_id: "f", file_unique_id: "u", file_path: nextPath } : undefined),
+    });
+    const upload = (name: string, userId = ADMIN) => ({
+      message: {
+        message_id: 99,
+        date: 0,
+        chat: { id: userId, type: "private", first_name: "a" },
+        from: { id: userId, is_bot: false, first_name: "a" },
+        document: { file_id: "f", file_unique_id: "u", file_name: name, file_size: 100 },
+      } as never,
+    });
+    try {
+      expect(sent(await u.send(upload("x.txt", 12)))[0]!.text).toBe("抱歉，只有管理员可以使用这个命令。");
+      const calls = await u.send(upload("../../etc/上传 测试.txt"));
+      expect(sent(calls)[0]!.text).toBe("已加入 上传 测试.txt，正在重建索引…");
+      expect(existsSync(path.join(u.corpusDir, "上传 测试.txt"))).toBe(true);
+      expect(sent(calls, "editMessageText").at(-1)!.text).toContain("+上传 测试.txt");
+      expect(sent(await u.send(textMessage("测试水库今年蓄水多少？")))[0]!.text).toContain("八千万立方米");
+
+      nextPath = "documents/b.bin";
+      expect(sent(await u.send(upload("b.txt")))[0]!.text).toBe("这不是文本文件。");
+      expect(sent(await u.send(upload("b.pdf")))[0]!.text).toBe("只接受 .txt / .md 文本文件。");
+      expect(existsSync(path.join(u.corpusDir, "b.txt"))).toBe(false);
+
+      const removed = await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN }));
+      expect(sent(removed)[0]!.text).toBe("已删除 上传 测试.txt，正在重建索引…");
+      expect(sent(await u.send(textMessage("/remove ../../etc/passwd.txt", { userId: ADMIN })))[0]!.text).toBe("资料库中没有这个文件：../../etc/passwd.txt");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("/sources pages the article list; /stats reports counts", async () => {
+    const u = await createUnitBot({ settings: { adminIds: [ADMIN] } });
+    const [list] = sent(await u.send(textMessage("/sources", { userId: ADMIN })));
+    expect(list!.text).toMatch(/^资料库文章（第 1\/2 页）：/);
+    const next = list!.reply_markup.inline_keyboard.flat()[0].callback_data;
+    const [page2] = sent(await u.send(callbackQuery(next, { userId: ADMIN })), "editMessageText");
+    expect(page2!.text).toMatch(/^资料库文章（第 2\/2 页）：/);
+    const [stats] = sent(await u.send(textMessage("/stats", { userId: ADMIN })));
+    expect(stats!.text).toMatch(/资料库：5 个文件、19 篇文章/);
+  });
+});
+
+describe("access and rate limits", () => {
+  it("with allowlists, other users get one polite refusal and then nothing; admins always pass", async () => {
+    const u = await createUnitBot({ settings: { allowedUserIds: [1], adminIds: [ADMIN] } });
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 1 })))[0]!.text).toContain("21.2万场");
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 2 })))[0]!.text).toBe("抱歉，这个机器人只对指定的用户和群组开放。");
+    expect(sent(await u.send(textMessage("再问一次", { userId: 2 })))).toEqual([]);
+    expect(sent(await u.send(textMessage("/about", { userId: ADMIN })))[0]!.text).toContain("资料库共");
+  });
+
+  it("past the per-user limit, a polite message, once", async () => {
+    const u = await createUnitBot({ settings: { rateLimitPerMinute: 2 } });
+    for (let i = 0; i < 2; i++) expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))[0]!.text).toContain("21.2万场");
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))[0]!.text).toBe("提问太频繁了，请稍等一会儿再试。");
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))).toEqual([]);
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 2 })))[0]!.text).toContain("21.2万场");
+  });
+});
+
+it("never writes the token or question text to logs above debug", async () => {
+  const src = readFileSync(new URL("../../src/bot/features/questions.ts", import.meta.url), "utf8");
+  // the only log line carrying the question is at debug level
+  expect(src.match(/log\.\w+\([^)]*question[^)]*\)/g)).toEqual(['log.debug({ question }, "question")']);
+});

@@ -1,0 +1,106 @@
+/** A bot driven with bot.handleUpdate and an API transformer that captures every call (no network). */
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Bot, Transformer } from "grammy";
+import type { Update } from "grammy/types";
+import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
+import { createAnswerMemory } from "../../src/bot/answer-memory.js";
+import type { BotContext, BotDeps, BotSettings } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import { createFeedbackStore } from "../../src/bot/feedback-store.js";
+import { createLogger } from "../../src/logger.js";
+import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
+import { buildIndex } from "../../src/search/index-store.js";
+import { type LibraryOptions, createLibrary } from "../../src/search/library.js";
+import { scratchCorpus } from "./index.js";
+
+export interface Call {
+  method: string;
+  payload: Record<string, any>;
+}
+
+export const UNIT_TOKEN = "42:unit-test";
+
+export interface UnitBot {
+  bot: Bot<BotContext>;
+  deps: BotDeps;
+  calls: Call[];
+  corpusDir: string;
+  dataDir: string;
+  send(update: Partial<Update>): Promise<Call[]>;
+}
+
+export async function createUnitBot(
+  options: { settings?: Partial<BotSettings>; library?: Partial<LibraryOptions>; service?: (s: AnswerService) => AnswerService; respond?: (c: Call) => unknown } = {},
+): Promise<UnitBot> {
+  const { corpusDir, dataDir } = scratchCorpus();
+  const embeddings = new HashEmbeddings();
+  const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
+  const library = createLibrary({ corpusDir, dataDir, embeddings, index, ...options.library });
+  const base = createAnswerService({ getIndex: () => library.current() });
+  const deps: BotDeps = {
+    service: options.service ? options.service(base) : base,
+    library,
+    feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
+    memory: createAnswerMemory(),
+    stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
+    settings: { token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...options.settings },
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  };
+  const calls: Call[] = [];
+  let messageId = 1000;
+  const capture: Transformer = async (_prev, method, payload) => {
+    const call = { method, payload: payload as Record<string, any> };
+    calls.push(call);
+    const custom = options.respond?.(call);
+    if (custom !== undefined) return { ok: true, result: custom } as never;
+    if (method === "sendMessage" || method === "sendDocument") {
+      const p = payload as Record<string, any>;
+      return { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: "private", first_name: "x" }, text: p.text ?? "" } } as never;
+    }
+    return { ok: true, result: true } as never;
+  };
+  const bot = createBot(deps, {
+    botInfo: { id: 777, is_bot: true, first_name: "citebot", username: "citebot_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false },
+    throttle: false,
+    transformers: [capture],
+  });
+  let updateId = 0;
+  return {
+    bot,
+    deps,
+    calls,
+    corpusDir,
+    dataDir,
+    async send(update) {
+      const from = calls.length;
+      await bot.handleUpdate({ update_id: ++updateId, ...update } as Update);
+      return calls.slice(from);
+    },
+  };
+}
+
+let msgId = 0;
+export function textMessage(text: string, opts: { userId?: number; chatId?: number; chatType?: "private" | "group" | "supergroup"; lang?: string } = {}): Partial<Update> {
+  const userId = opts.userId ?? 1;
+  const chatType = opts.chatType ?? "private";
+  const chat = chatType === "private" ? { id: opts.chatId ?? userId, type: "private", first_name: "u" } : { id: opts.chatId ?? -1, type: chatType, title: "群" };
+  const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+  return {
+    message: { message_id: ++msgId, date: 0, chat, from: { id: userId, is_bot: false, first_name: "u", language_code: opts.lang ?? "zh-hans" }, text, entities } as never,
+  };
+}
+
+export function callbackQuery(data: string, opts: { userId?: number; lang?: string; messageId?: number } = {}): Partial<Update> {
+  const userId = opts.userId ?? 1;
+  return {
+    callback_query: {
+      id: String(++msgId),
+      chat_instance: "ci",
+      data,
+      from: { id: userId, is_bot: false, first_name: "u", language_code: opts.lang ?? "zh-hans" },
+      message: { message_id: opts.messageId ?? 1, date: 0, chat: { id: userId, type: "private", first_name: "u" }, text: "答：…" },
+    } as never,
+  };
+}
