@@ -17,7 +17,7 @@ import { type QaItem, readQaJsonl, squadToCorpus } from "./eval/eval-sets.js";
 import { formatReport, runEval } from "./eval/run-eval.js";
 import { createEmbeddings } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
-import { type BuildProgress, buildIndex } from "./search/index-store.js";
+import { BUILD_CHECKPOINTS, type BuildCheckpoint, type BuildProgress, buildIndex } from "./search/index-store.js";
 
 interface CommonOptions {
   corpus?: string;
@@ -49,6 +49,22 @@ function progressReporter(): { onProgress: (p: BuildProgress) => void; stop: () 
   };
 }
 
+/**
+ * Fault injection for the crash-safety tests (documented in the README, "Guarantees"):
+ * CITEBOT_FAULT=crash@POINT kills the process with SIGKILL at a build checkpoint;
+ * CITEBOT_FAULT=pause@POINT:MS sleeps there (to hold the lock while a second build starts).
+ */
+export function faultCheckpoint(spec: string | undefined): ((point: BuildCheckpoint) => Promise<void>) | undefined {
+  const m = /^(crash|pause)@(\w+)(?::(\d+))?$/.exec(spec ?? "");
+  if (!m || !(BUILD_CHECKPOINTS as readonly string[]).includes(m[2]!)) return undefined;
+  const [, action, at, ms] = m;
+  return async (point) => {
+    if (point !== at) return;
+    if (action === "crash") process.kill(process.pid, "SIGKILL");
+    else await new Promise((r) => setTimeout(r, Number(ms ?? 2000)));
+  };
+}
+
 async function runIndex(opts: CommonOptions): Promise<void> {
   const { config, corpusDir, dataDir, log } = settings(opts);
   const reporter = progressReporter();
@@ -58,6 +74,7 @@ async function runIndex(opts: CommonOptions): Promise<void> {
     embeddings: createEmbeddings(config),
     onProgress: reporter.onProgress,
     onWarning: (w) => log.warn({ file: w.file }, w.message),
+    checkpoint: faultCheckpoint(process.env.CITEBOT_FAULT),
   }).finally(reporter.stop);
   const { counts, buildMs } = result.manifest;
   const { added, changed, removed } = result.diff;

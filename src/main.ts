@@ -20,7 +20,7 @@ export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, config.TELEGRAM_BOT_TOKEN ? [config.TELEGRAM_BOT_TOKEN] : []);
   const embeddings = createEmbeddings(config);
   const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
   const { index } = await ensureIndex({

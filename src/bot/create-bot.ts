@@ -3,6 +3,7 @@
  * i18n (Chinese by default, English for English-speaking users), allowlists, a per-user rate
  * limit, one Composer per feature, and an error boundary that logs and replies "出错了".
  */
+import { safeError } from "../logger.js";
 import { fileURLToPath } from "node:url";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { I18n } from "@grammyjs/i18n";
@@ -38,6 +39,30 @@ export function createI18n(): I18n<BotContext> {
   });
 }
 
+interface Progress {
+  /** Highest update id handled so far. */
+  last: number;
+  inFlight: number;
+  idle: Array<() => void>;
+}
+const progress = new WeakMap<Bot<BotContext>, Progress>();
+
+/** The highest update id this bot has finished handling (0 before the first). */
+export const lastHandledUpdate = (bot: Bot<BotContext>): number => progress.get(bot)?.last ?? 0;
+
+/** Resolves when no update is being handled (for a graceful stop), or after `timeoutMs`. */
+export function whenIdle(bot: Bot<BotContext>, timeoutMs = 30_000): Promise<void> {
+  const p = progress.get(bot);
+  if (!p || p.inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    p.idle.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const { settings, log } = deps;
   const bot = new Bot<BotContext>(settings.token, { client: { apiRoot: settings.apiRoot }, botInfo: options.botInfo });
@@ -47,7 +72,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   for (const t of options.transformers ?? []) bot.api.config.use(t);
 
   const onError = async (err: BotError<BotContext>) => {
-    log.error({ err: err.error, update: err.ctx.update.update_id }, "update failed");
+    log.error({ err: safeError(err.error), update: err.ctx.update.update_id }, "update failed");
     const { ctx } = err;
     const text = typeof ctx.t === "function" ? ctx.t("error") : "出错了，请稍后再试。";
     try {
@@ -59,6 +84,17 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   };
   // The boundary catches errors in every mode (polling, runner, webhook, handleUpdate): a
   // failing update is logged and answered, never retried forever or fatal.
+  const state: Progress = { last: 0, inFlight: 0, idle: [] };
+  progress.set(bot, state);
+  bot.use(async (ctx, next) => {
+    state.inFlight++;
+    try {
+      await next();
+    } finally {
+      state.last = Math.max(state.last, ctx.update.update_id);
+      if (--state.inFlight === 0) for (const wake of state.idle.splice(0)) wake();
+    }
+  });
   const app = bot.errorBoundary(onError);
   app.use(createI18n());
   app.use(createAccessGuard(deps));

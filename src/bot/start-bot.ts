@@ -2,9 +2,9 @@
 import http from "node:http";
 import { run } from "@grammyjs/runner";
 import { type Bot, webhookCallback } from "grammy";
-import type { Logger } from "../logger.js";
+import { type Logger, safeError } from "../logger.js";
 import type { BotContext } from "./context.js";
-import { commandList, createI18n } from "./create-bot.js";
+import { commandList, createI18n, lastHandledUpdate, whenIdle } from "./create-bot.js";
 import { timeoutSignal } from "./reply.js";
 
 export interface StartOptions {
@@ -23,7 +23,7 @@ async function registerCommands(bot: Bot<BotContext>, log: Logger): Promise<void
       const scope = locale === "zh" ? {} : { language_code: locale };
       await bot.api.setMyCommands(commandList((key) => i18n.t(locale, key)), scope, timeoutSignal(COMMANDS_TIMEOUT_MS));
     } catch (err) {
-      log.warn({ err: String(err) }, "setMyCommands failed (the menu shows no commands; everything else works)");
+      log.warn({ err: safeError(err) }, "setMyCommands failed (the menu shows no commands; everything else works)");
     }
   }
 }
@@ -39,12 +39,21 @@ export async function startBot(bot: Bot<BotContext>, options: StartOptions): Pro
     await new Promise<void>((resolve) => server.listen(options.port, resolve));
     await bot.api.setWebhook(options.webhookUrl, { secret_token: options.webhookSecret, allowed_updates: ["message", "callback_query", "inline_query"] });
     log.info({ port: options.port, username: bot.botInfo.username }, "webhook server listening");
-    return () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await whenIdle(bot);
+    };
   }
-  await bot.api.deleteWebhook().catch((err: unknown) => log.warn({ err: String(err) }, "deleteWebhook failed"));
+  await bot.api.deleteWebhook().catch((err: unknown) => log.warn({ err: safeError(err) }, "deleteWebhook failed"));
   const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "inline_query"] } } });
   log.info({ username: bot.botInfo.username }, "long polling");
   return async () => {
     if (runner.isRunning()) await runner.stop();
+    await whenIdle(bot);
+    // Confirm what was handled (as grammY's bot.stop does), so a restart never gets it again.
+    const last = lastHandledUpdate(bot);
+    if (last > 0) {
+      await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 }, timeoutSignal(5000)).catch((err: unknown) => log.warn({ err: safeError(err) }, "could not confirm the last update"));
+    }
   };
 }

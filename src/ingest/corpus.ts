@@ -40,16 +40,19 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
     try {
       real = await fs.realpath(abs);
     } catch (err) {
-      warn({ file: rel(abs), message: `cannot resolve: ${(err as Error).message}` });
+      warn({ file: rel(abs), message: `skipped: ${describeFsError(err)}` });
       return;
     }
-    if (seen.has(real)) return;
+    if (seen.has(real)) {
+      warn({ file: rel(abs), message: "skipped: symbolic link back to a directory already scanned (a loop or a duplicate)" });
+      return;
+    }
     seen.add(real);
     let entries;
     try {
       entries = await fs.readdir(abs, { withFileTypes: true });
     } catch (err) {
-      warn({ file: rel(abs) || ".", message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      warn({ file: rel(abs) || ".", message: `directory skipped: ${describeFsError(err)}` });
       return;
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -60,13 +63,29 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
         if (st.isDirectory()) await walk(child);
         else if (st.isFile() && isDocument(e.name)) out.push({ path: rel(child), size: st.size, mtimeMs: st.mtimeMs });
       } catch (err) {
-        warn({ file: rel(child), message: `skipped: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        warn({ file: rel(child), message: `skipped: ${describeFsError(err)}` });
       }
     }
   }
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
   await walk(root);
   return out;
+}
+
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: "it disappeared before it could be read",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "symbolic link loop",
+  EISDIR: "it is a directory",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+};
+
+/** A file-system error as a reader would put it ("permission denied (EACCES)"). */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code ? `${FS_ERRORS[code] ?? "cannot be read"} (${code})` : (err as Error).message;
 }
 
 export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
@@ -122,7 +141,7 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
     }
     return { ...file, size: buf.length, hash: sha256(buf), encoding: decoded.encoding, articles };
   } catch (err) {
-    warn({ file: file.path, message: `skipped: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    warn({ file: file.path, message: `skipped: ${describeFsError(err)}` });
     return null;
   }
 }

@@ -1,6 +1,6 @@
 import type { IngestWarning } from "../ingest/types.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { type BuildOptions, type BuildResult, type SearchIndex, buildIndex, checkFreshness, loadIndex, readManifest } from "./index-store.js";
+import { type BuildOptions, type BuildResult, type SearchIndex, buildIndex, checkFreshness, loadIndex, readManifest, tidyDataDir } from "./index-store.js";
 
 export interface EnsureIndexOptions {
   corpusDir: string;
@@ -20,7 +20,11 @@ export interface EnsureIndexOptions {
 export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index: SearchIndex; built: BuildResult | null }> {
   const manifest = await readManifest(options.dataDir);
   const { fresh, reason, mismatch } = await checkFreshness(options.corpusDir, manifest, options.embeddings);
-  if (fresh || mismatch) return { index: await loadIndex(options.dataDir, options.embeddings), built: null };
+  if (fresh || mismatch) {
+    const index = await loadIndex(options.dataDir, options.embeddings);
+    await tidyDataDir(options.dataDir);
+    return { index, built: null };
+  }
   options.onBuild?.(reason);
   const built = await buildIndex(options);
   return { index: built.index, built };

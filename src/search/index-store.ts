@@ -61,6 +61,14 @@ export interface BuildProgress {
   total: number;
 }
 
+/**
+ * Points where a build can be interrupted: after each phase, after the new index directory is
+ * renamed into place (not yet current), and after the CURRENT pointer is swapped (old directories
+ * not yet removed).
+ */
+export const BUILD_CHECKPOINTS = ["scan", "read", "embed", "index", "write", "renamed", "swapped"] as const;
+export type BuildCheckpoint = (typeof BUILD_CHECKPOINTS)[number];
+
 export interface BuildOptions {
   corpusDir: string;
   dataDir: string;
@@ -70,8 +78,8 @@ export interface BuildOptions {
   chunking?: ChunkOptions;
   onProgress?: (p: BuildProgress) => void;
   onWarning?: (w: IngestWarning) => void;
-  /** Test hook: called between phases; throwing there simulates a crash mid-build. */
-  checkpoint?: (phase: BuildProgress["phase"]) => void | Promise<void>;
+  /** Test hook: called between phases; throwing (or dying) there simulates a crash mid-build. */
+  checkpoint?: (point: BuildCheckpoint) => void | Promise<void>;
   embedBatchSize?: number;
 }
 
@@ -358,7 +366,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     const previous = await readManifest(dataDir);
     const finalDir = path.join(dataDir, `index-${buildId}`);
     await fs.rename(tmpDir, finalDir);
+    await checkpoint("renamed");
     await writeFileAtomic(path.join(dataDir, CURRENT), `index-${buildId}\n`);
+    await checkpoint("swapped");
     await removeStale(dataDir, `index-${buildId}`);
     progress({ phase: "done", done: 1, total: 1 });
     const index: SearchIndex = {
@@ -376,6 +386,27 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
     if (err instanceof IndexBuildError || err instanceof IndexBusyError) throw err;
     throw new IndexBuildError(`reindex failed, the previous index keeps serving: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Removes what a crashed build left behind (old index directories, temporary ones, a dead
+ * process's lock), only when no build is running: it takes the lock first and skips when busy.
+ */
+export async function tidyDataDir(dataDir: string): Promise<void> {
+  const current = await currentIndexDir(dataDir);
+  if (!current) return;
+  let release: () => Promise<void>;
+  try {
+    release = await acquireLock(dataDir);
+  } catch (err) {
+    if (err instanceof IndexBusyError) return;
+    throw err;
+  }
+  try {
+    await removeStale(dataDir, path.basename(current));
   } finally {
     await release();
   }

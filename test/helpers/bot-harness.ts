@@ -62,7 +62,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(settings: Partial<BotSettings> = {}): Promise<Harness> {
+export async function startHarness(settings: Partial<BotSettings> = {}, options: { throttle?: boolean } = {}): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
@@ -83,7 +83,7 @@ export async function startHarness(settings: Partial<BotSettings> = {}): Promise
       settings: { token: TOKEN, apiRoot, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...settings },
       log,
     },
-    { transformers: [emulatorShim(stubbed)] },
+    { transformers: [emulatorShim(stubbed)], throttle: options.throttle },
   );
   const stopBot = await startBot(bot, { port: 0, log });
   return {

@@ -9,7 +9,7 @@ import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import type { BotContext, BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createFeedbackStore } from "../../src/bot/feedback-store.js";
-import { createLogger } from "../../src/logger.js";
+import { type Logger, createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { type LibraryOptions, createLibrary } from "../../src/search/library.js";
@@ -32,7 +32,7 @@ export interface UnitBot {
 }
 
 export async function createUnitBot(
-  options: { settings?: Partial<BotSettings>; library?: Partial<LibraryOptions>; service?: (s: AnswerService) => AnswerService; respond?: (c: Call) => unknown } = {},
+  options: { settings?: Partial<BotSettings>; library?: Partial<LibraryOptions>; service?: (s: AnswerService) => AnswerService; respond?: (c: Call) => unknown; log?: Logger } = {},
 ): Promise<UnitBot> {
   const { corpusDir, dataDir } = scratchCorpus();
   const embeddings = new HashEmbeddings();
@@ -46,7 +46,7 @@ export async function createUnitBot(
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
     settings: { token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...options.settings },
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
   const calls: Call[] = [];
   let messageId = 1000;

@@ -3,6 +3,7 @@
  * with a live status message and a diff, /stats, /sources, /remove FILE, /feedback, and
  * documents sent to the bot added to the corpus.
  */
+import { safeError } from "../../logger.js";
 import { Composer, InputFile } from "grammy";
 import type { Message } from "grammy/types";
 import { DocumentRejectedError, IndexBusyError } from "../../errors.js";
@@ -38,7 +39,7 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     const edit = async (text: string) => {
       if (text === shown) return;
       shown = text;
-      await ctx.api.editMessageText(msg.chat.id, msg.message_id, text).catch((err: unknown) => log.debug({ err: String(err) }, "status edit failed"));
+      await ctx.api.editMessageText(msg.chat.id, msg.message_id, text).catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
     };
     let lastEdit = Date.now();
     let pending: Promise<void> = Promise.resolve();
@@ -68,7 +69,7 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     } catch (err) {
       await pending;
       if (err instanceof IndexBusyError) return edit(ctx.t("reindex-busy"));
-      log.error({ err }, "reindex failed");
+      log.error({ err: safeError(err) }, "reindex failed");
       await edit(ctx.t("reindex-failed", { message: (err as Error).message.slice(0, 300) }));
     }
   }
@@ -148,7 +149,7 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
       data = await download(ctx, limit);
     } catch (err) {
       if (err instanceof DocumentRejectedError) return void (await ctx.reply(rejection(ctx, err)));
-      log.warn({ err: (err as Error).message }, "document download failed");
+      log.warn({ err: safeError(err) }, "document download failed");
       return void (await ctx.reply(ctx.t("upload-failed", { message: (err as Error).message.slice(0, 200) })));
     }
     try {
@@ -184,7 +185,7 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     try {
       await ctx.replyWithDocument(new InputFile(Buffer.from(jsonl, "utf8"), "feedback-eval.jsonl"), { caption: ctx.t("feedback-export", { count, up, down }) });
     } catch (err) {
-      log.warn({ err: String(err) }, "sendDocument failed; sending the set as text");
+      log.warn({ err: safeError(err) }, "sendDocument failed; sending the set as text");
       const b = new MessageBuilder().add(ctx.t("feedback-export-inline", { count, up, down })).add("\n").wrap("code", jsonl);
       await replyFormatted(ctx, b.build());
     }

@@ -22,7 +22,7 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const results: InlineQueryResult[] = a.citations.map((c) => {
-      const body = new MessageBuilder().wrap("bold", q.slice(0, 200)).add("\n").build().concat(formatCitation(c, a.terms, ctx.t));
+      const body = new MessageBuilder().wrap("bold", Array.from(q).slice(0, 200).join("")).add("\n").build().concat(formatCitation(c, a.terms, ctx.t));
       return {
         type: "article",
         id: `${c.chunkId}:${c.start}`.slice(0, 64),

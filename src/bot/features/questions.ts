@@ -1,4 +1,5 @@
 /** Questions: any text in a private chat; in groups a mention, a reply to the bot, or /ask. */
+import { safeError } from "../../logger.js";
 import { Composer } from "grammy";
 import { type BotContext, type BotDeps } from "../context.js";
 import { formatAnswer } from "../format.js";
@@ -15,7 +16,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
 
   async function answer(ctx: BotContext, question: string): Promise<void> {
     // "typing…" while answering; a Bot API that lacks the method must not cost the answer.
-    ctx.replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS)).catch((err: unknown) => deps.log.debug({ err: String(err) }, "sendChatAction failed"));
+    ctx.replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS)).catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
     const a = await deps.service.ask(question);
     deps.stats.questions++;
     deps.stats.totalMs += a.timings.total_ms;

@@ -1,0 +1,98 @@
+/**
+ * Promise 1: a reindex killed with SIGKILL at any point leaves an index that loads and answers
+ * as before, with a consistent manifest; a second concurrent reindex is refused, never
+ * interleaved. The real `index` command is spawned and killed (CITEBOT_FAULT=crash@POINT).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createAnswerService } from "../../src/answer/answer-service.js";
+import { sha256 } from "../../src/ingest/corpus.js";
+import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
+import { BUILD_CHECKPOINTS, loadIndex, readManifest } from "../../src/search/index-store.js";
+import { scratchCorpus } from "../helpers/index.js";
+import { ROOT } from "../helpers/paths.js";
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Run>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+const QUESTION = "义乌前11个月直播带货多少场？";
+const NEW_FILE = "zz-new.md";
+
+async function answerNow(dataDir: string) {
+  const index = await loadIndex(dataDir, new HashEmbeddings());
+  const a = await createAnswerService({ getIndex: () => index }).ask(QUESTION);
+  return { index, cited: a.citations.map((c) => [c.source, c.excerpt]) };
+}
+
+/** Counts in the manifest match what loads, and every file it lists is on disk with its hash (or was since replaced). */
+function expectConsistent(index: Awaited<ReturnType<typeof loadIndex>>, corpusDir: string) {
+  const m = index.manifest;
+  expect(index.chunks).toHaveLength(m.counts.chunks);
+  expect(index.articles.filter((a) => a.kind === "article")).toHaveLength(m.counts.articles);
+  expect(index.vectors.size).toBe(m.counts.chunks);
+  for (const f of m.files) expect(sha256(readFileSync(path.join(corpusDir, f.path)))).toBe(f.hash);
+}
+
+describe("reindex killed with SIGKILL", () => {
+  it.each(BUILD_CHECKPOINTS)("at %s: the index still loads, answers and is consistent; the next build recovers", async (point) => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const first = await cli(["index", "--corpus", corpusDir, "--data", dataDir]).done;
+    expect(first.code).toBe(0);
+    const before = await answerNow(dataDir);
+    writeFileSync(path.join(corpusDir, NEW_FILE), "# 新增的测试文章\n\n义乌新开了一家测试书店，共有藏书三万册。\n");
+
+    const crashed = await cli(["index", "--corpus", corpusDir, "--data", dataDir], { CITEBOT_FAULT: `crash@${point}` }).done;
+    expect(crashed.signal).toBe("SIGKILL");
+    expect(existsSync(path.join(dataDir, ".lock"))).toBe(true); // a dead process's lock
+
+    const after = await answerNow(dataDir);
+    expectConsistent(after.index, corpusDir);
+    if (point === "swapped") {
+      // the swap happened: the new index serves, with the new file
+      expect(after.index.manifest.files.map((f) => f.path)).toContain(NEW_FILE);
+    } else {
+      expect(after.index.manifest.buildId).toBe(before.index.manifest.buildId);
+      expect(after.cited).toEqual(before.cited);
+    }
+
+    // `ask` works (rebuilding if stale, through the dead process's lock), and leaves one clean index
+    const ask = await cli(["ask", "--json", "--corpus", corpusDir, "--data", dataDir, QUESTION]).done;
+    expect(ask.code, ask.stderr).toBe(0);
+    expect(JSON.parse(ask.stdout).citations[0].excerpt).toContain("21.2万场");
+    const m = await readManifest(dataDir);
+    expect(m!.files.map((f) => f.path)).toContain(NEW_FILE);
+    expect(readdirSync(dataDir).filter((n) => n.startsWith("index-") || n.startsWith(".tmp-index"))).toEqual([`index-${m!.buildId}`]);
+    expect(existsSync(path.join(dataDir, ".lock"))).toBe(false);
+  }, 60_000);
+});
+
+describe("two reindexes at once", () => {
+  it("the second is refused while the first holds the lock; the first completes", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const slow = cli(["index", "--corpus", corpusDir, "--data", dataDir], { CITEBOT_FAULT: "pause@read:4000" });
+    const until = Date.now() + 30_000;
+    while (!existsSync(path.join(dataDir, ".lock")) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const second = await cli(["index", "--corpus", corpusDir, "--data", dataDir]).done;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another reindex \(pid \d+\) is running/);
+    const first = await slow.done;
+    expect(first.code, first.stderr).toBe(0);
+    expectConsistent((await answerNow(dataDir)).index, corpusDir);
+  }, 60_000);
+});
