@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createAnswerService } from "./answer/answer-service.js";
+import { type LlmAnswerer, llmFromConfig } from "./answer/llm.js";
 import { formatAnswerText } from "./answer/format-text.js";
 import type { Answer } from "./answer/types.js";
 import { type Config, loadConfig } from "./config.js";
@@ -71,7 +72,7 @@ async function runIndex(opts: CommonOptions): Promise<void> {
   const result = await buildIndex({
     corpusDir,
     dataDir,
-    embeddings: createEmbeddings(config),
+    embeddings: await createEmbeddings(config),
     onProgress: reporter.onProgress,
     onWarning: (w) => log.warn({ file: w.file }, w.message),
     checkpoint: faultCheckpoint(process.env.CITEBOT_FAULT),
@@ -86,6 +87,7 @@ async function runIndex(opts: CommonOptions): Promise<void> {
 
 interface AskOptions extends CommonOptions {
   topK: number;
+  llm?: boolean;
   json?: boolean;
   batch?: string;
 }
@@ -107,12 +109,17 @@ async function runAsk(words: string[], opts: AskOptions): Promise<void> {
   const { index } = await ensureIndex({
     corpusDir,
     dataDir,
-    embeddings: createEmbeddings(config),
+    embeddings: await createEmbeddings(config),
     onBuild: (reason) => log.info({ reason }, "building the index first"),
     onWarning: (w) => log.warn({ file: w.file }, w.message),
     onProgress: reporter.onProgress,
   }).finally(reporter.stop);
-  const service = createAnswerService({ getIndex: () => index, topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW });
+  let llm: LlmAnswerer | undefined;
+  if (opts.llm) {
+    llm = await llmFromConfig(config);
+    if (!llm) throw new CitebotError("--llm needs LLM_BASE_URL and LLM_MODEL (see .env.example)");
+  }
+  const service = createAnswerService({ getIndex: () => index, topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW, llm });
   for (const q of questions) {
     const answer = await service.ask(q, { topK: opts.topK });
     process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
@@ -138,7 +145,7 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
       items = await squadToCorpus(opts.squad, corpusDir);
     } else items = await readQaJsonl(opts.qa!);
     const dataDir = opts.data ?? path.join(scratch, "data");
-    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings: createEmbeddings(config), onWarning: (w) => log.warn({ file: w.file }, w.message) });
+    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings: await createEmbeddings(config), onWarning: (w) => log.warn({ file: w.file }, w.message) });
     const service = createAnswerService({ getIndex: () => index, topK: 10, abstainBelow: config.ABSTAIN_BELOW });
     const result = await runEval(service, items, corpusDir, opts.topK);
     const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
@@ -157,6 +164,7 @@ export function toJson(a: Answer): Record<string, unknown> {
     abstained: a.abstained,
     reason: a.reason ?? null,
     mode: a.mode,
+    ...(a.llm ? { llm: a.llm } : {}),
     coverage: a.coverage,
     citations: a.citations.map((c) => ({
       n: c.n,
@@ -168,7 +176,7 @@ export function toJson(a: Answer): Record<string, unknown> {
       excerpt: c.excerpt,
       score: c.score,
       meta: c.meta,
-      verified: true,
+      verified: c.verified,
       source_start: c.sourceStart,
       source_end: c.sourceEnd,
     })),
@@ -188,6 +196,7 @@ export function createCli(): Command {
       .argument("[question...]", "the question")
       .option("-k, --top-k <n>", "citations per answer", positiveInt, 3)
       .option("--json", "one JSON object per question on stdout")
+      .option("--llm", "answer with the configured LLM (LLM_BASE_URL, LLM_MODEL); citations are checked, extractive on failure")
       .option("--batch <file>", "answer every line of FILE, in order (one output per line, blank lines included)"),
   ).action(runAsk);
   common(

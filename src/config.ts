@@ -17,7 +17,11 @@ export const ConfigSchema = z.object({
   CORPUS_DIR: z.string().min(1).default("corpus"),
   DATA_DIR: z.string().min(1).default("data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  EMBEDDINGS: z.enum(["hash"]).default("hash"),
+  EMBEDDINGS: z.enum(["hash", "openai"]).default("hash"),
+  EMBEDDINGS_BASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  EMBEDDINGS_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
+  EMBEDDINGS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  EMBEDDINGS_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16384).optional()),
   HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(256),
   TOP_K: z.coerce.number().int().min(1).max(10).default(3),
   ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).optional()),
@@ -31,7 +35,19 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
-});
+  LLM_BASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
+  PROMPTS_DIR: z.string().min(1).default("prompts"),
+})
+  .superRefine((c, ctx) => {
+    if (c.EMBEDDINGS === "openai" && (!c.EMBEDDINGS_BASE_URL || !c.EMBEDDINGS_MODEL)) {
+      ctx.addIssue({ code: "custom", path: ["EMBEDDINGS"], message: "EMBEDDINGS=openai needs EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL" });
+    }
+    if (c.LLM_BASE_URL && !c.LLM_MODEL) ctx.addIssue({ code: "custom", path: ["LLM_MODEL"], message: "LLM_BASE_URL is set: LLM_MODEL is needed too" });
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 

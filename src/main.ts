@@ -5,13 +5,15 @@
  */
 import path from "node:path";
 import { createAnswerService } from "./answer/answer-service.js";
+import { createFollowUpResolver } from "./answer/follow-up.js";
+import { llmFromConfig } from "./answer/llm.js";
 import { createAnswerMemory } from "./bot/answer-memory.js";
 import { createBot } from "./bot/create-bot.js";
 import { createFeedbackStore } from "./bot/feedback-store.js";
 import { startBot } from "./bot/start-bot.js";
 import { runTerminalChat } from "./cli/terminal-chat.js";
 import { loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, safeError } from "./logger.js";
 import { createEmbeddings } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
 import { createLibrary } from "./search/library.js";
@@ -21,7 +23,7 @@ export const DEFAULT_API_ROOT = "https://api.telegram.org";
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, undefined, config.TELEGRAM_BOT_TOKEN ? [config.TELEGRAM_BOT_TOKEN] : []);
-  const embeddings = createEmbeddings(config);
+  const embeddings = await createEmbeddings(config);
   const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
   const { index } = await ensureIndex({
     corpusDir: config.CORPUS_DIR,
@@ -32,12 +34,15 @@ async function main(): Promise<void> {
   });
   const library = createLibrary({ corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embeddings, index, onWarning, maxDocumentBytes: config.MAX_UPLOAD_BYTES });
   // getIndex is called per question, so a reindex swaps the index under the running service.
-  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW });
+  const llm = await llmFromConfig(config);
+  if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
+  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW, llm });
 
+  const followUps = createFollowUpResolver({ llm, onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule") });
   if (!config.TELEGRAM_BOT_TOKEN) {
     process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");
     const { counts } = index.manifest;
-    await runTerminalChat({ service, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
+    await runTerminalChat({ service, followUps, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
     return;
   }
 
@@ -58,6 +63,8 @@ async function main(): Promise<void> {
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
     },
     log,
+    followUps,
+    streaming: !!llm,
   });
   const stop = await startBot(bot, { webhookUrl: config.WEBHOOK_URL, webhookSecret: config.WEBHOOK_SECRET, port: config.PORT, log });
   let stopping = false;

@@ -8,10 +8,16 @@ import { type HybridParams, HybridRetriever, type ScoredChunk } from "../search/
 import type { SearchIndex } from "../search/index-store.js";
 import { normalizeText } from "../search/text-normalize.js";
 import { articleSentences, excerptText, sentenceAt, sentenceWindow, sourceRange } from "./excerpt.js";
+import { groundAnswer } from "./grounding.js";
+import type { LlmAnswerer } from "./llm.js";
 import type { Answer, Citation } from "./types.js";
 
 export interface AnswerOptions {
   topK?: number;
+  /** Use the configured LLM (default true when one is configured). */
+  llm?: boolean;
+  /** Called with each LLM token as it arrives (streaming). */
+  onToken?: (token: string) => void;
 }
 
 export interface AnswerServiceOptions {
@@ -27,6 +33,8 @@ export interface AnswerServiceOptions {
   maxQuestionChars?: number;
   messages?: { notFound: string; empty: string };
   rerank?: Partial<RerankWeights>;
+  /** Optional LLM: answers from the retrieved passages, checked by the grounding check; extractive on any failure. */
+  llm?: LlmAnswerer;
 }
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
@@ -154,6 +162,28 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   };
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
+    const ext = await extract(rawQuestion, askOptions);
+    const llm = options.llm;
+    if (!llm || askOptions.llm === false || ext.abstained) return ext;
+    const t0 = performance.now();
+    const finish = (a: Answer): Answer => {
+      const llmMs = performance.now() - t0;
+      return { ...a, timings: { ...a.timings, total_ms: round(a.timings.total_ms + llmMs), llm_ms: round(llmMs) } };
+    };
+    try {
+      const raw = await llm.answer(sanitizeQuestion(rawQuestion).slice(0, maxChars), ext.citations, { onToken: askOptions.onToken });
+      const g = groundAnswer(raw, ext.citations.map((c) => c.excerpt));
+      if (g.kept.length === 0) return finish({ ...ext, llm: { model: llm.model, dropped: g.dropped.length, fallback: "ungrounded" } });
+      const citations = g.used.map((n, i) => ({ ...ext.citations[n - 1]!, n: i + 1, verified: true }));
+      return finish({ ...ext, answer: g.text, mode: "llm", citations, llm: { model: llm.model, dropped: g.dropped.length } });
+    } catch (err) {
+      const e = err as Error;
+      const timeout = e.name === "TimeoutError" || e.name === "AbortError" || /timed? ?out|abort/i.test(e.message);
+      return finish({ ...ext, llm: { model: llm.model, dropped: 0, fallback: timeout ? "timeout" : "error", error: e.message.slice(0, 200) } });
+    }
+  }
+
+  async function extract(rawQuestion: string, askOptions: AnswerOptions): Promise<Answer> {
     const started = performance.now();
     const topK = Math.max(1, askOptions.topK ?? topKDefault);
     const question = sanitizeQuestion(rawQuestion).slice(0, maxChars);
@@ -243,6 +273,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
         end: win.end,
         sourceStart: src.start,
         sourceEnd: src.end,
+        verified: true,
       });
     }
 

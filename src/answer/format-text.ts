@@ -11,7 +11,8 @@ export function citationHeading(c: Citation, untitled = "无标题"): string {
 
 export function formatAnswerText(a: Answer): string {
   if (a.abstained) return a.answer;
-  const lines = [`答：${a.answer}`, ""];
+  const label = a.mode === "llm" ? `答（${a.llm?.model ?? "LLM"} 生成，引文已核对）：` : a.llm ? `答（原文摘录；LLM 未采用：${a.llm.fallback}）：` : "答：";
+  const lines = [`${label}${a.answer}`, ""];
   for (const c of a.citations) {
     lines.push(`[${c.n}] ${citationHeading(c)}`);
     lines.push(`    「${c.excerpt.replace(/\n/g, " ")}」`);

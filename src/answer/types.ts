@@ -21,6 +21,11 @@ export interface Citation {
   /** Excerpt position in the decoded source text [start, end). */
   sourceStart: number;
   sourceEnd: number;
+  /**
+   * The citation checks out: extractive excerpts are verbatim by construction; in LLM mode a
+   * citation is listed only when a sentence citing it passed the grounding check.
+   */
+  verified: boolean;
 }
 
 export interface Answer {
@@ -35,6 +40,9 @@ export interface Answer {
   citations: Citation[];
   /** The question's informative terms (normalised), for highlighting. */
   terms: string[];
-  mode: "extractive";
-  timings: { total_ms: number; retrieve_ms: number };
+  /** Who wrote `answer`: the extractive sentence, or an LLM whose sentences passed the grounding check. */
+  mode: "extractive" | "llm";
+  /** When an LLM is configured: its model, sentences dropped by the grounding check, and why it was not used. */
+  llm?: { model: string; dropped: number; fallback?: "error" | "timeout" | "ungrounded"; error?: string };
+  timings: { total_ms: number; retrieve_ms: number; llm_ms?: number };
 }

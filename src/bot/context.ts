@@ -1,6 +1,7 @@
 /** The bot's context type and what every feature gets: the answer service, the library, the store. */
 import type { I18nFlavor } from "@grammyjs/i18n";
-import type { Context } from "grammy";
+import type { Context, SessionFlavor } from "grammy";
+import type { FollowUpResolver, Turn } from "../answer/follow-up.js";
 import type { AnswerService } from "../answer/answer-service.js";
 import type { Logger } from "../logger.js";
 // Types only: the bot never loads the index code (hnswlib) itself; main.ts passes the library in.
@@ -8,7 +9,12 @@ import type { Library } from "../search/library.js";
 import type { AnswerMemory } from "./answer-memory.js";
 import type { FeedbackStore } from "./feedback-store.js";
 
-export type BotContext = Context & I18nFlavor;
+/** Per chat: the last few questions (standalone forms), for follow-ups. */
+export interface ChatSession {
+  turns: Turn[];
+}
+
+export type BotContext = Context & I18nFlavor & SessionFlavor<ChatSession>;
 
 export interface BotStats {
   startedAt: number;
@@ -37,6 +43,10 @@ export interface BotDeps {
   stats: BotStats;
   settings: BotSettings;
   log: Logger;
+  /** Turns follow-ups into standalone questions (default: the rule without an LLM). */
+  followUps?: FollowUpResolver;
+  /** Stream LLM tokens into the reply by editing it (at most once a second). */
+  streaming?: boolean;
 }
 
 export const isAdmin = (deps: BotDeps, ctx: Context): boolean => ctx.from !== undefined && deps.settings.adminIds.includes(ctx.from.id);

@@ -9,9 +9,9 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { I18n } from "@grammyjs/i18n";
 import { limit } from "@grammyjs/ratelimiter";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type BotError, type Transformer } from "grammy";
+import { Bot, type BotError, type Transformer, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { BotContext, BotDeps } from "./context.js";
+import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
 import { createAdminFeature } from "./features/admin.js";
 import { createCitationsFeature } from "./features/citations.js";
@@ -97,6 +97,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   });
   const app = bot.errorBoundary(onError);
   app.use(createI18n());
+  app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: (ctx) => ctx.chat?.id.toString() }));
   app.use(createAccessGuard(deps));
   app.use(
     limit<BotContext, never>({

@@ -72,6 +72,10 @@ export function formatAnswer(answer: Answer, t: Translate): FormattedString {
     b.add("\n\n");
     citationBlock(b, c, answer.terms, t);
   }
+  // Which mode answered, when an LLM is configured.
+  if (answer.llm) {
+    b.add("\n\n").wrap("italic", answer.mode === "llm" ? t("mode-llm", { model: answer.llm.model }) : t("mode-fallback", { reason: answer.llm.fallback ?? "error" }));
+  }
   return b.build();
 }
 

@@ -1,6 +1,7 @@
 /** Terminal chat over the same answer service as the bot: one question per line, plain text out. */
 import readline from "node:readline";
 import type { AnswerService } from "../answer/answer-service.js";
+import { type FollowUpResolver, MAX_TURNS, type Turn, createFollowUpResolver } from "../answer/follow-up.js";
 import { formatAnswerText } from "../answer/format-text.js";
 
 export interface TerminalChatOptions {
@@ -8,10 +9,13 @@ export interface TerminalChatOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   greeting?: string;
+  /** Follow-ups (`那进口呢？`) become standalone questions, as in the bot. */
+  followUps?: FollowUpResolver;
 }
 
 /** Runs until the input ends (Ctrl-D, or the end of piped input) or the user types /quit. */
-export async function runTerminalChat({ service, input = process.stdin, output = process.stdout, greeting }: TerminalChatOptions): Promise<void> {
+export async function runTerminalChat({ service, input = process.stdin, output = process.stdout, greeting, followUps = createFollowUpResolver() }: TerminalChatOptions): Promise<void> {
+  let turns: Turn[] = [];
   const interactive = Boolean((input as NodeJS.ReadStream).isTTY);
   const rl = readline.createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   if (greeting) output.write(`${greeting}\n`);
@@ -20,7 +24,12 @@ export async function runTerminalChat({ service, input = process.stdin, output =
   for await (const line of rl) {
     const q = line.trim();
     if (q === "/quit" || q === "/exit") break;
-    if (q) output.write(`${formatAnswerText(await service.ask(q))}\n\n`);
+    if (q) {
+      const question = await followUps.resolve(turns, q);
+      const answer = await service.ask(question);
+      if (!answer.abstained) turns = [...turns, { question, at: Date.now() }].slice(-MAX_TURNS);
+      output.write(`${formatAnswerText(answer)}\n\n`);
+    }
     prompt();
   }
   rl.close();

@@ -214,7 +214,7 @@ export async function loadIndex(dataDir: string, embeddings: IdentifiedEmbedding
   if (manifest.embedding.id !== embeddings.id || manifest.embedding.dimensions !== embeddings.dimensions) {
     throw new IndexMismatchError(
       `the index in ${dataDir} was built with embedding "${manifest.embedding.id}" (${manifest.embedding.dimensions} dimensions) ` +
-        `but "${embeddings.id}" (${embeddings.dimensions}) is configured: reindex with \`npm run index\` (or /reindex in the bot)`,
+        `but "${embeddings.id}" (${embeddings.dimensions}) is configured: reindex with \`npm run index\``,
     );
   }
   const [articles, chunks, bm25] = await Promise.all([

@@ -261,3 +261,50 @@ describe("logs", () => {
     expect(debug).toContain(secret); // the same run at debug shows it: the check above can see it
   });
 });
+
+describe("follow-ups and LLM mode", () => {
+  it("a follow-up in the same chat carries the previous question's subject (rule, no LLM)", async () => {
+    const u = await createUnitBot();
+    await u.send(textMessage("1-5月义乌外贸进出口总值是多少？", { userId: 8 }));
+    const [a] = sent(await u.send(textMessage("那进口呢？", { userId: 8 })));
+    expect(a!.text).toContain("进口153.1");
+    // "它" after the live-commerce question means live commerce; in a fresh chat it means nothing
+    await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 9 }));
+    const [b] = sent(await u.send(textMessage("它同比增长多少？", { userId: 9 })));
+    expect(b!.text.split("\n")[0]).toContain("同比增长58.1%");
+    const [c] = sent(await u.send(textMessage("它同比增长多少？", { userId: 10 })));
+    expect(c!.text.split("\n")[0]).not.toContain("58.1%");
+  });
+
+  it("streams LLM tokens by editing one message, then edits in the checked answer with citations and the mode", async () => {
+    const { startOpenAiStub } = await import("../helpers/openai-stub.js");
+    const { createChatModel, createLlmAnswerer, loadPrompts } = await import("../../src/answer/llm.js");
+    const { createAnswerService } = await import("../../src/answer/answer-service.js");
+    const stub = await startOpenAiStub();
+    try {
+      const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
+      const llm = createLlmAnswerer({ chat, prompts: await loadPrompts(path.join(process.cwd(), "prompts")), model: "stub-chat", timeoutMs: 3000 });
+      const u = await createUnitBot({ service: () => createAnswerService({ getIndex: () => u.deps.library.current(), llm }) });
+      u.deps.streaming = true;
+      stub.onChat = () => ({ reply: `义乌前11个月直播带货「达到21.2万场」[1]。${"完成零售额「299.27亿元」[1]。".repeat(3)}` });
+      const calls = await u.send(textMessage("义乌前11个月直播带货多少场？"));
+      const [placeholder] = sent(calls);
+      expect(placeholder!.text).toBe("…");
+      const edits = sent(calls, "editMessageText");
+      const final = edits.at(-1)!;
+      expect(final.text).toContain("答：义乌前11个月直播带货「达到21.2万场」[1]。");
+      expect(final.text).toContain("由 stub-chat 根据上述原文生成");
+      expect(final.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toContain("原文 1");
+      expect(telegramProblems(final.text, final.entities)).toEqual([]);
+      // the whole stream took far less than a second: at most one interim edit
+      expect(edits.length).toBeLessThanOrEqual(2);
+
+      stub.onChat = () => ({ status: 500 });
+      const [fallback] = sent(await u.send(textMessage("义乌前11个月直播带货多少场？")));
+      expect(fallback!.text).toContain("语言模型的回答未采用（error）");
+      expect(fallback!.text).toContain("21.2万场");
+    } finally {
+      await stub.close();
+    }
+  });
+});

@@ -25,6 +25,7 @@ function answerWith(excerpts: string[], terms: string[], short = "短答案。")
     end: excerpt.length,
     sourceStart: 0,
     sourceEnd: excerpt.length,
+    verified: true,
   }));
   return { question: "q", answer: short, abstained: false, coverage: 1, citations, terms, mode: "extractive", timings: { total_ms: 1, retrieve_ms: 1 } };
 }

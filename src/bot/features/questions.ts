@@ -1,8 +1,11 @@
 /** Questions: any text in a private chat; in groups a mention, a reply to the bot, or /ask. */
 import { safeError } from "../../logger.js";
-import { Composer } from "grammy";
+import type { FormattedString } from "@grammyjs/parse-mode";
+import { Composer, type InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { MAX_TURNS, createFollowUpResolver } from "../../answer/follow-up.js";
 import { type BotContext, type BotDeps } from "../context.js";
-import { formatAnswer } from "../format.js";
+import { formatAnswer, splitMessage } from "../format.js";
 import { answerKeyboard } from "../keyboards.js";
 import { replyFormatted, timeoutSignal } from "../reply.js";
 
@@ -14,20 +17,28 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
-  async function answer(ctx: BotContext, question: string): Promise<void> {
+  const followUps = deps.followUps ?? createFollowUpResolver();
+
+  async function answer(ctx: BotContext, asked: string): Promise<void> {
     // "typing…" while answering; a Bot API that lacks the method must not cost the answer.
     ctx.replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS)).catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
-    const a = await deps.service.ask(question);
+    const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
+    const turns = ctx.session?.turns ?? [];
+    const question = await followUps.resolve(turns, asked);
+    if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
+    const stream = deps.streaming ? createStreamingReply(ctx, replyTo, deps) : undefined;
+    const a = await deps.service.ask(question, { onToken: stream?.onToken });
+    if (ctx.session && !a.abstained) ctx.session.turns = [...turns, { question, at: Date.now() }].slice(-MAX_TURNS);
     deps.stats.questions++;
     deps.stats.totalMs += a.timings.total_ms;
     if (a.abstained) deps.stats.abstained++;
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
     deps.log.debug({ question }, "question");
     const id = deps.memory.remember(a);
-    await replyFormatted(ctx, formatAnswer(a, ctx.t), {
-      reply_markup: a.abstained ? undefined : answerKeyboard(a, id, deps.library.articleKey, ctx.t),
-      replyTo: ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id,
-    });
+    const message = formatAnswer(a, ctx.t);
+    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.library.articleKey, ctx.t);
+    if (stream?.started()) await stream.finish(message, reply_markup);
+    else await replyFormatted(ctx, message, { reply_markup, replyTo });
   }
 
   composer.command("ask", async (ctx) => {
@@ -52,4 +63,47 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   return composer;
+}
+
+/** Edits of a streamed reply happen at most this often (Telegram rate-limits edits). */
+export const STREAM_EDIT_MS = 1000;
+
+/**
+ * A reply that shows LLM tokens as they arrive: a placeholder message edited at most once a
+ * second with the text so far, then edited into the final, checked answer with its citations.
+ */
+function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps: BotDeps) {
+  let placeholder: Promise<Message.TextMessage> | undefined;
+  let text = "";
+  let lastEdit = 0;
+  let pending: Promise<unknown> = Promise.resolve();
+  const quiet = (err: unknown) => deps.log.debug({ err: safeError(err) }, "stream edit failed");
+  return {
+    started: () => placeholder !== undefined,
+    onToken(token: string) {
+      text += token;
+      placeholder ??= ctx.reply("…", { reply_parameters: replyTo ? { message_id: replyTo, allow_sending_without_reply: true } : undefined });
+      const now = Date.now();
+      if (now - lastEdit < STREAM_EDIT_MS) return;
+      lastEdit = now;
+      const snapshot = `${Array.from(text).slice(0, 3900).join("")} …`;
+      pending = pending.then(async () => {
+        const m = await placeholder!;
+        await ctx.api.editMessageText(m.chat.id, m.message_id, snapshot).catch(quiet);
+      });
+    },
+    async finish(message: FormattedString, reply_markup: InlineKeyboard | undefined) {
+      await pending;
+      const m = await placeholder!;
+      const [first, ...rest] = splitMessage(message);
+      await ctx.api.editMessageText(m.chat.id, m.message_id, first!.text, {
+        entities: first!.entities,
+        reply_markup: rest.length ? undefined : reply_markup,
+        link_preview_options: { is_disabled: true },
+      });
+      for (const [i, part] of rest.entries()) {
+        await ctx.reply(part.text, { entities: part.entities, reply_markup: i === rest.length - 1 ? reply_markup : undefined, link_preview_options: { is_disabled: true } });
+      }
+    },
+  };
 }

@@ -60,3 +60,5 @@ cmd-start = Start
 cmd-help = Help and examples
 cmd-ask = Ask: /ask question
 cmd-about = About the archive
+mode-llm = Written by { $model } from the excerpts above; every sentence's citations were checked and failing sentences removed.
+mode-fallback = The language model's answer was not used ({ $reason }); the answer above is extracted from the source.

@@ -60,3 +60,5 @@ cmd-start = 开始
 cmd-help = 帮助和示例
 cmd-ask = 提问：/ask 问题
 cmd-about = 资料库信息
+mode-llm = 由 { $model } 根据上述原文生成；每句的引文已核对，未通过核对的句子已删除。
+mode-fallback = 语言模型的回答未采用（{ $reason }），以上为原文摘录。
