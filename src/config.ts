@@ -22,7 +22,7 @@ export const ConfigSchema = z.object({
   EMBEDDINGS_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
   EMBEDDINGS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   EMBEDDINGS_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16384).optional()),
-  HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(256),
+  HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(128),
   TOP_K: z.coerce.number().int().min(1).max(10).default(3),
   ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).optional()),
   TELEGRAM_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+:[\w-]+$/, "must look like 123456:ABC-DEF").optional()),

@@ -3,7 +3,7 @@
  * informative terms and the kind of answer it asks for, cite the best passages with
  * verbatim excerpts, and abstain when the best passage covers too little of the question.
  */
-import type { Article } from "../ingest/types.js";
+import type { Article, Chunk } from "../ingest/types.js";
 import { type HybridParams, HybridRetriever, type ScoredChunk } from "../search/hybrid-retriever.js";
 import type { SearchIndex } from "../search/index-store.js";
 import { normalizeText } from "../search/text-normalize.js";
@@ -116,9 +116,8 @@ function abbreviationPattern(term: string): RegExp | null {
 
 export const ABBREVIATION_CREDIT = 0.7;
 
-/** Share of the weight of `terms` found in `text` (normalised substring, or abbreviation, match). */
-function coverage(weights: Weighted[], text: string): number {
-  const norm = normalizeText(text);
+/** Share of the weight of `terms` found in `norm` (normalised text; substring, or abbreviation, match). */
+function coverage(weights: Weighted[], norm: string): number {
   let total = 0;
   let found = 0;
   for (const { term, weight } of weights) {
@@ -144,6 +143,29 @@ function titleNamed(article: Article, normQuestion: string): boolean {
   const core = normalizeText(article.title).replace(/\s*[（(][^（()）]*[)）]\s*$/u, "").trim();
   return Array.from(core).length >= 2 && normQuestion.includes(core);
 }
+
+/**
+ * Normalised (NFKC, lower case, simplified) forms of passages, headlines and sentences, computed
+ * once per object: the index is immutable, and normalising is most of the cost of re-ranking.
+ */
+const normalized = (() => {
+  const texts = new WeakMap<object, string>();
+  const sentences = new WeakMap<Article, string[]>();
+  const once = (key: object, make: () => string) => {
+    let v = texts.get(key);
+    if (v === undefined) texts.set(key, (v = normalizeText(make())));
+    return v;
+  };
+  return {
+    title: (a: Article) => once(a, () => titleText(a)),
+    chunk: (c: Chunk) => once(c, () => c.text),
+    sentence(a: Article, i: number, text: string): string {
+      let list = sentences.get(a);
+      if (!list) sentences.set(a, (list = []));
+      return (list[i] ??= normalizeText(text));
+    },
+  };
+})();
 
 const titleText = (a: Article): string => [a.kicker, a.title, a.subtitle, a.byline].filter(Boolean).join(" ");
 
@@ -221,12 +243,12 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     for (const hit of hits) {
       const sentences = articleSentences(hit.article);
       const named = titleNamed(hit.article, normQuestion) ? w.titleNamed : 0;
-      const passageCoverage = coverage(weights, `${titleText(hit.article)}\n${hit.chunk.text}`);
+      const passageCoverage = coverage(weights, `${normalized.title(hit.article)}\n${normalized.chunk(hit.chunk)}`);
       const first = sentenceAt(sentences, hit.chunk.start);
       const last = sentenceAt(sentences, Math.max(hit.chunk.start, hit.chunk.end - 1));
       for (let s = first; s <= last; s++) {
         const text = hit.article.body.slice(sentences[s]!.start, sentences[s]!.end);
-        let sentenceScore = coverage(weights, text);
+        let sentenceScore = coverage(weights, normalized.sentence(hit.article, s, text));
         const kindMatch = kindPattern ? kindPattern.test(text) : true;
         if (kindPattern && kindMatch) sentenceScore += w.kindBonus;
         let score = w.retrieval * (hit.score / maxScore) + w.passage * passageCoverage + w.sentence * sentenceScore + named;

@@ -19,6 +19,8 @@ export interface CorpusFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Its `NAME.meta.json` / `NAME.txt.meta.json` sidecar, when the directory has one (relative path). */
+  sidecar?: string;
 }
 
 export interface LoadedFile extends CorpusFile {
@@ -55,15 +57,22 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
       warn({ file: rel(abs) || ".", message: `directory skipped: ${describeFsError(err)}` });
       return;
     }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith(".")) continue;
+    const visible = entries.filter((e) => !e.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name));
+    const names = new Set(visible.map((e) => e.name));
+    // stat the whole directory at once (the file system works in parallel), then walk it in order
+    const stats = await Promise.all(visible.map((e) => fs.stat(path.join(abs, e.name)).then((st) => ({ st }), (err: unknown) => ({ err }))));
+    for (const [i, e] of visible.entries()) {
       const child = path.join(abs, e.name);
-      try {
-        const st = await fs.stat(child);
-        if (st.isDirectory()) await walk(child);
-        else if (st.isFile() && isDocument(e.name)) out.push({ path: rel(child), size: st.size, mtimeMs: st.mtimeMs });
-      } catch (err) {
-        warn({ file: rel(child), message: `skipped: ${describeFsError(err)}` });
+      const r = stats[i]!;
+      if ("err" in r) {
+        warn({ file: rel(child), message: `skipped: ${describeFsError(r.err)}` });
+        continue;
+      }
+      if (r.st.isDirectory()) await walk(child);
+      else if (r.st.isFile() && isDocument(e.name)) {
+        const ext = path.extname(e.name);
+        const sidecar = [`${e.name.slice(0, -ext.length)}.meta.json`, `${e.name}.meta.json`].find((n) => names.has(n));
+        out.push({ path: rel(child), size: r.st.size, mtimeMs: r.st.mtimeMs, ...(sidecar ? { sidecar: rel(path.join(abs, sidecar)) } : {}) });
       }
     }
   }
@@ -90,18 +99,15 @@ export function describeFsError(err: unknown): string {
 
 export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
 
-async function readSidecar(abs: string): Promise<{ meta: DocMeta; title: string | null } | null> {
-  const ext = path.extname(abs);
-  for (const candidate of [`${abs.slice(0, -ext.length)}.meta.json`, `${abs}.meta.json`]) {
-    let raw: string;
-    try {
-      raw = await fs.readFile(candidate, "utf8");
-    } catch {
-      continue;
-    }
-    return parseSidecar(raw);
+async function readSidecar(dir: string, file: CorpusFile): Promise<{ meta: DocMeta; title: string | null } | null> {
+  if (!file.sidecar) return null;
+  let raw: string;
+  try {
+    raw = await fs.readFile(path.join(dir, file.sidecar), "utf8");
+  } catch {
+    return null;
   }
-  return null;
+  return parseSidecar(raw);
 }
 
 /** Reads, decodes and segments one file; returns null (after a warning) when it cannot be used. */
@@ -122,7 +128,7 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
     let meta: DocMeta = {};
     let defaultTitle: string | null = null;
     try {
-      const sidecar = await readSidecar(abs);
+      const sidecar = await readSidecar(dir, file);
       if (sidecar) ({ meta, title: defaultTitle } = sidecar);
     } catch (err) {
       warn({ file: file.path, message: `ignored its .meta.json: ${(err as Error).message.split("\n")[0]}` });

@@ -20,7 +20,9 @@ export interface EnsureIndexOptions {
 export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index: SearchIndex; built: BuildResult | null }> {
   const manifest = await readManifest(options.dataDir);
   const { fresh, reason, mismatch } = await checkFreshness(options.corpusDir, manifest, options.embeddings);
-  if (fresh || mismatch) {
+  // A neural embedding is costly: an index built with another one is refused (loadIndex says to
+  // reindex). The local hash embedding costs nothing: such an index is rebuilt.
+  if (fresh || (mismatch && !options.embeddings.local)) {
     const index = await loadIndex(options.dataDir, options.embeddings);
     await tidyDataDir(options.dataDir);
     return { index, built: null };

@@ -12,6 +12,8 @@ export interface IdentifiedEmbeddings {
   /** Recorded in the index manifest; an index is refused when it differs. */
   readonly id: string;
   readonly dimensions: number;
+  /** Computed locally in no time (no model): an index built with another embedding is simply rebuilt. */
+  readonly local?: boolean;
   embedDocuments(texts: string[]): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
 }
@@ -35,11 +37,12 @@ function fnv1a(s: string): number {
 export class HashEmbeddings extends Embeddings implements IdentifiedEmbeddings {
   readonly dimensions: number;
   readonly unigramWeight: number;
+  readonly local = true;
   readonly id: string;
 
   constructor(params: HashEmbeddingsParams = {}) {
     super({});
-    this.dimensions = params.dimensions ?? 256;
+    this.dimensions = params.dimensions ?? 128;
     this.unigramWeight = params.unigramWeight ?? 0.3;
     this.id = `hash-v1:d${this.dimensions}:u${this.unigramWeight}`;
   }

@@ -4,20 +4,24 @@
  * previous index serving. A lock file keeps two builds from interleaving.
  *
  * Layout of DATA_DIR:  CURRENT → "index-<buildId>"; index-<buildId>/{manifest.json,
- * articles.json, chunks.json, bm25.json, vectors.f32, hnsw/}; .lock while building.
+ * articles.jsonl, chunks.jsonl (offsets into the article body, not text), bm25.json + bm25.bin,
+ * vectors.f32, hnsw/}; .lock while building. Large files are streamed (JSON Lines, binary) so
+ * that no single string holds a whole 100k-chunk index.
  */
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { createReadStream, createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
+import { finished } from "node:stream/promises";
 import { IndexBuildError, IndexBusyError, IndexMismatchError, IndexMissingError } from "../errors.js";
 import { type ChunkOptions, DEFAULT_CHUNK_OPTIONS, chunkArticle } from "../ingest/chunk.js";
 import { type CorpusFile, listCorpus, loadFile, sha256 } from "../ingest/corpus.js";
 import type { Article, Chunk, IngestWarning } from "../ingest/types.js";
-import { Bm25Index, type Bm25Params, DEFAULT_BM25 } from "./bm25-index.js";
+import { Bm25Index, type Bm25Params, DEFAULT_BM25, type SerializedBm25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { DEFAULT_HNSW, type HnswParams, VectorIndex } from "./vector-index.js";
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 export interface ManifestFile {
   path: string;
@@ -96,6 +100,24 @@ export interface BuildResult {
 }
 
 const CURRENT = "CURRENT";
+/** Corpus files read at once while building. */
+export const READ_CONCURRENCY = 16;
+/** From this many chunks on, the HNSW graph is built in a worker thread, beside BM25. */
+export const WORKER_MIN_CHUNKS = 20_000;
+
+/** Maps with at most `limit` calls in flight, results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 const LOCK = ".lock";
 
 /** Text the keyword index searches as the chunk's title field: headline block and byline. */
@@ -217,22 +239,70 @@ export async function loadIndex(dataDir: string, embeddings: IdentifiedEmbedding
         `but "${embeddings.id}" (${embeddings.dimensions}) is configured: reindex with \`npm run index\``,
     );
   }
-  const [articles, chunks, bm25] = await Promise.all([
-    readJson<Article[]>(path.join(dir, "articles.json")),
-    readJson<Chunk[]>(path.join(dir, "chunks.json")),
-    readJson<ReturnType<Bm25Index["toJSON"]>>(path.join(dir, "bm25.json")),
+  const [articles, stored, bm25Head, bm25Bin] = await Promise.all([
+    readJsonLines<Article>(path.join(dir, "articles.jsonl")),
+    readJsonLines<StoredChunk>(path.join(dir, "chunks.jsonl")),
+    readJson<Omit<SerializedBm25, "binary">>(path.join(dir, "bm25.json")),
+    fs.readFile(path.join(dir, "bm25.bin")),
   ]);
+  const articleById = new Map(articles.map((a) => [a.id, a]));
   const vectors = await VectorIndex.load(dir, embeddings, manifest.hnsw.efSearch);
   return {
     dir,
     manifest,
     articles,
-    articleById: new Map(articles.map((a) => [a.id, a])),
-    chunks,
-    bm25: Bm25Index.fromJSON(bm25),
+    articleById,
+    chunks: stored.map((c) => withText(c, articleById)),
+    bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }),
     vectors,
     embeddings,
   };
+}
+
+/** A chunk as stored: offsets into its article body and a hash of its text (for vector reuse). */
+type StoredChunk = Omit<Chunk, "text"> & { hash: string };
+
+/** The chunk's text is a slice of its article body (V8 shares the memory of such slices). */
+const withText = (c: StoredChunk, articles: Map<string, Article>): Chunk => {
+  const { hash: _hash, ...rest } = c;
+  return { ...rest, text: articles.get(c.articleId)!.body.slice(c.start, c.end) };
+};
+
+const textHash = (text: string) => sha256(text).slice(0, 24);
+
+async function readJsonLines<T>(file: string): Promise<T[]> {
+  const out: T[] = [];
+  const rl = readline.createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const line of rl) if (line) out.push(JSON.parse(line) as T);
+  return out;
+}
+
+async function writeJsonLines<T>(file: string, items: Iterable<T>): Promise<void> {
+  const out = createWriteStream(file, { encoding: "utf8" });
+  for (const item of items) {
+    if (!out.write(`${JSON.stringify(item)}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  out.end();
+  await finished(out);
+}
+
+/**
+ * Probes for efSearch calibration, shaped like questions: 12 characters from the middle of up to
+ * 200 chunks spread over the corpus, embedded as queries.
+ */
+export const CALIBRATION_QUERIES = 200;
+async function calibrationQueries(chunks: Chunk[], embeddings: IdentifiedEmbeddings): Promise<Float32Array> {
+  const n = Math.min(CALIBRATION_QUERIES, chunks.length);
+  const step = chunks.length / Math.max(1, n);
+  const probes = Array.from({ length: n }, (_, i) => {
+    const chars = Array.from(chunks[Math.floor(i * step)]!.text);
+    const from = Math.max(0, Math.floor(chars.length / 2) - 6);
+    return chars.slice(from, from + 12).join("");
+  });
+  const out = new Float32Array(n * embeddings.dimensions);
+  const vectors = await Promise.all(probes.map((p) => embeddings.embedQuery(p)));
+  vectors.forEach((v, i) => out.set(v, i * embeddings.dimensions));
+  return out;
 }
 
 /** Vectors of the previous build, by chunk text hash, so unchanged chunks are not embedded again. */
@@ -243,11 +313,12 @@ async function previousVectors(dataDir: string, embeddings: IdentifiedEmbeddings
     if (!dir) return cache;
     const manifest = await readJson<Manifest>(path.join(dir, "manifest.json"));
     if (manifest.embedding.id !== embeddings.id) return cache;
-    const chunks = await readJson<Chunk[]>(path.join(dir, "chunks.json"));
+    if (manifest.format !== INDEX_FORMAT) return cache;
+    const chunks = await readJsonLines<StoredChunk>(path.join(dir, "chunks.jsonl"));
     const raw = await fs.readFile(path.join(dir, "vectors.f32"));
     const all = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
     const dim = manifest.embedding.dimensions;
-    chunks.forEach((c, i) => cache.set(sha256(c.text), all.slice(i * dim, (i + 1) * dim)));
+    chunks.forEach((c, i) => cache.set(c.hash, all.slice(i * dim, (i + 1) * dim)));
   } catch {
     /* no usable previous build: embed everything */
   }
@@ -287,10 +358,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     const files: ManifestFile[] = [];
     const articles: Article[] = [];
     const chunks: Chunk[] = [];
-    for (const [i, f] of listed.entries()) {
-      progress({ phase: "read", done: i, total: listed.length });
+    // Read and segment with a few files in flight (reading is I/O-bound); results keep corpus order.
+    let done = 0;
+    const loadedFiles = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
       const loaded = await loadFile(corpusDir, f, onWarn);
+      progress({ phase: "read", done: ++done, total: listed.length });
+      return loaded;
+    });
+    for (const [i, loaded] of loadedFiles.entries()) {
       if (!loaded) continue;
+      const f = listed[i]!;
       let n = 0;
       for (const a of loaded.articles) {
         const cs = chunkArticle(a, chunking);
@@ -304,13 +381,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     await checkpoint("read");
 
     const cache = await previousVectors(dataDir, embeddings);
-    const vectors: number[][] = new Array(chunks.length);
+    const dim = embeddings.dimensions;
+    const vectors = new Float32Array(chunks.length * dim);
+    const hashes = chunks.map((c) => textHash(c.text));
     const todo: number[] = [];
-    chunks.forEach((c, i) => {
-      const hit = cache.get(sha256(c.text));
-      if (hit) vectors[i] = Array.from(hit);
+    hashes.forEach((h, i) => {
+      const hit = cache.get(h);
+      if (hit) vectors.set(hit, i * dim);
       else todo.push(i);
     });
+    cache.clear();
     const batch = options.embedBatchSize ?? 256;
     for (let s = 0; s < todo.length; s += batch) {
       progress({ phase: "embed", done: s, total: todo.length });
@@ -318,8 +398,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       const embedded = await embeddings.embedDocuments(ids.map((i) => chunks[i]!.text));
       ids.forEach((ci, k) => {
         const v = embedded[k];
-        if (!v || v.length !== embeddings.dimensions) throw new IndexBuildError(`embedding returned ${v?.length ?? 0} dimensions, expected ${embeddings.dimensions}`);
-        vectors[ci] = v;
+        if (!v || v.length !== dim) throw new IndexBuildError(`embedding returned ${v?.length ?? 0} dimensions, expected ${dim}`);
+        vectors.set(v, ci * dim);
       });
     }
     progress({ phase: "embed", done: todo.length, total: todo.length });
@@ -327,8 +407,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
     progress({ phase: "index", done: 0, total: chunks.length });
     const byId = new Map(articles.map((a) => [a.id, a]));
+    // efSearch: fixed, or the smallest that reaches the target recall on query-like probes
+    const probes = hnsw.efSearch ? new Float32Array(0) : await calibrationQueries(chunks, embeddings);
+    await fs.mkdir(tmpDir, { recursive: true });
+    // Large corpora: the HNSW graph is built in a worker thread while this one builds BM25.
+    const graph =
+      chunks.length >= WORKER_MIN_CHUNKS
+        ? VectorIndex.buildInWorker(vectors, embeddings, hnsw, probes, tmpDir)
+        : VectorIndex.build(vectors, embeddings, hnsw).then(async (index) => ({ index, efSearch: hnsw.efSearch || index.calibrateEfSearch(probes).efSearch }));
     const bm25 = Bm25Index.build(chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })), bm25Params);
-    const vectorIndex = await VectorIndex.build(vectors, embeddings, hnsw);
+    const { index: vectorIndex, efSearch } = await graph;
     await checkpoint("index");
 
     progress({ phase: "write", done: 0, total: 1 });
@@ -339,7 +427,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       buildMs: 0,
       corpusDir: path.resolve(corpusDir),
       embedding: { id: embeddings.id, dimensions: embeddings.dimensions },
-      hnsw,
+      hnsw: { ...hnsw, efSearch },
       bm25: bm25Params,
       chunking,
       counts: {
@@ -352,11 +440,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       files,
       warnings,
     };
-    await fs.mkdir(tmpDir, { recursive: true });
+    const { binary: bm25Bin, ...bm25Head } = bm25.serialize();
     await Promise.all([
-      fs.writeFile(path.join(tmpDir, "articles.json"), JSON.stringify(articles)),
-      fs.writeFile(path.join(tmpDir, "chunks.json"), JSON.stringify(chunks)),
-      fs.writeFile(path.join(tmpDir, "bm25.json"), JSON.stringify(bm25.toJSON())),
+      writeJsonLines(path.join(tmpDir, "articles.jsonl"), articles),
+      writeJsonLines(
+        path.join(tmpDir, "chunks.jsonl"),
+        chunks.map(({ text: _text, ...c }, i): StoredChunk => ({ ...c, hash: hashes[i]! })),
+      ),
+      fs.writeFile(path.join(tmpDir, "bm25.json"), JSON.stringify(bm25Head)),
+      fs.writeFile(path.join(tmpDir, "bm25.bin"), bm25Bin),
       vectorIndex.save(tmpDir),
     ]);
     await checkpoint("write");

@@ -1,18 +1,9 @@
 /** Webhook mode: WEBHOOK_URL + PORT serve updates over HTTP (secret token checked) instead of polling. */
-import path from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/answer-service.js";
-import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import { createBot } from "../../src/bot/create-bot.js";
-import { createFeedbackStore } from "../../src/bot/feedback-store.js";
 import { startBot } from "../../src/bot/start-bot.js";
-import { createLogger } from "../../src/logger.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { buildIndex } from "../../src/search/index-store.js";
-import { createLibrary } from "../../src/search/library.js";
-import { TOKEN, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
-import { scratchCorpus } from "../helpers/index.js";
+import { createTestDeps, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
 
 let server: TelegramServer;
 let stop: () => Promise<void>;
@@ -21,23 +12,9 @@ let port: number;
 beforeAll(async () => {
   server = new TelegramServer({ port: await freePort(), host: "127.0.0.1" });
   await server.start();
-  const { corpusDir, dataDir } = scratchCorpus();
-  const embeddings = new HashEmbeddings();
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
-  const library = createLibrary({ corpusDir, dataDir, embeddings, index });
-  const log = createLogger("silent");
-  const bot = createBot(
-    {
-      service: createAnswerService({ getIndex: () => library.current() }),
-      library,
-      feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
-      memory: createAnswerMemory(),
-      stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-      settings: { token: TOKEN, apiRoot: server.config.apiURL, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 100, maxUploadBytes: 1 << 20 },
-      log,
-    },
-    { transformers: [emulatorShim([])] },
-  );
+  const deps = await createTestDeps({ apiRoot: server.config.apiURL, rateLimitPerMinute: 100 });
+  const bot = createBot(deps, { transformers: [emulatorShim([])] });
+  const log = deps.log;
   port = await freePort();
   stop = await startBot(bot, { webhookUrl: `https://example.invalid/hook`, webhookSecret: "s3cret", port, log });
 }, 60_000);

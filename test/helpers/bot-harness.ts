@@ -10,7 +10,7 @@ import type { Transformer } from "grammy";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { createAnswerService } from "../../src/answer/answer-service.js";
 import { createAnswerMemory } from "../../src/bot/answer-memory.js";
-import type { BotSettings } from "../../src/bot/context.js";
+import type { BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createFeedbackStore } from "../../src/bot/feedback-store.js";
 import { startBot } from "../../src/bot/start-bot.js";
@@ -62,29 +62,34 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** Everything a bot needs, on a scratch copy of the seed corpus with a real index on disk. */
+export async function createTestDeps(settings: Partial<BotSettings> & { apiRoot: string }): Promise<BotDeps & { corpusDir: string; dataDir: string }> {
+  const { corpusDir, dataDir } = scratchCorpus();
+  const embeddings = new HashEmbeddings();
+  const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
+  const library = createLibrary({ corpusDir, dataDir, embeddings, index });
+  return {
+    corpusDir,
+    dataDir,
+    service: createAnswerService({ getIndex: () => library.current() }),
+    library,
+    feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
+    memory: createAnswerMemory(),
+    stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
+    settings: { token: TOKEN, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...settings },
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  };
+}
+
 export async function startHarness(settings: Partial<BotSettings> = {}, options: { throttle?: boolean } = {}): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const apiRoot = server.config.apiURL;
-  const { corpusDir, dataDir } = scratchCorpus();
-  const embeddings = new HashEmbeddings();
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
-  const library = createLibrary({ corpusDir, dataDir, embeddings, index });
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const deps = await createTestDeps({ ...settings, apiRoot });
+  const { corpusDir, dataDir, log } = deps;
   const stubbed: StubbedCall[] = [];
-  const bot = createBot(
-    {
-      service: createAnswerService({ getIndex: () => library.current() }),
-      library,
-      feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
-      memory: createAnswerMemory(),
-      stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-      settings: { token: TOKEN, apiRoot, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...settings },
-      log,
-    },
-    { transformers: [emulatorShim(stubbed)], throttle: options.throttle },
-  );
+  const bot = createBot(deps, { transformers: [emulatorShim(stubbed)], throttle: options.throttle });
   const stopBot = await startBot(bot, { port: 0, log });
   return {
     server,

@@ -3,22 +3,14 @@
  * dropped connections, a slow API — and keeps polling; after a restart no update is answered twice.
  * Real bot (auto-retry, throttler, runner) → fault proxy → telegram-test-api emulator.
  */
-import path from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/answer-service.js";
-import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
-import { createFeedbackStore } from "../../src/bot/feedback-store.js";
 import { startBot } from "../../src/bot/start-bot.js";
 import { createLogger } from "../../src/logger.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { buildIndex } from "../../src/search/index-store.js";
-import { createLibrary } from "../../src/search/library.js";
-import { TOKEN, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
+import { TOKEN, createTestDeps, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
-import { scratchCorpus } from "../helpers/index.js";
 
 let server: TelegramServer;
 let proxy: FaultProxy;
@@ -29,19 +21,7 @@ beforeAll(async () => {
   server = new TelegramServer({ port: await freePort(), host: "127.0.0.1" });
   await server.start();
   proxy = await startFaultProxy(server.config.apiURL);
-  const { corpusDir, dataDir } = scratchCorpus();
-  const embeddings = new HashEmbeddings();
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
-  const library = createLibrary({ corpusDir, dataDir, embeddings, index });
-  deps = {
-    service: createAnswerService({ getIndex: () => library.current() }),
-    library,
-    feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
-    memory: createAnswerMemory(),
-    stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: { token: TOKEN, apiRoot: proxy.url, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20 },
-    log,
-  };
+  deps = { ...(await createTestDeps({ apiRoot: proxy.url })), log };
 }, 60_000);
 afterAll(async () => {
   await proxy?.close();

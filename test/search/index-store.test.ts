@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../../src/answer/answer-service.js";
 import { IndexBuildError, IndexMismatchError } from "../../src/errors.js";
+import { ensureIndex } from "../../src/search/ensure-index.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { HybridRetriever } from "../../src/search/hybrid-retriever.js";
 import { buildIndex, checkFreshness, loadIndex, readManifest } from "../../src/search/index-store.js";
@@ -26,7 +27,8 @@ describe("index store", () => {
     expect(await results(dataDir)).toEqual(inMemory);
     const m = (await readManifest(dataDir))!;
     expect(m.counts).toMatchObject({ files: 5, chunks: built.index.chunks.length });
-    expect(m.embedding).toEqual({ id: embeddings.id, dimensions: 256 });
+    expect(m.embedding).toEqual({ id: embeddings.id, dimensions: 128 });
+    expect(m.hnsw.efSearch).toBeGreaterThan(0); // calibrated at build time
     expect(m.files.map((f) => f.hash)).toHaveLength(5);
     expect(await checkFreshness(corpusDir, m, embeddings)).toMatchObject({ fresh: true });
   });
@@ -76,12 +78,17 @@ describe("index store", () => {
     expect(existsSync(path.join(dataDir, ".lock"))).toBe(false);
   });
 
-  it("refuses an index built with another embedding, saying to reindex", async () => {
+  it("refuses an index built with another embedding, saying to reindex; ensureIndex rebuilds only for the local hash embedding", async () => {
     const { corpusDir, dataDir } = scratchCorpus();
     await buildIndex({ corpusDir, dataDir, embeddings });
-    const other = new HashEmbeddings({ dimensions: 128 });
+    const other = new HashEmbeddings({ dimensions: 64 });
     await expect(loadIndex(dataDir, other)).rejects.toBeInstanceOf(IndexMismatchError);
     await expect(loadIndex(dataDir, other)).rejects.toThrow(/reindex/);
+    const rebuilt = await ensureIndex({ corpusDir, dataDir, embeddings: other });
+    expect(rebuilt.built).not.toBeNull();
+    expect(rebuilt.index.manifest.embedding.dimensions).toBe(64);
+    const neural = Object.assign(new HashEmbeddings({ dimensions: 32 }), { local: false, id: "openai:some-model:d32" });
+    await expect(ensureIndex({ corpusDir, dataDir, embeddings: neural })).rejects.toThrow(/built with embedding "hash-v1:d64.*npm run index/);
   });
 
   it("an empty corpus builds an empty index that abstains", async () => {
