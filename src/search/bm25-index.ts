@@ -1,5 +1,6 @@
 /**
- * BM25F keyword index over two fields (body, title) of jieba tokens. Written here rather than
+ * BM25 keyword index over two fields (body, title) of jieba tokens, each field saturated on its own
+ * and the two summed (the BM25F form, one saturation over both, is kept as an option). Written here rather than
  * taken from a library because the field-weighted variant with question-word stripping is what
  * measured best on the public sets (see README, "Quality"); the peers are compared in `npm run bench`.
  *

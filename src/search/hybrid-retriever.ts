@@ -1,5 +1,5 @@
 /**
- * Hybrid retrieval: BM25F candidates and HNSW candidates are pooled, every candidate gets
+ * Hybrid retrieval: BM25 candidates and HNSW candidates are pooled, every candidate gets
  * both scores (the vector score exactly, from the stored vectors), and they are fused
  * linearly: alpha · bm25/max(bm25) + (1 - alpha) · cosine. alpha is chosen on the public
  * evaluation sets (README, "Quality").
