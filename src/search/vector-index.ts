@@ -24,8 +24,9 @@ export const DEFAULT_HNSW: HnswParams = { m: 32, efConstruction: 100, efSearch: 
 
 /** efSearch values tried by the calibration, smallest first. */
 export const EF_SEARCH_STEPS = [32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
-/** Calibrated on question-like probes with a margin, so that real questions clear 0.95 (README, "Speed"). */
-export const TARGET_RECALL = 0.96;
+export const TARGET_RECALL = 0.95;
+/** Steps added above the one that reaches the target on the probes. */
+export const CALIBRATION_MARGIN_STEPS = 1;
 
 export interface VectorHit {
   doc: number;
@@ -100,7 +101,8 @@ export class VectorIndex {
 
   /**
    * The smallest efSearch whose recall@10 against exact search reaches `target` on the given
-   * query vectors (row-major), or the largest step tried. Sets it on the index and returns it.
+   * query vectors (row-major), plus CALIBRATION_MARGIN_STEPS, or the largest step tried. Sets it
+   * on the index and returns it (with the recall measured at the step that reached the target).
    */
   calibrateEfSearch(queries: Float32Array, target = TARGET_RECALL, k = 10): { efSearch: number; recall: number } {
     const n = this.size;
@@ -111,8 +113,8 @@ export class VectorIndex {
     }
     const exact = Array.from({ length: q }, (_, i) => this.exactTop(queries.subarray(i * this.dimensions, (i + 1) * this.dimensions), k));
     let best = { efSearch: EF_SEARCH_STEPS.at(-1)!, recall: 0 };
-    for (const ef of EF_SEARCH_STEPS) {
-      if (ef < k) continue;
+    const steps = EF_SEARCH_STEPS.filter((ef) => ef >= k);
+    for (const [step, ef] of steps.entries()) {
       this.store.index.setEf(ef);
       let found = 0;
       for (let i = 0; i < q; i++) {
@@ -122,7 +124,11 @@ export class VectorIndex {
       }
       const recall = found / (q * k);
       best = { efSearch: ef, recall };
-      if (recall >= target) break;
+      if (recall >= target) {
+        // one step more: real questions are harder than the probes (measured: 0.94 vs 0.96 at 100k)
+        best = { efSearch: steps[Math.min(step + CALIBRATION_MARGIN_STEPS, steps.length - 1)]!, recall };
+        break;
+      }
     }
     this.store.index.setEf(best.efSearch);
     return best;
