@@ -122,7 +122,9 @@ lines.push(
   "### Targets",
   "",
   `- full ask p95 ≤ 3 ms at ${biggest.chunks} chunks: ${f(biggest.ask[1]!)} ms — ${biggest.ask[1]! <= 3 ? "met" : `missed by ${f(biggest.ask[1]! - 3)} ms`}.`,
-  `- ≥ 10× faster than MiniSearch at equal or better quality (largest corpus): our retrieval p95 is ${ms ? f(ms.p95 / biggest.retrieval[1]!, 1) : "–"}× MiniSearch's, our full ask ${ms ? f(ms.p95 / biggest.ask[1]!, 1) : "–"}× — ${ms && ms.p95 / biggest.retrieval[1]! >= 10 ? "met for retrieval" : "not met"}.`,
+  `- ≥ 10× faster than MiniSearch at equal or better quality (largest corpus): our retrieval is ${ms ? f(ms.p95 / biggest.retrieval[1]!, 1) : "–"}× faster at p95, our full ask ${ms ? f(ms.p95 / biggest.ask[1]!, 1) : "–"}×; answer in top 3 ${pc(biggest.quality.ours?.top3)} against ${pc(ms?.quality?.top3)}, Hit@1 ${pc(biggest.quality.ours?.hit1)} against ${pc(ms?.quality?.hit1)} — ${
+    ms && ms.p95 / biggest.ask[1]! >= 10 && (biggest.quality.ours?.top3 ?? 0) >= (ms.quality?.top3 ?? 0) ? "met" : "not met"
+  }.`,
   `- build ≤ 60 s and peak RSS ≤ 1 GB at ${biggest.chunks} chunks: ${f(biggest.build.s, 1)} s, ${f(biggest.build.peakRssMb, 0)} MB — ${biggest.build.s <= 60 && biggest.build.peakRssMb <= 1024 ? "met" : "missed"}.`,
   `- cold start to first answer on the seed corpus ≤ 1.5 s: ${f(seed.coldS)} s — ${seed.coldS <= 1.5 ? "met" : `missed by ${f(seed.coldS - 1.5)} s`}.`,
 );
