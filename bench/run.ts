@@ -121,7 +121,11 @@ lines.push(
   "",
   "### Targets",
   "",
-  `- full ask p95 ≤ 3 ms at ${biggest.chunks} chunks: ${f(biggest.ask[1]!)} ms — ${biggest.ask[1]! <= 3 ? "met" : `missed by ${f(biggest.ask[1]! - 3)} ms`}.`,
+  `- full ask p95 ≤ 3 ms at ${biggest.chunks} chunks: ${f(biggest.ask[1]!)} ms — ${
+    biggest.ask[1]! <= 3
+      ? "met"
+      : `missed by ${f(biggest.ask[1]! - 3)} ms: retrieval is ${f(biggest.retrieval[1]!)} ms of it at p95 (HNSW at the calibrated efSearch ${biggest.hnsw.efSearch} plus BM25 over postings of up to ${biggest.chunks} chunks; README "Speed" says more)`
+  }.`,
   `- ≥ 10× faster than MiniSearch at equal or better quality (largest corpus): our retrieval is ${ms ? f(ms.p95 / biggest.retrieval[1]!, 1) : "–"}× faster at p95, our full ask ${ms ? f(ms.p95 / biggest.ask[1]!, 1) : "–"}×; answer in top 3 ${pc(biggest.quality.ours?.top3)} against ${pc(ms?.quality?.top3)}, Hit@1 ${pc(biggest.quality.ours?.hit1)} against ${pc(ms?.quality?.hit1)} — ${
     ms && ms.p95 / biggest.ask[1]! >= 10 && (biggest.quality.ours?.top3 ?? 0) >= (ms.quality?.top3 ?? 0) ? "met" : "not met"
   }.`,
