@@ -140,7 +140,7 @@ interface Candidate {
 /** The headline without a trailing qualifier in brackets (`杨昊 (足球运动员)` → `杨昊`). */
 function titleNamed(article: Article, normQuestion: string): boolean {
   if (!article.title) return false;
-  const core = normalizeText(article.title).replace(/\s*[（(][^（()）]*[)）]\s*$/u, "").trim();
+  const core = normalized.headlineCore(article);
   return Array.from(core).length >= 2 && normQuestion.includes(core);
 }
 
@@ -150,6 +150,7 @@ function titleNamed(article: Article, normQuestion: string): boolean {
  */
 const normalized = (() => {
   const texts = new WeakMap<object, string>();
+  const cores = new WeakMap<Article, string>();
   const sentences = new WeakMap<Article, string[]>();
   const once = (key: object, make: () => string) => {
     let v = texts.get(key);
@@ -159,6 +160,12 @@ const normalized = (() => {
   return {
     title: (a: Article) => once(a, () => titleText(a)),
     chunk: (c: Chunk) => once(c, () => c.text),
+    /** The headline without a trailing bracketed qualifier. */
+    headlineCore(a: Article): string {
+      let v = cores.get(a);
+      if (v === undefined) cores.set(a, (v = normalizeText(a.title ?? "").replace(/\s*[（(][^（()）]*[)）]\s*$/u, "").trim()));
+      return v;
+    },
     sentence(a: Article, i: number, text: string): string {
       let list = sentences.get(a);
       if (!list) sentences.set(a, (list = []));
