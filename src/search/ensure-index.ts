@@ -1,6 +1,7 @@
+import { IndexBusyError } from "../errors.js";
 import type { IngestWarning } from "../ingest/types.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { type BuildOptions, type BuildResult, type SearchIndex, buildIndex, checkFreshness, loadIndex, readManifest, tidyDataDir } from "./index-store.js";
+import { type BuildOptions, type BuildResult, IndexCorruptError, type SearchIndex, buildIndex, checkFreshness, isLocked, loadIndex, readManifest, tidyDataDir } from "./index-store.js";
 
 export interface EnsureIndexOptions {
   corpusDir: string;
@@ -13,21 +14,37 @@ export interface EnsureIndexOptions {
 }
 
 /**
- * Loads the index for this corpus, building it first when it is missing or stale. An index
- * built with another embedding is not silently replaced: loading it throws IndexMismatchError,
- * whose message says to reindex.
+ * Loads the index for this corpus, building it first when it is missing, stale or damaged. An
+ * index built with another neural embedding is not silently replaced: loading it throws
+ * IndexMismatchError, whose message says to reindex. While another process is rebuilding, a
+ * stale index that loads is served as it is rather than refused.
  */
 export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index: SearchIndex; built: BuildResult | null }> {
   const manifest = await readManifest(options.dataDir);
   const { fresh, reason, mismatch } = await checkFreshness(options.corpusDir, manifest, options.embeddings);
+  let why = reason;
   // A neural embedding is costly: an index built with another one is refused (loadIndex says to
   // reindex). The local hash embedding costs nothing: such an index is rebuilt.
-  if (fresh || (mismatch && !options.embeddings.local)) {
-    const index = await loadIndex(options.dataDir, options.embeddings);
-    await tidyDataDir(options.dataDir);
-    return { index, built: null };
+  const serveAsIs = fresh || (mismatch && !options.embeddings.local) || (manifest !== null && (await isLocked(options.dataDir)));
+  if (serveAsIs) {
+    try {
+      const index = await loadIndex(options.dataDir, options.embeddings);
+      if (!fresh && !mismatch) options.onWarning?.({ file: ".", message: `another process is reindexing (${reason}); answering from the current index` });
+      await tidyDataDir(options.dataDir);
+      return { index, built: null };
+    } catch (err) {
+      if (!(err instanceof IndexCorruptError)) throw err;
+      why = `the index is damaged (${err.message}); rebuilding`;
+    }
   }
-  options.onBuild?.(reason);
-  const built = await buildIndex(options);
-  return { index: built.index, built };
+  options.onBuild?.(why);
+  try {
+    const built = await buildIndex(options);
+    return { index: built.index, built };
+  } catch (err) {
+    // someone else is building right now: wait for their index rather than fail
+    if (!(err instanceof IndexBusyError)) throw err;
+    for (let i = 0; i < 600 && (await isLocked(options.dataDir)); i++) await new Promise((r) => setTimeout(r, 500));
+    return { index: await loadIndex(options.dataDir, options.embeddings), built: null };
+  }
 }

@@ -1,0 +1,171 @@
+/**
+ * Durable, checked index files. Every file is written through a file handle (errors such as
+ * ENOSPC reject the build instead of killing the process), flushed with fsync, and its size and
+ * SHA-256 recorded; the directories that name them are fsynced after a rename (Lucene-style
+ * commit: files, then directory, then the pointer). On load every file is checked against its
+ * recorded checksum before anything parses it, so a torn or bit-flipped file is detected, never
+ * served or fed to the native HNSW reader.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, promises as fs } from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { CitebotError } from "../errors.js";
+
+/** An index file does not match the checksum its manifest recorded (or cannot be read). */
+export class IndexCorruptError extends CitebotError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface FileChecksum {
+  size: number;
+  sha256: string;
+}
+
+/** Test hook: every fsync'd path is reported here (files and directories). */
+let syncObserver: ((p: string) => void) | undefined;
+export const observeSyncs = (fn: ((p: string) => void) | undefined): void => {
+  syncObserver = fn;
+};
+
+/** Bytes collected before a write to the file handle (keeps calls few on large files). */
+const WRITE_BUFFER = 1 << 20;
+
+/** Writes `parts` to a new file, fsyncs it, and returns its size and SHA-256. */
+export async function writeDurable(file: string, parts: Iterable<string | Uint8Array>): Promise<FileChecksum> {
+  const hash = createHash("sha256");
+  let size = 0;
+  const fh = await fs.open(file, "w", 0o644);
+  try {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (!pendingBytes) return;
+      const buf = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await fh.write(buf);
+    };
+    for (const part of parts) {
+      const buf = typeof part === "string" ? Buffer.from(part, "utf8") : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+      hash.update(buf);
+      size += buf.length;
+      pending.push(buf);
+      pendingBytes += buf.length;
+      if (pendingBytes >= WRITE_BUFFER) await flush();
+    }
+    await flush();
+    await fh.sync();
+    syncObserver?.(file);
+  } finally {
+    await fh.close();
+  }
+  return { size, sha256: hash.digest("hex") };
+}
+
+/** Writes one JSON object per line, durably. */
+export function writeJsonLines<T>(file: string, items: Iterable<T>): Promise<FileChecksum> {
+  return writeDurable(
+    file,
+    (function* () {
+      for (const item of items) yield `${JSON.stringify(item)}\n`;
+    })(),
+  );
+}
+
+/** fsyncs a file written by someone else (hnswlib writes its own files). */
+export async function syncFile(file: string): Promise<void> {
+  const fh = await fs.open(file, "r+");
+  try {
+    await fh.sync();
+    syncObserver?.(file);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** fsyncs a directory, so the names in it (renames, new files) survive a power loss. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.open(dir, "r");
+  try {
+    await fh.sync();
+    syncObserver?.(dir);
+  } catch (err) {
+    // some file systems refuse fsync on a directory (EINVAL/EISDIR): nothing more can be done there
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EISDIR") throw err;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes a small file by write + fsync + rename + directory fsync (replaces it atomically). */
+export async function replaceFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    await writeDurable(tmp, [data]);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+  await syncDir(path.dirname(file));
+}
+
+/** Size and SHA-256 of a file on disk (streamed). */
+export async function checksumFile(file: string): Promise<FileChecksum> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest("hex") };
+}
+
+/** Every file of `dir` below it (relative paths, forward slashes), sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (sub: string) => {
+    for (const e of await fs.readdir(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(rel);
+      else out.push(rel);
+    }
+  };
+  await walk("");
+  return out.sort();
+}
+
+/** Checks each listed file of `dir` against its recorded size and SHA-256; throws IndexCorruptError on the first mismatch. */
+export async function verifyFiles(dir: string, expected: Record<string, FileChecksum>, only?: string[]): Promise<void> {
+  for (const name of only ?? Object.keys(expected)) {
+    const want = expected[name];
+    if (!want) throw new IndexCorruptError(name, `the index lists no checksum for ${name}`);
+    let got: FileChecksum;
+    try {
+      got = await checksumFile(path.join(dir, name));
+    } catch (err) {
+      throw new IndexCorruptError(name, `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    }
+    if (got.size !== want.size) throw new IndexCorruptError(name, `index file ${name} has ${got.size} bytes, ${want.size} were written`);
+    if (got.sha256 !== want.sha256) throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
+  }
+}
+
+export async function readJsonLines<T>(file: string): Promise<T[]> {
+  const out: T[] = [];
+  const rl = readline.createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+  for await (const line of rl) if (line) out.push(JSON.parse(line) as T);
+  return out;
+}
+
+export async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file, "utf8")) as T;
+}

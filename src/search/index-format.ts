@@ -1,0 +1,115 @@
+/**
+ * What an index is on disk. DATA_DIR holds `CURRENT` and one directory per build:
+ *
+ *   CURRENT              "index-<buildId>\nmanifest sha256:<hex>\n" (replaced atomically)
+ *   index-<buildId>/     manifest.json, articles.jsonl, chunks.jsonl (offsets into the article
+ *                        body, not text), bm25.json + bm25.bin, vectors.f32, hnsw/
+ *
+ * The manifest records the size and SHA-256 of every other file of its directory, and CURRENT
+ * records the manifest's: a reader trusts nothing it has not checked against that chain.
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { ChunkOptions } from "../ingest/chunk.js";
+import type { Article, Chunk, IngestWarning } from "../ingest/types.js";
+import type { Bm25Index, Bm25Params } from "./bm25-index.js";
+import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
+import type { FileChecksum } from "./index-files.js";
+import type { HnswParams, VectorIndex } from "./vector-index.js";
+
+/** 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded. */
+export const INDEX_FORMAT = 3;
+export const CURRENT = "CURRENT";
+export const MANIFEST = "manifest.json";
+
+export interface ManifestFile {
+  path: string;
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  encoding: string;
+  articles: number;
+  chunks: number;
+}
+
+/** A corpus file that could not be used (its warning says why), as it was when skipped. */
+export interface SkippedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface Manifest {
+  format: number;
+  buildId: string;
+  builtAt: string;
+  buildMs: number;
+  corpusDir: string;
+  embedding: { id: string; dimensions: number };
+  hnsw: HnswParams;
+  bm25: Bm25Params;
+  chunking: ChunkOptions;
+  counts: { files: number; articles: number; notes: number; chunks: number; reusedVectors: number };
+  files: ManifestFile[];
+  skipped: SkippedFile[];
+  warnings: IngestWarning[];
+  /** Size and SHA-256 of every other file in the index directory, by relative path. */
+  checksums: Record<string, FileChecksum>;
+}
+
+export interface SearchIndex {
+  dir: string;
+  manifest: Manifest;
+  articles: Article[];
+  articleById: Map<string, Article>;
+  chunks: Chunk[];
+  bm25: Bm25Index;
+  vectors: VectorIndex;
+  embeddings: IdentifiedEmbeddings;
+}
+
+/** A chunk as stored: offsets into its article body and a hash of its text (for vector reuse). */
+export type StoredChunk = Omit<Chunk, "text"> & { hash: string };
+
+/** Text the keyword index searches as the chunk's title field: headline block and byline. */
+export const chunkTitle = (a: Article): string => [a.kicker, a.title, a.subtitle, a.byline].filter(Boolean).join(" ");
+
+export interface CurrentPointer {
+  dir: string;
+  name: string;
+  /** SHA-256 of manifest.json, or null in a pointer written by an older version. */
+  manifestSha256: string | null;
+}
+
+export const currentPointerText = (name: string, manifestSha256: string): string => `${name}\nmanifest sha256:${manifestSha256}\n`;
+
+/** What CURRENT points at, or null when there is no (readable) pointer. */
+export async function readCurrent(dataDir: string): Promise<CurrentPointer | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dataDir, CURRENT), "utf8");
+  } catch {
+    return null;
+  }
+  const [first = "", second = ""] = text.split("\n");
+  const name = first.trim();
+  if (!/^index-[\w-]+$/.test(name)) return null;
+  const hash = /^manifest sha256:([0-9a-f]{64})$/.exec(second.trim());
+  return { dir: path.join(dataDir, name), name, manifestSha256: hash ? hash[1]! : null };
+}
+
+/** The directory the CURRENT pointer names, or null when there is no index. */
+export async function currentIndexDir(dataDir: string): Promise<string | null> {
+  return (await readCurrent(dataDir))?.dir ?? null;
+}
+
+/** The current manifest as written (unchecked: for freshness and diffs, never for serving). */
+export async function readManifest(dataDir: string): Promise<Manifest | null> {
+  const dir = await currentIndexDir(dataDir);
+  if (!dir) return null;
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, MANIFEST), "utf8")) as Manifest;
+  } catch {
+    return null;
+  }
+}
