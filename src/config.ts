@@ -46,6 +46,9 @@ export const ConfigSchema = z.object({
     if (c.EMBEDDINGS === "openai" && (!c.EMBEDDINGS_BASE_URL || !c.EMBEDDINGS_MODEL)) {
       ctx.addIssue({ code: "custom", path: ["EMBEDDINGS"], message: "EMBEDDINGS=openai needs EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL" });
     }
+    if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "WEBHOOK_URL is set: WEBHOOK_SECRET is needed too (without it anyone could post forged updates)" });
+    }
     if (c.LLM_BASE_URL && !c.LLM_MODEL) ctx.addIssue({ code: "custom", path: ["LLM_MODEL"], message: "LLM_BASE_URL is set: LLM_MODEL is needed too" });
   });
 

@@ -1,11 +1,11 @@
 /** Starts the bot: long polling through @grammyjs/runner, or a webhook server when WEBHOOK_URL is set. */
-import http from "node:http";
 import { run } from "@grammyjs/runner";
-import { type Bot, webhookCallback } from "grammy";
+import type { Bot } from "grammy";
 import { type Logger, safeError } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { commandList, createI18n, lastHandledUpdate, whenIdle } from "./create-bot.js";
 import { timeoutSignal } from "./reply.js";
+import { startWebhookServer } from "./webhook-server.js";
 
 export interface StartOptions {
   webhookUrl?: string;
@@ -35,12 +35,20 @@ export async function startBot(bot: Bot<BotContext>, options: StartOptions): Pro
   // The command menu is cosmetic: registered in the background, a failure only logged.
   void registerCommands(bot, log);
   if (options.webhookUrl) {
-    const server = http.createServer(webhookCallback(bot, "http", { secretToken: options.webhookSecret }));
-    await new Promise<void>((resolve) => server.listen(options.port, resolve));
+    // Without a secret anyone who finds the port could post updates as any user (an admin too).
+    if (!options.webhookSecret) throw new Error("webhook mode needs WEBHOOK_SECRET (Telegram sends it with every update; others cannot)");
+    const server = await startWebhookServer({
+      path: new URL(options.webhookUrl).pathname,
+      secret: options.webhookSecret,
+      port: options.port,
+      log,
+      handle: (update) => bot.handleUpdate(update),
+    });
     await bot.api.setWebhook(options.webhookUrl, { secret_token: options.webhookSecret, allowed_updates: ["message", "callback_query", "inline_query"] });
     log.info({ port: options.port, username: bot.botInfo.username }, "webhook server listening");
     return async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
+      await server.drained();
       await whenIdle(bot);
     };
   }
