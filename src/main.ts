@@ -13,6 +13,7 @@ import { createFeedbackStore } from "./bot/feedback-store.js";
 import { startBot } from "./bot/start-bot.js";
 import { runTerminalChat } from "./cli/terminal-chat.js";
 import { loadConfig } from "./config.js";
+import { loadSecretKey } from "./secret-key.js";
 import { createLogger, safeError } from "./logger.js";
 import { createEmbeddings } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       allowedChatIds: config.ALLOWED_CHAT_IDS,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
+      secretKey: await loadSecretKey(config.DATA_DIR),
     },
     log,
     followUps,

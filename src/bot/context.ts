@@ -33,6 +33,8 @@ export interface BotSettings {
   /** Where to download uploaded documents from: `${apiRoot}/file/bot${token}/${file_path}`. */
   apiRoot: string;
   token: string;
+  /** The installation's secret key (DATA_DIR/secret.key): keys the user pseudonyms in feedback. */
+  secretKey: Uint8Array;
 }
 
 export interface BotDeps {

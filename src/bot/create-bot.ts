@@ -11,6 +11,7 @@ import { limit } from "@grammyjs/ratelimiter";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type BotError, type Transformer, session } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
 import { createAdminFeature } from "./features/admin.js";
@@ -27,6 +28,9 @@ export interface CreateBotOptions {
   /** Extra API transformers, installed last (outermost): tests stub methods an emulator lacks. */
   transformers?: Transformer[];
 }
+
+/** The rate limit's window. */
+export const RATE_WINDOW_MS = 60_000;
 
 export const LOCALES_DIR = fileURLToPath(new URL("./locales", import.meta.url));
 
@@ -99,14 +103,22 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   app.use(createI18n());
   app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: (ctx) => ctx.chat?.id.toString() }));
   app.use(createAccessGuard(deps));
+  // Every update meant for the bot counts (questions, commands, button presses, inline queries);
+  // group chatter does not. Over the limit: one notice per user and window, then silence.
+  const noticed = new Map<number, number>();
   app.use(
     limit<BotContext, never>({
-      timeFrame: 60_000,
+      timeFrame: RATE_WINDOW_MS,
       limit: settings.rateLimitPerMinute,
-      keyGenerator: (ctx) => (ctx.message || ctx.inlineQuery ? ctx.from?.id.toString() : undefined),
+      keyGenerator: (ctx) => (isAddressedToBot(ctx) ? ctx.from?.id.toString() : undefined),
       onLimitExceeded: async (ctx) => {
         log.info("rate limited");
-        if (ctx.message) await ctx.reply(ctx.t("rate-limited")).catch(() => {});
+        if (ctx.callbackQuery) return void (await ctx.answerCallbackQuery({ text: ctx.t("rate-limited") }).catch(() => {}));
+        const user = ctx.from?.id;
+        if (!ctx.message || user === undefined || Date.now() - (noticed.get(user) ?? 0) < RATE_WINDOW_MS) return;
+        if (noticed.size > 10_000) noticed.clear();
+        noticed.set(user, Date.now());
+        await ctx.reply(ctx.t("rate-limited")).catch(() => {});
       },
     }),
   );

@@ -1,5 +1,10 @@
-/** 👍/👎 feedback, one JSON object per line in DATA_DIR/feedback.jsonl, exportable as an eval set. */
-import { createHash } from "node:crypto";
+/**
+ * 👍/👎 feedback, one JSON object per line in DATA_DIR/feedback.jsonl (mode 0600: it holds
+ * questions), exportable as an eval set. Users are stored as a keyed HMAC of their id, one vote
+ * per user and answer (a second press of the same button records nothing). A failed write (disk
+ * full) fails that vote only: the next one is tried afresh.
+ */
+import { createHmac } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
@@ -9,23 +14,31 @@ export interface FeedbackRecord {
   question: string | null;
   answer: string;
   citations: Array<{ n: number; source: string; title: string | null; articleId: string }>;
-  /** sha256 of the Telegram user id, never the id itself. */
+  /** HMAC-SHA-256 of the Telegram user id under the installation's secret key, never the id itself. */
   user: string;
+  /** The answer voted on (its button id): one vote per user and answer. */
+  answerId?: string;
 }
 
 export interface FeedbackStore {
-  record(r: FeedbackRecord): Promise<void>;
+  /** "unchanged" when this user already gave this vote on this answer (nothing is written). */
+  record(r: FeedbackRecord): Promise<"recorded" | "unchanged">;
   all(): Promise<FeedbackRecord[]>;
   /** The seeds-dev.jsonl format: the latest vote per question; 👎 ones flagged for review. */
   exportEvalSet(): Promise<{ jsonl: string; count: number; up: number; down: number }>;
 }
 
-export const hashUserId = (id: number): string => createHash("sha256").update(`citebot-user:${id}`).digest("hex").slice(0, 16);
+/** The pseudonym of a user: HMAC-SHA-256 of the id under `key` (32 hex digits). */
+export const hashUserId = (key: Uint8Array, id: number): string => createHmac("sha256", key).update(`citebot-user:${id}`).digest("hex").slice(0, 32);
+
+export const FEEDBACK_FILE_MODE = 0o600;
 
 export function createFeedbackStore(file: string): FeedbackStore {
-  let queue: Promise<void> = Promise.resolve();
-  const all = async (): Promise<FeedbackRecord[]> => {
-    await queue;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** The last vote per answer and user, loaded from the file on first use. */
+  let votes: Map<string, FeedbackRecord["vote"]> | undefined;
+  const voteKey = (r: FeedbackRecord) => `${r.answerId}:${r.user}`;
+  const readAll = async (): Promise<FeedbackRecord[]> => {
     let text = "";
     try {
       text = await fs.readFile(file, "utf8");
@@ -43,13 +56,29 @@ export function createFeedbackStore(file: string): FeedbackStore {
     }
     return out;
   };
+  const all = async (): Promise<FeedbackRecord[]> => {
+    await queue.catch(() => {});
+    return readAll();
+  };
   return {
     record(r) {
-      queue = queue.then(async () => {
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        await fs.appendFile(file, `${JSON.stringify(r)}\n`);
-      });
-      return queue;
+      const task = queue
+        .catch(() => {})
+        .then(async () => {
+          if (!votes) {
+            const known = new Map<string, FeedbackRecord["vote"]>();
+            for (const old of await readAll()) if (old.answerId) known.set(voteKey(old), old.vote);
+            votes = known;
+          }
+          if (r.answerId && votes.get(voteKey(r)) === r.vote) return "unchanged" as const;
+          await fs.mkdir(path.dirname(file), { recursive: true });
+          await fs.appendFile(file, `${JSON.stringify(r)}\n`, { mode: FEEDBACK_FILE_MODE });
+          await fs.chmod(file, FEEDBACK_FILE_MODE);
+          if (r.answerId) votes.set(voteKey(r), r.vote);
+          return "recorded" as const;
+        });
+      queue = task;
+      return task;
     },
     all,
     async exportEvalSet() {

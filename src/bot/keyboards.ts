@@ -1,25 +1,47 @@
 /**
- * Inline keyboards and their callback data (≤ 64 bytes):
- *   s:KEY:START:END        send the article KEY, on the page holding the excerpt [START, END)
- *   p:KEY:START:END:PAGE   edit the article message to PAGE
- *   f:u|d:ANSWER           👍 / 👎 on a remembered answer
- *   l:PAGE                 page of the /sources list
+ * Inline keyboards and their callback data (≤ 64 bytes), one typed codec per button kind:
+ *   s:KEY:START:END   send the article KEY with the excerpt [START, END) marked (anyone; rate-limited)
+ *   p:VIEW:PAGE       turn the article view VIEW to PAGE (its owner, on its own message)
+ *   f:u|d:ANSWER      👍 / 👎 on a remembered answer (on its own message; one vote per user)
+ *   l:PAGE            page of the /sources list (admins)
+ *   u:y|n:UPLOAD      add / discard a document an admin sent (that admin, on its own message)
+ * VIEW, ANSWER and UPLOAD are random ids bound server-side to their chat, message and user.
  */
 import { InlineKeyboard } from "grammy";
 import type { Answer } from "../answer/types.js";
 import type { Translate } from "./format.js";
 
-export const CALLBACK = {
-  source: /^s:([\w-]{12}):(\d+):(\d+)$/,
-  page: /^p:([\w-]{12}):(\d+):(\d+):(\d+)$/,
-  feedback: /^f:([ud]):([\w-]{8})$/,
-  sources: /^l:(\d+)$/,
-};
+export interface CallbackCodec<T> {
+  /** For bot.callbackQuery(): matches this kind's data. */
+  pattern: RegExp;
+  encode(value: T): string;
+  decode(match: RegExpMatchArray): T;
+}
+
+const codec = <T>(pattern: RegExp, encode: (v: T) => string, decode: (m: RegExpMatchArray) => T): CallbackCodec<T> => ({ pattern, encode, decode });
+
+export const SourceData = codec<{ key: string; start: number; end: number }>(
+  /^s:([\w-]{12}):(\d{1,7}):(\d{1,7})$/,
+  (v) => `s:${v.key}:${v.start}:${v.end}`,
+  (m) => ({ key: m[1]!, start: Number(m[2]), end: Number(m[3]) }),
+);
+export const PageData = codec<{ view: string; page: number }>(/^p:([\w-]{8}):(\d{1,4})$/, (v) => `p:${v.view}:${v.page}`, (m) => ({ view: m[1]!, page: Number(m[2]) }));
+export const FeedbackData = codec<{ vote: "up" | "down"; answer: string }>(
+  /^f:([ud]):([\w-]{8})$/,
+  (v) => `f:${v.vote === "up" ? "u" : "d"}:${v.answer}`,
+  (m) => ({ vote: m[1] === "u" ? "up" : "down", answer: m[2]! }),
+);
+export const SourcesPageData = codec<{ page: number }>(/^l:(\d{1,5})$/, (v) => `l:${v.page}`, (m) => ({ page: Number(m[1]) }));
+export const UploadData = codec<{ add: boolean; upload: string }>(
+  /^u:([yn]):([\w-]{8})$/,
+  (v) => `u:${v.add ? "y" : "n"}:${v.upload}`,
+  (m) => ({ add: m[1] === "y", upload: m[2]! }),
+);
 
 export function answerKeyboard(answer: Answer, answerId: string, keyOf: (articleId: string) => string, t: Translate): InlineKeyboard {
   const kb = new InlineKeyboard();
-  for (const c of answer.citations) kb.text(t("source-button", { n: c.n }), `s:${keyOf(c.articleId)}:${c.start}:${c.end}`);
-  return kb.row().text("👍", `f:u:${answerId}`).text("👎", `f:d:${answerId}`);
+  for (const c of answer.citations) kb.text(t("source-button", { n: c.n }), SourceData.encode({ key: keyOf(c.articleId), start: c.start, end: c.end }));
+  return kb.row().text("👍", FeedbackData.encode({ vote: "up", answer: answerId })).text("👎", FeedbackData.encode({ vote: "down", answer: answerId }));
 }
 
 export function pagerKeyboard(page: number, pages: number, data: (page: number) => string, t: Translate): InlineKeyboard | undefined {
@@ -28,4 +50,8 @@ export function pagerKeyboard(page: number, pages: number, data: (page: number) 
   if (page > 0) kb.text(t("page-prev"), data(page - 1));
   if (page + 1 < pages) kb.text(t("page-next"), data(page + 1));
   return kb;
+}
+
+export function uploadKeyboard(upload: string, t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("upload-confirm"), UploadData.encode({ add: true, upload })).text(t("upload-cancel"), UploadData.encode({ add: false, upload }));
 }

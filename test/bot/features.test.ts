@@ -7,7 +7,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { hashUserId } from "../../src/bot/feedback-store.js";
-import { callbackQuery, createUnitBot, textMessage, UNIT_TOKEN } from "../helpers/bot-unit.js";
+import { TEST_SECRET_KEY } from "../helpers/bot-harness.js";
+import { type Call, callbackQuery, createUnitBot, press, textMessage, UNIT_TOKEN } from "../helpers/bot-unit.js";
 import { telegramProblems } from "../helpers/telegram-validity.js";
 
 const ADMIN = 500;
@@ -67,18 +68,17 @@ describe("questions and language", () => {
 describe("citation buttons and feedback", () => {
   it("pages a long article by editing the message, the excerpt in bold on its page", async () => {
     const u = await createUnitBot();
-    const [a] = sent(await u.send(textMessage("义乌历届党代会的主题是什么？全面建成小康社会")));
-    const buttons = a!.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;
+    const a = (await u.send(textMessage("义乌历届党代会的主题是什么？全面建成小康社会"))).find((c) => c.method === "sendMessage")!;
+    const buttons = a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;
     // find an article long enough to have pages
-    let paged: Record<string, any> | undefined;
+    let paged: Call | undefined;
     for (const b of buttons.filter((x) => x.text.startsWith("原文"))) {
-      const [msg] = sent(await u.send(callbackQuery(b.callback_data)));
-      if (msg!.reply_markup) paged = msg;
-      expect(telegramProblems(msg!.text, msg!.entities)).toEqual([]);
+      const msg = (await u.send(press(a, b.text))).find((c) => c.method === "sendMessage")!;
+      if (msg.payload.reply_markup) paged = msg;
+      expect(telegramProblems(msg.payload.text, msg.payload.entities)).toEqual([]);
     }
     expect(paged, "one cited article spans several pages").toBeDefined();
-    const next = (paged!.reply_markup.inline_keyboard.flat() as Array<{ callback_data: string }>).at(-1)!.callback_data;
-    const edits = sent(await u.send(callbackQuery(next)), "editMessageText");
+    const edits = sent(await u.send(press(paged!, "下一页 ▶")), "editMessageText");
     expect(edits).toHaveLength(1);
     expect(edits[0]!.text).toMatch(/第 \d+\/\d+ 页/);
     expect(telegramProblems(edits[0]!.text, edits[0]!.entities)).toEqual([]);
@@ -87,13 +87,12 @@ describe("citation buttons and feedback", () => {
   it("👍/👎 are recorded with a hashed user id, and admins export them as an eval set", async () => {
     const u = await createUnitBot({ settings: { adminIds: [ADMIN] } });
     const q = "义乌前11个月直播带货多少场？";
-    const [a] = sent(await u.send(textMessage(q, { userId: 7 })));
-    const up = (a!.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>).find((b) => b.text === "👍")!;
-    const acks = sent(await u.send(callbackQuery(up.callback_data, { userId: 7 })), "answerCallbackQuery");
+    const a = (await u.send(textMessage(q, { userId: 7 }))).find((c) => c.method === "sendMessage")!;
+    const acks = sent(await u.send(press(a, "👍", { userId: 7 })), "answerCallbackQuery");
     expect(acks[0]!.text).toBe("谢谢！已记录 👍");
     const records = await u.deps.feedback.all();
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ vote: "up", question: q, user: hashUserId(7) });
+    expect(records[0]).toMatchObject({ vote: "up", question: q, user: hashUserId(TEST_SECRET_KEY, 7) });
     expect(JSON.stringify(records)).not.toContain('"7"');
 
     expect(sent(await u.send(textMessage("/feedback", { userId: 7 })))[0]!.text).toBe("抱歉，只有管理员可以使用这个命令。");
@@ -183,15 +182,21 @@ describe("admin", () => {
     });
     try {
       expect(sent(await u.send(upload("x.txt", 12)))[0]!.text).toBe("抱歉，只有管理员可以使用这个命令。");
-      const calls = await u.send(upload("../../etc/上传 测试.txt"));
-      expect(sent(calls)[0]!.text).toBe("已加入 上传 测试.txt，正在重建索引…");
+      const ask = (await u.send(upload("../../etc/上传 测试.txt"))).find((c) => c.method === "sendMessage")!;
+      expect(ask.payload.text).toBe("要把 ../../etc/上传 测试.txt（100 字节）加入资料库并重建索引吗？");
+      const calls = await u.send(press(ask, "✅ 加入", { userId: ADMIN }));
+      expect(sent(calls, "editMessageText")[0]!.text).toBe("已加入 上传 测试.txt，正在重建索引…");
       expect(existsSync(path.join(u.corpusDir, "上传 测试.txt"))).toBe(true);
       expect(sent(calls, "editMessageText").at(-1)!.text).toContain("+上传 测试.txt");
       expect(sent(await u.send(textMessage("测试水库今年蓄水多少？")))[0]!.text).toContain("八千万立方米");
 
       nextPath = "documents/b.bin";
-      expect(sent(await u.send(upload("b.txt")))[0]!.text).toBe("这不是文本文件。");
-      expect(sent(await u.send(upload("b.pdf")))[0]!.text).toBe("只接受 .txt / .md 文本文件。");
+      const confirm = async (name: string) => {
+        const q = (await u.send(upload(name))).find((c) => c.method === "sendMessage")!;
+        return sent(await u.send(press(q, "✅ 加入", { userId: ADMIN })), "editMessageText").at(-1)!.text;
+      };
+      expect(await confirm("b.txt")).toBe("这不是文本文件。");
+      expect(await confirm("b.pdf")).toBe("只接受 .txt / .md 文本文件。");
       expect(existsSync(path.join(u.corpusDir, "b.txt"))).toBe(false);
 
       const removed = await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN }));

@@ -25,6 +25,9 @@ export const BOT_ID = 666; // the emulator's getMe
 export const BOT_USERNAME = "TestNameBot";
 export const MISSING_METHODS = ["sendChatAction", "setMyCommands", "answerInlineQuery", "sendDocument", "deleteWebhook"];
 
+/** A fixed key for the user pseudonyms in tests. */
+export const TEST_SECRET_KEY = new Uint8Array(32).fill(7);
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -76,7 +79,7 @@ export async function createTestDeps(settings: Partial<BotSettings> & { apiRoot:
     feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: { token: TOKEN, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...settings },
+    settings: { token: TOKEN, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, secretKey: TEST_SECRET_KEY, ...settings },
     log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
 }

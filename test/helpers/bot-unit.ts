@@ -13,11 +13,14 @@ import { type Logger, createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { type LibraryOptions, createLibrary } from "../../src/search/library.js";
+import { TEST_SECRET_KEY } from "./bot-harness.js";
 import { scratchCorpus } from "./index.js";
 
 export interface Call {
   method: string;
   payload: Record<string, any>;
+  /** What the (fake) API returned: sent messages carry their message_id. */
+  result?: any;
 }
 
 export const UNIT_TOKEN = "42:unit-test";
@@ -45,21 +48,22 @@ export async function createUnitBot(
     feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: { token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, ...options.settings },
+    settings: { token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, secretKey: TEST_SECRET_KEY, ...options.settings },
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
   const calls: Call[] = [];
   let messageId = 1000;
   const capture: Transformer = async (_prev, method, payload) => {
-    const call = { method, payload: payload as Record<string, any> };
+    const call: Call = { method, payload: payload as Record<string, any> };
     calls.push(call);
     const custom = options.respond?.(call);
-    if (custom !== undefined) return { ok: true, result: custom } as never;
+    if (custom !== undefined) return { ok: true, result: (call.result = custom) } as never;
     if (method === "sendMessage" || method === "sendDocument") {
       const p = payload as Record<string, any>;
-      return { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: "private", first_name: "x" }, text: p.text ?? "" } } as never;
+      call.result = { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: Number(p.chat_id) < 0 ? "supergroup" : "private", first_name: "x" }, text: p.text ?? "" };
+      return { ok: true, result: call.result } as never;
     }
-    return { ok: true, result: true } as never;
+    return { ok: true, result: (call.result = true) } as never;
   };
   const bot = createBot(deps, {
     botInfo: { id: 777, is_bot: true, first_name: "citebot", username: "citebot_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false },
@@ -92,15 +96,26 @@ export function textMessage(text: string, opts: { userId?: number; chatId?: numb
   };
 }
 
-export function callbackQuery(data: string, opts: { userId?: number; lang?: string; messageId?: number } = {}): Partial<Update> {
+export function callbackQuery(data: string, opts: { userId?: number; lang?: string; messageId?: number; chatId?: number } = {}): Partial<Update> {
   const userId = opts.userId ?? 1;
+  const chatId = opts.chatId ?? userId;
+  const chat = chatId < 0 ? { id: chatId, type: "supergroup", title: "群" } : { id: chatId, type: "private", first_name: "u" };
   return {
     callback_query: {
       id: String(++msgId),
       chat_instance: "ci",
       data,
       from: { id: userId, is_bot: false, first_name: "u", language_code: opts.lang ?? "zh-hans" },
-      message: { message_id: opts.messageId ?? 1, date: 0, chat: { id: userId, type: "private", first_name: "u" }, text: "答：…" },
+      message: { message_id: opts.messageId ?? 1, date: 0, chat, text: "答：…" },
     } as never,
   };
+}
+
+/** A press of the button labelled `label` on a message the bot sent (its own chat and message id). */
+export function press(sentCall: Call, label: string | RegExp, opts: { userId?: number } = {}): Partial<Update> {
+  const buttons = (sentCall.payload.reply_markup?.inline_keyboard ?? []).flat() as Array<{ text: string; callback_data: string }>;
+  const b = buttons.find((x) => (typeof label === "string" ? x.text === label : label.test(x.text)));
+  if (!b) throw new Error(`no button ${label} among ${buttons.map((x) => x.text).join(", ")}`);
+  const chatId = Number(sentCall.payload.chat_id);
+  return callbackQuery(b.callback_data, { userId: opts.userId ?? (chatId > 0 ? chatId : 1), chatId, messageId: sentCall.result.message_id });
 }

@@ -1,7 +1,8 @@
 /**
  * Admin commands (user ids in ADMIN_USER_IDS; everyone else gets a polite refusal): /reindex
  * with a live status message and a diff, /stats, /sources, /remove FILE, /feedback, and
- * documents sent to the bot added to the corpus.
+ * documents an admin sends in a private chat, added to the corpus once confirmed with a button
+ * (documents in groups are never taken).
  */
 import { safeError } from "../../logger.js";
 import { Composer, InputFile } from "grammy";
@@ -9,7 +10,9 @@ import type { Message } from "grammy/types";
 import { DocumentRejectedError, IndexBusyError } from "../../errors.js";
 import { type BotContext, type BotDeps, isAdmin } from "../context.js";
 import { MessageBuilder } from "../format.js";
-import { CALLBACK, pagerKeyboard } from "../keyboards.js";
+import { createTokenStore } from "../answer-memory.js";
+import { SourcesPageData, UploadData, pagerKeyboard, uploadKeyboard } from "../keyboards.js";
+import { pressOf, refusal } from "./citations.js";
 import { replyFormatted } from "../reply.js";
 import { formatBuiltAt } from "./welcome.js";
 
@@ -30,10 +33,10 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     .filter((ctx) => !isAdmin(deps, ctx))
     .chatType("private")
     .on("message:document", (ctx) => ctx.reply(ctx.t("admin-only")));
-  composer.filter((ctx) => !isAdmin(deps, ctx)).callbackQuery(CALLBACK.sources, (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
+  composer.filter((ctx) => !isAdmin(deps, ctx)).callbackQuery([SourcesPageData.pattern, UploadData.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
 
   /** Runs a reindex, editing `status` with progress and finally the diff. Questions keep being answered meanwhile. */
-  async function reindex(ctx: BotContext, status?: Message.TextMessage): Promise<void> {
+  async function reindex(ctx: BotContext, status?: Pick<Message, "chat" | "message_id">): Promise<void> {
     const msg = status ?? (await ctx.reply(ctx.t("reindex-started")));
     let shown = "";
     const edit = async (text: string) => {
@@ -111,7 +114,7 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
       if (a.byline) b.add(` — ${a.byline}`);
       b.add(" · ").wrap("code", a.source);
     });
-    return { message: b.build(), kb: pagerKeyboard(p, pages, (n) => `l:${n}`, ctx.t) };
+    return { message: b.build(), kb: pagerKeyboard(p, pages, (n) => SourcesPageData.encode({ page: n }), ctx.t) };
   };
 
   admin.command("sources", async (ctx) => {
@@ -119,8 +122,8 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     await replyFormatted(ctx, message, { reply_markup: kb?.inline_keyboard ? kb : undefined });
   });
 
-  admin.callbackQuery(CALLBACK.sources, async (ctx) => {
-    const { message, kb } = sourcesPage(ctx, Number((ctx.match as RegExpMatchArray)[1]));
+  admin.callbackQuery(SourcesPageData.pattern, async (ctx) => {
+    const { message, kb } = sourcesPage(ctx, SourcesPageData.decode(ctx.match as RegExpMatchArray).page);
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(message.text, { entities: message.entities, reply_markup: kb });
   });
@@ -140,31 +143,55 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     }
   });
 
-  admin.on("message:document", async (ctx) => {
+  /** Documents waiting for the admin's confirmation, bound to the question message. */
+  const uploads = createTokenStore<{ fileId: string; fileName: string }>(200);
+
+  admin.chatType("private").on("message:document", async (ctx) => {
     const doc = ctx.msg.document;
     const limit = deps.settings.maxUploadBytes;
     if (doc.file_size !== undefined && doc.file_size > limit) return void (await ctx.reply(ctx.t("upload-rejected-size", { limit })));
+    const fileName = doc.file_name ?? "document.txt";
+    const id = uploads.remember({ fileId: doc.file_id, fileName }, { chatId: ctx.chat.id, ownerId: ctx.from.id });
+    const ask = await ctx.reply(ctx.t("upload-ask", { file: fileName.slice(0, 200), size: doc.file_size ?? "?" }), {
+      reply_markup: uploadKeyboard(id, ctx.t),
+      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+    });
+    uploads.bind(id, ask.message_id);
+  });
+
+  admin.callbackQuery(UploadData.pattern, async (ctx) => {
+    const { add, upload } = UploadData.decode(ctx.match as RegExpMatchArray);
+    const press = pressOf(ctx);
+    const check = press ? uploads.check(upload, press, { ownerOnly: true }) : ({ ok: false, why: "expired" } as const);
+    if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check), show_alert: true }));
+    uploads.forget(upload);
+    await ctx.answerCallbackQuery();
+    const { fileId, fileName } = check.entry.value;
+    const status = { chat: { id: press!.chatId }, message_id: press!.messageId } as Pick<Message, "chat" | "message_id">;
+    const say = (text: string) => ctx.api.editMessageText(press!.chatId, press!.messageId, text).catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
+    if (!add) return void (await say(ctx.t("upload-cancelled", { file: fileName.slice(0, 200) })));
     let data: Uint8Array;
     try {
-      data = await download(ctx, limit);
+      data = await download(ctx, fileId, deps.settings.maxUploadBytes);
     } catch (err) {
-      if (err instanceof DocumentRejectedError) return void (await ctx.reply(rejection(ctx, err)));
+      if (err instanceof DocumentRejectedError) return void (await say(rejection(ctx, err)));
       log.warn({ err: safeError(err) }, "document download failed");
-      return void (await ctx.reply(ctx.t("upload-failed", { message: (err as Error).message.slice(0, 200) })));
+      return void (await say(ctx.t("upload-failed", { message: (err as Error).message.slice(0, 200) })));
     }
     try {
-      const { file, replaced } = await library.addDocument(doc.file_name ?? "document.txt", data);
+      const { file, replaced } = await library.addDocument(fileName, data);
       log.info({ file, bytes: data.length, replaced }, "document added");
-      await reindex(ctx, await ctx.reply(ctx.t(replaced ? "upload-replaced" : "upload-added", { file })));
+      await say(ctx.t(replaced ? "upload-replaced" : "upload-added", { file }));
+      await reindex(ctx, status);
     } catch (err) {
       if (!(err instanceof DocumentRejectedError)) throw err;
-      await ctx.reply(rejection(ctx, err));
+      await say(rejection(ctx, err));
     }
   });
 
-  /** Downloads the message's document from the Bot API file endpoint, refusing more than `limit` bytes. */
-  async function download(ctx: BotContext, limit: number): Promise<Uint8Array> {
-    const file = await ctx.getFile();
+  /** Downloads a document from the Bot API file endpoint, refusing more than `limit` bytes. */
+  async function download(ctx: BotContext, fileId: string, limit: number): Promise<Uint8Array> {
+    const file = await ctx.api.getFile(fileId);
     if (!file.file_path) throw new Error("the Bot API gave no file path");
     // The URL holds the token: it is never logged or shown.
     const res = await fetch(`${deps.settings.apiRoot}/file/bot${deps.settings.token}/${file.file_path}`);

@@ -1,52 +1,82 @@
-/** Buttons under an answer: 原文 N shows the whole article (paged, excerpt in bold); 👍/👎 feedback. */
+/**
+ * Buttons under an answer: 原文 N shows the whole article (paged, excerpt in bold); 👍/👎 feedback.
+ * A press acts only on the message its button was sent with: a view pages for its owner only, a
+ * vote counts once per user and answer, and an id the bot never issued (or forgot) does nothing.
+ */
 import { Composer } from "grammy";
+import { type PressCheck, type Press, createTokenStore } from "../answer-memory.js";
 import type { BotContext, BotDeps } from "../context.js";
 import { hashUserId } from "../feedback-store.js";
 import { articlePages, formatArticlePage, pageOf } from "../format.js";
-import { CALLBACK, pagerKeyboard } from "../keyboards.js";
+import { FeedbackData, PageData, SourceData, pagerKeyboard } from "../keyboards.js";
+
+interface ArticleView {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** The press on a callback's own message, or undefined for an inline message (no chat known). */
+export const pressOf = (ctx: BotContext): Press | undefined => {
+  const m = ctx.callbackQuery?.message;
+  return m && ctx.from ? { chatId: m.chat.id, messageId: m.message_id, userId: ctx.from.id } : undefined;
+};
+
+export const refusal = (ctx: BotContext, check: PressCheck<unknown>): string => ctx.t(!check.ok && check.why === "not-owner" ? "button-not-yours" : "button-expired");
 
 export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  const views = createTokenStore<ArticleView>();
 
-  const render = (ctx: BotContext, key: string, start: number, end: number, page: number | null) => {
-    const article = deps.library.article(key);
+  const render = (ctx: BotContext, view: ArticleView, viewId: string, page: number | null) => {
+    const article = deps.library.article(view.key);
     if (!article) return null;
-    const mark = { start, end };
-    const p = page ?? pageOf(articlePages(article.body), start);
-    const { message, pages } = formatArticlePage(article, mark, p, ctx.t);
-    const kb = pagerKeyboard(Math.min(p, pages - 1), pages, (n) => `p:${key}:${start}:${end}:${n}`, ctx.t);
+    const p = page ?? pageOf(articlePages(article.body), view.start);
+    const { message, pages } = formatArticlePage(article, view, p, ctx.t);
+    const kb = pagerKeyboard(Math.min(p, pages - 1), pages, (n) => PageData.encode({ view: viewId, page: n }), ctx.t);
     return { message, kb };
   };
 
-  composer.callbackQuery(CALLBACK.source, async (ctx) => {
-    const [, key, start, end] = ctx.match as RegExpMatchArray;
-    const r = render(ctx, key!, Number(start), Number(end), null);
-    if (!r) return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
+  composer.callbackQuery(SourceData.pattern, async (ctx) => {
+    const view = SourceData.decode(ctx.match as RegExpMatchArray);
+    const article = deps.library.article(view.key);
+    if (!article || view.start >= view.end || view.end > article.body.length) return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
+    const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;
+    const id = views.remember(view, { chatId, ownerId: ctx.from.id });
+    const r = render(ctx, view, id, null)!;
     await ctx.answerCallbackQuery();
-    await ctx.reply(r.message.text, { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } });
+    const sent = await ctx.api.sendMessage(chatId, r.message.text, { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } });
+    views.bind(id, sent.message_id);
   });
 
-  composer.callbackQuery(CALLBACK.page, async (ctx) => {
-    const [, key, start, end, page] = ctx.match as RegExpMatchArray;
-    const r = render(ctx, key!, Number(start), Number(end), Number(page));
+  composer.callbackQuery(PageData.pattern, async (ctx) => {
+    const { view: id, page } = PageData.decode(ctx.match as RegExpMatchArray);
+    const press = pressOf(ctx);
+    const check = press ? views.check(id, press, { ownerOnly: true }) : ({ ok: false, why: "expired" } as const);
+    if (!check.ok) return ctx.answerCallbackQuery({ text: refusal(ctx, check), show_alert: true });
+    const r = render(ctx, check.entry.value, id, page);
     if (!r) return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(r.message.text, { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } });
   });
 
-  composer.callbackQuery(CALLBACK.feedback, async (ctx) => {
-    const [, vote, id] = ctx.match as RegExpMatchArray;
-    const a = deps.memory.recall(id!);
-    const message = ctx.callbackQuery.message;
-    await deps.feedback.record({
+  composer.callbackQuery(FeedbackData.pattern, async (ctx) => {
+    const { vote, answer: id } = FeedbackData.decode(ctx.match as RegExpMatchArray);
+    const press = pressOf(ctx);
+    const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
+    if (!check.ok) return ctx.answerCallbackQuery({ text: refusal(ctx, check) });
+    const a = check.entry.value;
+    const outcome = await deps.feedback.record({
       at: new Date().toISOString(),
-      vote: vote === "u" ? "up" : "down",
-      question: a?.question ?? null,
-      answer: a?.answer ?? (message && "text" in message ? (message.text ?? "") : ""),
-      citations: (a?.citations ?? []).map((c) => ({ n: c.n, source: c.source, title: c.title, articleId: c.articleId })),
-      user: hashUserId(ctx.from.id),
+      vote,
+      question: a.question,
+      answer: a.answer,
+      citations: a.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, articleId: c.articleId })),
+      user: hashUserId(deps.settings.secretKey, ctx.from.id),
+      answerId: id,
     });
-    await ctx.answerCallbackQuery({ text: ctx.t(vote === "u" ? "feedback-thanks-up" : "feedback-thanks-down") });
+    const key = outcome === "unchanged" ? "feedback-already" : vote === "up" ? "feedback-thanks-up" : "feedback-thanks-down";
+    await ctx.answerCallbackQuery({ text: ctx.t(key) });
   });
 
   return composer;

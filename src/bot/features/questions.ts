@@ -6,13 +6,12 @@ import type { Message } from "grammy/types";
 import { MAX_TURNS, createFollowUpResolver } from "../../answer/follow-up.js";
 import { type BotContext, type BotDeps } from "../context.js";
 import { formatAnswer, splitMessage } from "../format.js";
+import { mentionPattern } from "../addressed.js";
 import { answerKeyboard } from "../keyboards.js";
 import { replyFormatted, timeoutSignal } from "../reply.js";
 
 /** "typing…" is best effort: never retried for long. */
 export const TYPING_TIMEOUT_MS = 3000;
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -34,11 +33,12 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     if (a.abstained) deps.stats.abstained++;
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
     deps.log.debug({ question }, "question");
-    const id = deps.memory.remember(a);
+    const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
     const message = formatAnswer(a, ctx.t);
     const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.library.articleKey, ctx.t);
-    if (stream?.started()) await stream.finish(message, reply_markup);
-    else await replyFormatted(ctx, message, { reply_markup, replyTo });
+    const sent = stream?.started() ? await stream.finish(message, reply_markup) : await replyFormatted(ctx, message, { reply_markup, replyTo });
+    // the buttons act only on the message that carries them
+    deps.memory.bind(id, sent.at(-1)!.message_id);
   }
 
   composer.command("ask", async (ctx) => {
@@ -55,7 +55,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   composer.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
     const text = ctx.msg.text;
     if (text.startsWith("/")) return next();
-    const mention = new RegExp(`@${escapeRegExp(ctx.me.username)}(?![\\w])`, "gi");
+    const mention = mentionPattern(ctx.me.username);
     const mentioned = mention.test(text);
     const repliedToMe = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
     if (!mentioned && !repliedToMe) return next();
@@ -92,7 +92,7 @@ function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps
         await ctx.api.editMessageText(m.chat.id, m.message_id, snapshot).catch(quiet);
       });
     },
-    async finish(message: FormattedString, reply_markup: InlineKeyboard | undefined) {
+    async finish(message: FormattedString, reply_markup: InlineKeyboard | undefined): Promise<Message.TextMessage[]> {
       await pending;
       const m = await placeholder!;
       const [first, ...rest] = splitMessage(message);
@@ -101,9 +101,11 @@ function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps
         reply_markup: rest.length ? undefined : reply_markup,
         link_preview_options: { is_disabled: true },
       });
+      const sent = [m];
       for (const [i, part] of rest.entries()) {
-        await ctx.reply(part.text, { entities: part.entities, reply_markup: i === rest.length - 1 ? reply_markup : undefined, link_preview_options: { is_disabled: true } });
+        sent.push(await ctx.reply(part.text, { entities: part.entities, reply_markup: i === rest.length - 1 ? reply_markup : undefined, link_preview_options: { is_disabled: true } }));
       }
+      return sent;
     },
   };
 }
