@@ -110,6 +110,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     limit<BotContext, never>({
       timeFrame: RATE_WINDOW_MS,
       limit: settings.rateLimitPerMinute,
+      // called for every refused update: button presses are always answered (no spinner left)
+      alwaysReply: true,
       keyGenerator: (ctx) => (isAddressedToBot(ctx) ? ctx.from?.id.toString() : undefined),
       onLimitExceeded: async (ctx) => {
         log.info("rate limited");
