@@ -32,9 +32,23 @@ export interface LoadedFile extends CorpusFile {
 export const isDocument = (name: string): boolean =>
   DOCUMENT_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !name.endsWith(".meta.json");
 
-/** Lists the documents below dir (recursively, symlinks followed once, hidden entries skipped). */
+/** Is `real` (a resolved path) the directory `root` or inside it? */
+export const isInside = (root: string, real: string): boolean => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+/**
+ * Lists the documents below dir (recursively, hidden entries skipped). Symbolic links are
+ * followed only while they stay inside the corpus (realpath containment, as git and ripgrep do):
+ * a link to /etc/passwd or to a directory elsewhere is skipped with a warning, never indexed.
+ */
 export async function listCorpus(dir: string, warn: (w: IngestWarning) => void = () => {}): Promise<CorpusFile[]> {
   const root = path.resolve(dir);
+  let realRoot: string;
+  try {
+    realRoot = await fs.realpath(root);
+  } catch {
+    realRoot = root;
+  }
+  const outside = (abs: string) => warn({ file: rel(abs), message: "skipped: symbolic link to a place outside the corpus directory" });
   const seen = new Set<string>();
   const out: CorpusFile[] = [];
   async function walk(abs: string): Promise<void> {
@@ -45,6 +59,7 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
       warn({ file: rel(abs), message: `skipped: ${describeFsError(err)}` });
       return;
     }
+    if (!isInside(realRoot, real)) return outside(abs);
     if (seen.has(real)) {
       warn({ file: rel(abs), message: "skipped: symbolic link back to a directory already scanned (a loop or a duplicate)" });
       return;
@@ -70,6 +85,10 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
       }
       if (r.st.isDirectory()) await walk(child);
       else if (r.st.isFile() && isDocument(e.name)) {
+        if (e.isSymbolicLink() && !isInside(realRoot, await fs.realpath(child).catch(() => ""))) {
+          outside(child);
+          continue;
+        }
         const ext = path.extname(e.name);
         const sidecar = [`${e.name.slice(0, -ext.length)}.meta.json`, `${e.name}.meta.json`].find((n) => names.has(n));
         out.push({ path: rel(child), size: r.st.size, mtimeMs: r.st.mtimeMs, ...(sidecar ? { sidecar: rel(path.join(abs, sidecar)) } : {}) });
@@ -103,7 +122,9 @@ async function readSidecar(dir: string, file: CorpusFile): Promise<{ meta: DocMe
   if (!file.sidecar) return null;
   let raw: string;
   try {
-    raw = await fs.readFile(path.join(dir, file.sidecar), "utf8");
+    const real = await fs.realpath(path.join(dir, file.sidecar));
+    if (!isInside(await fs.realpath(dir), real)) return null;
+    raw = await fs.readFile(real, "utf8");
   } catch {
     return null;
   }
@@ -118,12 +139,19 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
       warn({ file: file.path, message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` });
       return null;
     }
-    const buf = await fs.readFile(abs);
+    // the link could have been changed since the listing: check where it points right before reading
+    const [realRoot, real] = await Promise.all([fs.realpath(dir), fs.realpath(abs)]);
+    if (!isInside(realRoot, real)) {
+      warn({ file: file.path, message: "skipped: symbolic link to a place outside the corpus directory" });
+      return null;
+    }
+    const buf = await fs.readFile(real);
     const decoded = decodeText(buf);
     if (!decoded.ok) {
       warn({ file: file.path, message: `skipped: ${decoded.message}` });
       return null;
     }
+    if (decoded.warning) warn({ file: file.path, message: decoded.warning });
     let text = decoded.text;
     let meta: DocMeta = {};
     let defaultTitle: string | null = null;

@@ -84,10 +84,21 @@ export function sanitizeFileName(name: string): string | null {
     .replace(/[^\p{L}\p{N}._ -]/gu, "_")
     .replace(/\s+/g, " ")
     .replace(/^[.\s_-]+/, "")
-    .trim()
-    .slice(-120);
+    .trim();
   if (!cleaned || !/[\p{L}\p{N}]/u.test(cleaned.replace(/\.[^.]*$/, ""))) return null;
-  return cleaned;
+  return fitNameBytes(cleaned, MAX_NAME_BYTES);
+}
+
+/** File systems allow 255 bytes per name; leave room for the temporary prefix used while writing. */
+export const MAX_NAME_BYTES = 200;
+
+/** Shortens the stem (whole characters) so that the UTF-8 name fits in `max` bytes; the extension stays. */
+function fitNameBytes(name: string, max: number): string {
+  if (Buffer.byteLength(name) <= max) return name;
+  const ext = path.extname(name).slice(0, 16);
+  const stem = Array.from(name.slice(0, name.length - path.extname(name).length));
+  while (stem.length && Buffer.byteLength(stem.join("") + ext) > max) stem.pop();
+  return stem.join("").trim() + ext;
 }
 
 export function createLibrary(options: LibraryOptions): Library {
@@ -159,8 +170,13 @@ export function createLibrary(options: LibraryOptions): Library {
       await fs.mkdir(path.dirname(abs), { recursive: true });
       // Hidden temporary name: a concurrent corpus scan skips it; rename is atomic.
       const tmp = path.join(path.dirname(abs), `.upload-${randomBytes(4).toString("hex")}.tmp`);
-      await fs.writeFile(tmp, data);
-      await fs.rename(tmp, abs);
+      try {
+        await fs.writeFile(tmp, data);
+        await fs.rename(tmp, abs);
+      } catch (err) {
+        await fs.rm(tmp, { force: true }).catch(() => {});
+        throw err;
+      }
       return { file, replaced };
     },
     async removeDocument(fileName) {

@@ -76,4 +76,44 @@ describe("a corpus full of bad files", () => {
     expect((await service.ask("测试码头年吞吐量多少？")).citations[0]!.excerpt).toContain("九百万吨");
     expect((await service.ask("测试公园占地多少？")).citations[0]!.excerpt).toContain("六百亩");
   }, 60_000);
+
+  it("symbolic links out of the corpus are skipped with a warning and never served", async () => {
+    const { corpusDir, dataDir, root } = scratchCorpus();
+    const outside = path.join(root, "elsewhere");
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "secret.txt"), "本报讯 数据库密码是测试口令七七八八。\n\n机密\n");
+    symlinkSync(path.join(outside, "secret.txt"), path.join(corpusDir, "passwd.txt"));
+    symlinkSync(outside, path.join(corpusDir, "outdir"));
+    // a link that stays inside is fine
+    symlinkSync("000_d579d1dab696a189.txt", path.join(corpusDir, "alias.txt"));
+    const warnings: IngestWarning[] = [];
+    const { index, manifest } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings(), onWarning: (w) => warnings.push(w) });
+    const outsideWarnings = warnings.filter((w) => /outside the corpus/.test(w.message)).map((w) => w.file).sort();
+    expect(outsideWarnings).toEqual(["outdir", "passwd.txt"]);
+    expect(manifest.files.map((f) => f.path)).toContain("alias.txt");
+    expect(manifest.files.map((f) => f.path).some((p) => /passwd|outdir/.test(p))).toBe(false);
+    const a = await createAnswerService({ getIndex: () => index }).ask("数据库密码是什么？");
+    expect(a.citations.map((c) => c.excerpt).join("")).not.toContain("七七八八");
+  });
+
+  it("a UTF-8 file with one GBK line keeps its UTF-8 and warns; NUL bytes after 8 KB never reach answers", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const utf8 = Buffer.from("# 混合编码测试\n\n本报讯 义乌混合编码测试文章说，测试大桥全长一千二百米。\n", "utf8");
+    const gbkLine = iconv.encode("这一行是从旧文件粘贴来的国标编码文字。\n", "gbk");
+    writeFileSync(path.join(corpusDir, "mixed.txt"), Buffer.concat([utf8, gbkLine, Buffer.from("结尾一行。\n", "utf8")]));
+    const padding = "本报讯 义乌填充测试文章。".repeat(400); // > 8 KB of clean text first
+    writeFileSync(path.join(corpusDir, "nul.txt"), Buffer.concat([Buffer.from(`${padding}\n\n`), Buffer.from("测试灯塔高三十米\u0000\u0000，夜间可见。\n", "utf8")]));
+    const warnings: IngestWarning[] = [];
+    const { index, manifest } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings(), onWarning: (w) => warnings.push(w) });
+    expect(manifest.files.find((f) => f.path === "mixed.txt")!.encoding).toBe("utf-8");
+    expect(warnings.find((w) => w.file === "mixed.txt")?.message).toMatch(/1 line\(s\) are not UTF-8/);
+    const mixed = index.articles.filter((a) => a.source === "mixed.txt");
+    expect(mixed.map((a) => a.title)).toContain("混合编码测试");
+    expect(mixed.map((a) => a.body).join("")).toContain("国标编码文字");
+    const service = createAnswerService({ getIndex: () => index });
+    expect((await service.ask("测试大桥全长多少？")).citations[0]!.excerpt).toContain("一千二百米");
+    const lamp = await service.ask("测试灯塔有多高？");
+    expect(lamp.citations[0]!.excerpt).toContain("三十米");
+    expect(JSON.stringify(lamp)).not.toMatch(/\\u0000/);
+  });
 });
