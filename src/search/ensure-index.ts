@@ -1,4 +1,4 @@
-import { IndexBusyError } from "../errors.js";
+import { IndexBuildError, IndexBusyError } from "../errors.js";
 import type { IngestWarning } from "../ingest/types.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { type BuildOptions, type BuildResult, IndexCorruptError, type SearchIndex, buildIndex, checkFreshness, isLocked, loadIndex, readManifest, tidyDataDir } from "./index-store.js";
@@ -42,6 +42,14 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index:
     const built = await buildIndex(options);
     return { index: built.index, built };
   } catch (err) {
+    // the rebuild failed (disk full, unreadable corpus): the index that was serving still answers
+    if (err instanceof IndexBuildError && manifest) {
+      const index = await loadIndex(options.dataDir, options.embeddings).catch(() => null);
+      if (index) {
+        options.onWarning?.({ file: ".", message: `${err.message}; answering from the previous index` });
+        return { index, built: null };
+      }
+    }
     // someone else is building right now: wait for their index rather than fail
     if (!(err instanceof IndexBusyError)) throw err;
     for (let i = 0; i < 600 && (await isLocked(options.dataDir)); i++) await new Promise((r) => setTimeout(r, 500));
