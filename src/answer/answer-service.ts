@@ -8,7 +8,7 @@ import { type HybridParams, HybridRetriever, type ScoredChunk } from "../search/
 import type { SearchIndex } from "../search/index-store.js";
 import { normalizeText } from "../search/text-normalize.js";
 import { articleSentences, excerptText, sentenceAt, sentenceWindow, sourceRange } from "./excerpt.js";
-import { groundAnswer } from "./grounding.js";
+import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
 import type { Answer, Citation } from "./types.js";
 
@@ -16,8 +16,11 @@ export interface AnswerOptions {
   topK?: number;
   /** Use the configured LLM (default true when one is configured). */
   llm?: boolean;
-  /** Called with each LLM token as it arrives (streaming). */
-  onToken?: (token: string) => void;
+  /**
+   * Streaming: called with the LLM answer so far, as checked — only whole sentences that passed
+   * the grounding check, renumbered; nothing the model wrote is passed on unchecked.
+   */
+  onPartial?: (checkedText: string) => void;
 }
 
 export interface AnswerServiceOptions {
@@ -200,8 +203,11 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       return { ...a, timings: { ...a.timings, total_ms: round(a.timings.total_ms + llmMs), llm_ms: round(llmMs) } };
     };
     try {
-      const raw = await llm.answer(sanitizeQuestion(rawQuestion).slice(0, maxChars), ext.citations, { onToken: askOptions.onToken });
-      const g = groundAnswer(raw, ext.citations.map((c) => c.excerpt));
+      // the model sees each passage's headline and byline too: they count as what the source states
+      const sources = ext.citations.map((c) => [c.title, c.byline, c.excerpt].filter(Boolean).join("\n"));
+      const onToken = askOptions.onPartial ? checkedStream(sources, askOptions.onPartial) : undefined;
+      const raw = await llm.answer(sanitizeQuestion(rawQuestion).slice(0, maxChars), ext.citations, { onToken });
+      const g = groundAnswer(raw, sources);
       if (g.kept.length === 0) return finish({ ...ext, llm: { model: llm.model, dropped: g.dropped.length, fallback: "ungrounded" } });
       const citations = g.used.map((n, i) => ({ ...ext.citations[n - 1]!, n: i + 1, verified: true }));
       return finish({ ...ext, answer: g.text, mode: "llm", citations, llm: { model: llm.model, dropped: g.dropped.length } });

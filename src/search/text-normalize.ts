@@ -35,6 +35,26 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
 
+/** jieba POS tags of names: people, places, organisations, other proper nouns; x = a word not in the dictionary. */
+const NAME_TAGS = new Set(["nr", "nrt", "nrfg", "ns", "nt", "nz", "x", "eng"]);
+const NUMERAL = /[0-9０-９零〇一二两三四五六七八九十百千万亿]/;
+
+/**
+ * The claims a sentence makes that a source must state: its numbers (jieba tag m with a digit or
+ * a numeral character) and its names (proper-noun tags and out-of-dictionary words of two or more
+ * characters), as written.
+ */
+export function claimTokens(text: string): string[] {
+  const out = new Set<string>();
+  for (const { word, tag } of getJieba().tag(text, true)) {
+    const w = word.trim();
+    if (!w || !WORDLIKE.test(w)) continue;
+    if (tag === "m" && NUMERAL.test(w)) out.add(w);
+    else if (NAME_TAGS.has(tag) && Array.from(w).length >= 2) out.add(w);
+  }
+  return [...out];
+}
+
 /** Index tokens of a text: jieba search-mode words (no punctuation, no stopwords) and number+unit tokens. */
 export function tokenize(text: string): string[] {
   const norm = normalizeText(text);

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe("groundAnswer", () => {
-  const passages = ["义乌开展网红直播带货已超2020年全年的18.33万场，达到21.2万场。", "完成零售额299.27亿元，同比增长58.8%。", "第三段。"];
+  const passages = ["今年前11个月，义乌开展网红直播带货已超2020年全年的18.33万场，达到21.2万场。", "完成零售额299.27亿元，同比增长58.8%。", "《义乌商报》报道，对新落户企业给予每家两万元补贴。"];
   it.each([
     ["前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。", ["前11个月直播带货「达到21.2万场」[1]。", "零售额「299.27亿元」[2]。"], [1, 2], "前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。"],
     ["零售额增长明显[2]。直播带货21.2万场[1]。", ["零售额增长明显[2]。", "直播带货21.2万场[1]。"], [2, 1], "零售额增长明显[1]。直播带货21.2万场[2]。"],
@@ -52,6 +52,15 @@ describe("groundAnswer", () => {
     ["直播带货「达到30万场」[1]。", [], [], ""],
     ["义乌很厉害。直播带货21.2万场[1]。", ["直播带货21.2万场[1]。"], [1], "直播带货21.2万场[1]。"],
     ["零售额「299.27 亿元」［２］。", ["零售额「299.27 亿元」［２］。"], [2], "零售额「299.27 亿元」[1]。"],
+    // unquoted claims: every number and name must be stated by a cited passage
+    ["补贴已上调为每家企业五十万元[3]。", [], [], ""],
+    ["每家企业补贴两万元[3]。", ["每家企业补贴两万元[3]。"], [3], "每家企业补贴两万元[1]。"],
+    ["零售额同比增长61.3%[2]。", [], [], ""],
+    ["市长王健说零售额增长了[2]。", [], [], ""],
+    // every quote style is checked
+    ["据‘义乌日报’报道，补贴两万元[3]。", [], [], ""],
+    ["据《义乌日报》报道，补贴两万元[3]。", [], [], ""],
+    ["据《义乌商报》报道，补贴两万元[3]。", ["据《义乌商报》报道，补贴两万元[3]。"], [3], "据《义乌商报》报道，补贴两万元[1]。"],
   ])("%s", (raw, kept, used, text) => {
     const g = groundAnswer(raw, passages);
     expect(g.kept.map((s) => s.text)).toEqual(kept);
@@ -60,8 +69,9 @@ describe("groundAnswer", () => {
   });
 
   it("names why a sentence was dropped", () => {
-    const g = groundAnswer("没有依据。编造的[9]。引用「不存在的话」[1]。", passages);
-    expect(g.dropped.map((s) => s.problem)).toEqual(["no-citation", "unknown-citation", "quote-not-in-passage"]);
+    const g = groundAnswer("没有依据。编造的[9]。引用「不存在的话」[1]。补贴五十万元[3]。", passages);
+    expect(g.dropped.map((s) => s.problem)).toEqual(["no-citation", "unknown-citation", "quote-not-in-passage", "claim-not-in-passage"]);
+    expect(g.dropped.at(-1)!.unsupported).toBe("五十万元");
   });
 });
 
@@ -112,16 +122,20 @@ describe("LLM answers through ChatOpenAI", () => {
     expect(b.citations[0]!.excerpt).toContain("21.2万场");
   }, 20_000);
 
-  it("streams tokens as they arrive, then grounds the whole answer", async () => {
+  it("streams only checked sentences: an invented quote is never shown, not even for a moment", async () => {
     const service = await serviceWith();
-    const reply = "义乌前11个月直播带货「达到21.2万场」[1]。完成零售额「299.27亿元」[1]。";
+    const reply = "义乌前11个月直播带货「达到30万场」[1]。义乌前11个月直播带货「达到21.2万场」[1]。完成零售额「299.27亿元」[1]。";
     stub.onChat = () => ({ reply });
-    const tokens: string[] = [];
-    const a = await service.ask(Q, { onToken: (t) => tokens.push(t) });
+    const partials: string[] = [];
+    const a = await service.ask(Q, { onPartial: (t) => partials.push(t) });
     expect(stub.chat.at(-1)!.stream).toBe(true);
-    expect(tokens.length).toBeGreaterThan(3);
-    expect(tokens.join("")).toBe(reply);
+    expect(partials.length).toBeGreaterThan(0);
+    for (const p of partials) {
+      expect(p).not.toContain("30万场");
+      expect(a.answer.startsWith(p)).toBe(true);
+    }
     expect(a.mode).toBe("llm");
+    expect(a.answer).toBe("义乌前11个月直播带货「达到21.2万场」[1]。完成零售额「299.27亿元」[1]。");
   });
 
   it("rewrites a follow-up with the follow-up prompt; without an LLM the rule carries the previous terms", async () => {

@@ -26,7 +26,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const question = await followUps.resolve(turns, asked);
     if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
     const stream = deps.streaming ? createStreamingReply(ctx, replyTo, deps) : undefined;
-    const a = await deps.service.ask(question, { onToken: stream?.onToken });
+    const a = await deps.service.ask(question, { onPartial: stream?.onPartial });
     if (ctx.session && !a.abstained) ctx.session.turns = [...turns, { question, at: Date.now() }].slice(-MAX_TURNS);
     deps.stats.questions++;
     deps.stats.totalMs += a.timings.total_ms;
@@ -80,8 +80,9 @@ function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps
   const quiet = (err: unknown) => deps.log.debug({ err: safeError(err) }, "stream edit failed");
   return {
     started: () => placeholder !== undefined,
-    onToken(token: string) {
-      text += token;
+    /** Only checked text arrives here (see AnswerOptions.onPartial). */
+    onPartial(checked: string) {
+      text = checked;
       placeholder ??= ctx.reply("…", { reply_parameters: replyTo ? { message_id: replyTo, allow_sending_without_reply: true } : undefined });
       const now = Date.now();
       if (now - lastEdit < STREAM_EDIT_MS) return;
