@@ -15,7 +15,7 @@ import { runTerminalChat } from "./cli/terminal-chat.js";
 import { loadConfig } from "./config.js";
 import { loadSecretKey } from "./secret-key.js";
 import { createLogger, safeError } from "./logger.js";
-import { createEmbeddings } from "./search/embeddings.js";
+import { createEmbeddings, embeddingsConfigOf } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
 import { createLibrary } from "./search/library.js";
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     onBuild: (reason) => log.info({ reason }, "building the index"),
     onWarning,
   });
-  const library = createLibrary({ corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embeddings, index, onWarning, maxDocumentBytes: config.MAX_UPLOAD_BYTES });
+  const library = createLibrary({ corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embeddings, embeddingsConfig: embeddingsConfigOf(config), index, onWarning, maxDocumentBytes: config.MAX_UPLOAD_BYTES });
   // getIndex is called per question, so a reindex swaps the index under the running service.
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");

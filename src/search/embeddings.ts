@@ -24,3 +24,13 @@ export async function createEmbeddings(config: EmbeddingsConfig): Promise<Identi
       });
   }
 }
+
+/** Only the embedding settings of a configuration (what a build worker needs; no other secrets). */
+export const embeddingsConfigOf = (c: EmbeddingsConfig): EmbeddingsConfig => ({
+  EMBEDDINGS: c.EMBEDDINGS,
+  HASH_DIMENSIONS: c.HASH_DIMENSIONS,
+  EMBEDDINGS_BASE_URL: c.EMBEDDINGS_BASE_URL,
+  EMBEDDINGS_MODEL: c.EMBEDDINGS_MODEL,
+  EMBEDDINGS_API_KEY: c.EMBEDDINGS_API_KEY,
+  EMBEDDINGS_DIMENSIONS: c.EMBEDDINGS_DIMENSIONS,
+});

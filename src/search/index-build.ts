@@ -57,6 +57,11 @@ export interface BuildOptions {
   /** Test hook: called between phases; throwing (or dying) there simulates a crash mid-build. */
   checkpoint?: (point: BuildCheckpoint) => void | Promise<void>;
   embedBatchSize?: number;
+  /**
+   * Build large HNSW graphs in a worker thread beside BM25 (default true). A build that already
+   * runs off the serving thread turns this off, leaving the other core to answer questions.
+   */
+  parallelGraph?: boolean;
 }
 
 export interface BuildDiff {
@@ -253,7 +258,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     await fs.mkdir(tmpDir, { recursive: true });
     // Large corpora: the HNSW graph is built in a worker thread while this one builds BM25.
     const graph =
-      chunks.length >= WORKER_MIN_CHUNKS
+      chunks.length >= WORKER_MIN_CHUNKS && options.parallelGraph !== false
         ? VectorIndex.buildInWorker(vectors, embeddings, hnsw, probes, tmpDir)
         : VectorIndex.build(vectors, embeddings, hnsw).then(async (index) => ({ index, efSearch: hnsw.efSearch || index.calibrateEfSearch(probes).efSearch }));
     const bm25 = Bm25Index.build(chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })), bm25Params);

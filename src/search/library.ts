@@ -10,6 +10,8 @@ import { DocumentRejectedError, IndexBusyError } from "../errors.js";
 import { DOCUMENT_EXTENSIONS, MAX_FILE_BYTES } from "../ingest/corpus.js";
 import { decodeText } from "../ingest/decode.js";
 import type { Article, IngestWarning } from "../ingest/types.js";
+import { buildIndexInWorker } from "./build-in-worker.js";
+import type { EmbeddingsConfig } from "./embeddings.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
 
@@ -67,8 +69,13 @@ export interface LibraryOptions {
   /** Largest document accepted by addDocument. */
   maxDocumentBytes?: number;
   onWarning?: (w: IngestWarning) => void;
-  /** Test hook passed to buildIndex. */
+  /** Test hook passed to buildIndex (the build then runs in this thread). */
   checkpoint?: BuildOptions["checkpoint"];
+  /**
+   * How to make the embedding in another thread: given, a reindex runs in a worker thread and
+   * questions keep being answered at full speed meanwhile; without it, in this thread.
+   */
+  embeddingsConfig?: EmbeddingsConfig;
 }
 
 export const articleKey = (articleId: string): string => createHash("sha1").update(articleId).digest("base64url").slice(0, 12);
@@ -146,7 +153,11 @@ export function createLibrary(options: LibraryOptions): Library {
       running = true;
       const t0 = performance.now();
       try {
-        const built = await buildIndex({ corpusDir, dataDir, embeddings, onProgress, onWarning: options.onWarning, checkpoint: options.checkpoint });
+        const common = { corpusDir, dataDir, embeddings, onProgress, onWarning: options.onWarning };
+        const built =
+          options.embeddingsConfig && !options.checkpoint
+            ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig })
+            : await buildIndex({ ...common, checkpoint: options.checkpoint });
         index = built.index;
         rekey();
         const c = built.manifest.counts;

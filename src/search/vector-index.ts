@@ -5,11 +5,11 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import hnswlib from "hnswlib-node";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
+import { siblingModule, startWorker } from "./ts-worker.js";
 
 export interface HnswParams {
   m: number;
@@ -75,11 +75,10 @@ export class VectorIndex {
    * meanwhile), then loads it. Falls back to building in this thread where a worker cannot start.
    */
   static async buildInWorker(flat: Float32Array, embeddings: IdentifiedEmbeddings, params: HnswParams, probes: Float32Array, dir: string): Promise<{ index: VectorIndex; efSearch: number }> {
-    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
     let efSearch: number;
     try {
       efSearch = await new Promise<number>((resolve, reject) => {
-        const worker = new Worker(new URL(`./hnsw-worker${ext}`, import.meta.url), {
+        const worker = startWorker(siblingModule(import.meta.url, "hnsw-worker"), {
           workerData: { vectors: flat, dimensions: embeddings.dimensions, id: embeddings.id, params, probes, dir },
         });
         worker.once("message", (m: { efSearch: number }) => resolve(m.efSearch));
