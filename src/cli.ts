@@ -13,6 +13,7 @@ import { formatAnswerText } from "./answer/format-text.js";
 import type { Answer } from "./answer/types.js";
 import { type Config, loadConfig } from "./config.js";
 import { CitebotError } from "./errors.js";
+import { stopWhenOrphaned } from "./process-watch.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type QaItem, readQaJsonl, squadToCorpus } from "./eval/eval-sets.js";
 import { formatReport, runEval } from "./eval/run-eval.js";
@@ -213,6 +214,8 @@ export function createCli(): Command {
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
+  // killed with its parent (npm run …), a build stops; the lock goes with it and the old index serves
+  stopWhenOrphaned(() => process.exit(1));
   createCli()
     .parseAsync(process.argv)
     .catch((err: unknown) => {

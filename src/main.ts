@@ -13,6 +13,7 @@ import { createFeedbackStore } from "./bot/feedback-store.js";
 import { startBot } from "./bot/start-bot.js";
 import { runTerminalChat } from "./cli/terminal-chat.js";
 import { loadConfig } from "./config.js";
+import { stopWhenOrphaned } from "./process-watch.js";
 import { loadSecretKey } from "./secret-key.js";
 import { createLogger, safeError } from "./logger.js";
 import { createEmbeddings, embeddingsConfigOf } from "./search/embeddings.js";
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
 
   const followUps = createFollowUpResolver({ llm, onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule") });
   if (!config.TELEGRAM_BOT_TOKEN) {
+    stopWhenOrphaned(() => process.exit(0));
     process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");
     const { counts } = index.manifest;
     await runTerminalChat({ service, followUps, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // `npm start` killed (even with SIGKILL): stop with it rather than run on unsupervised
+  stopWhenOrphaned(() => void shutdown("parent exited"));
 }
 
 main().catch((err: unknown) => {

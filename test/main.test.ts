@@ -1,10 +1,11 @@
 /** `npm start`, as a user runs it: a terminal chat without a token, the bot with one. */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { describe, expect, it } from "vitest";
+import { parentOf } from "../src/process-watch.js";
 import { freePort } from "./helpers/bot-harness.js";
 import { ROOT } from "./helpers/paths.js";
 
@@ -57,4 +58,45 @@ describe("npm start", () => {
       await server.stop();
     }
   }, 90_000);
+
+  it("killing npm itself (SIGKILL, which it cannot forward) takes the whole process tree down with it", async () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), "citebot-orphan-"));
+    const env = { ...process.env, TELEGRAM_BOT_TOKEN: "", DATA_DIR: data, LOG_LEVEL: "warn" };
+    const npmProc = spawn(npm, ["start", "--silent"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    npmProc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    npmProc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes("请提问") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain("请提问");
+    const tree = descendants(npmProc.pid!);
+    expect(tree.length).toBeGreaterThan(0); // sh and node (the chat keeps waiting: stdin is open)
+    npmProc.kill("SIGKILL");
+    const until = Date.now() + 10_000;
+    while (tree.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(tree.filter(alive)).toEqual([]);
+  }, 90_000);
 });
+
+/** Pids below `root` (from /proc). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    const ppid = parentOf(Number(name));
+    if (ppid !== null) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(root);
+  return out;
+}
+
+/** Running (a zombie waiting to be reaped by init counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
