@@ -60,21 +60,31 @@ describe("npm start", () => {
   }, 90_000);
 
   it("killing npm itself (SIGKILL, which it cannot forward) takes the whole process tree down with it", async () => {
+    const port = await freePort();
+    const server = new TelegramServer({ port, host: "127.0.0.1" });
+    await server.start();
     const data = mkdtempSync(path.join(os.tmpdir(), "citebot-orphan-"));
-    const env = { ...process.env, TELEGRAM_BOT_TOKEN: "", DATA_DIR: data, LOG_LEVEL: "warn" };
-    const npmProc = spawn(npm, ["start", "--silent"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    const env = { ...process.env, TELEGRAM_BOT_TOKEN: "123:orphan-test", TELEGRAM_API_ROOT: server.config.apiURL, DATA_DIR: data, LOG_LEVEL: "info" };
+    const npmProc = spawn(npm, ["start", "--silent"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     npmProc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     npmProc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!out.includes("请提问") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(out).toContain("请提问");
-    const tree = descendants(npmProc.pid!);
-    expect(tree.length).toBeGreaterThan(0); // sh and node (the chat keeps waiting: stdin is open)
-    npmProc.kill("SIGKILL");
-    const until = Date.now() + 10_000;
-    while (tree.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    expect(tree.filter(alive)).toEqual([]);
+    let tree: number[] = [];
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!out.includes("long polling") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain("long polling");
+      tree = descendants(npmProc.pid!);
+      expect(tree.length).toBeGreaterThan(0); // sh -c and node, polling
+      npmProc.kill("SIGKILL");
+      const until = Date.now() + 10_000;
+      while (tree.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(tree.filter(alive)).toEqual([]);
+      expect(out).toMatch(/shutting down/);
+    } finally {
+      for (const pid of tree.filter(alive)) process.kill(pid, "SIGKILL");
+      await server.stop();
+    }
   }, 90_000);
 });
 
