@@ -98,6 +98,22 @@ describe("two reindexes at once", () => {
   }, 60_000);
 });
 
+describe("ask while another process reindexes", () => {
+  it("answers from the current index (saying so) instead of refusing or crashing", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    expect((await cli(["index", "--corpus", corpusDir, "--data", dataDir]).done).code).toBe(0);
+    writeFileSync(path.join(corpusDir, NEW_FILE), "# 新增的测试文章\n\n义乌新开了一家测试书店，共有藏书三万册。\n");
+    const slow = cli(["index", "--corpus", corpusDir, "--data", dataDir], { CITEBOT_FAULT: "pause@read:5000" });
+    const until = Date.now() + 30_000;
+    while (!(await isLocked(dataDir)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const ask = await cli(["ask", "--json", "--corpus", corpusDir, "--data", dataDir, QUESTION], { LOG_LEVEL: "info" }).done;
+    expect(ask.code, ask.stderr).toBe(0);
+    expect(ask.stderr).toMatch(/another process is reindexing/);
+    expect(JSON.parse(ask.stdout).citations[0].excerpt).toContain("21.2万场");
+    expect((await slow.done).code).toBe(0);
+  }, 60_000);
+});
+
 describe("a lock that outlives its process", () => {
   it("a pid file naming a live, unrelated process (a reused pid) does not block indexing", async () => {
     const { corpusDir, dataDir } = scratchCorpus();

@@ -107,6 +107,37 @@ describe("damaged index files", () => {
     expect(second.stderr).not.toMatch(/damaged|building/);
   }, 60_000);
 
+  it("the bot process started on a flipped HNSW graph rebuilds and answers right", async () => {
+    const { TelegramServer } = await import("telegram-test-api/lib/telegramServer.js");
+    const { freePort } = await import("../helpers/bot-harness.js");
+    const { corpusDir, dataDir } = scratchCorpus();
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    damage(path.join((await currentIndexDir(dataDir))!, "hnsw", "hnswlib.index"), "flip");
+    const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1" });
+    await server.start();
+    const token = "4242:integrity-test";
+    const env = { ...process.env, TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: server.config.apiURL, CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LOG_LEVEL: "info" };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!stderr.includes("long polling") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toMatch(/damaged/);
+      const client = server.getClient(token, { userId: 66, chatId: 66, type: "private" });
+      await client.sendMessage(client.makeMessage(QUESTION));
+      let reply: { text?: string } | undefined;
+      while (!reply && Date.now() < deadline) {
+        reply = server.storage.botMessages.find((u) => String(u.message.chat_id) === "66")?.message as { text?: string } | undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(reply?.text).toContain(ANSWER);
+    } finally {
+      child.kill("SIGTERM");
+      await server.stop();
+    }
+  }, 90_000);
+
   it("a truncated vectors.f32 is never reused by the next build: every vector is embedded again", async () => {
     const { corpusDir, dataDir } = scratchCorpus();
     await buildIndex({ corpusDir, dataDir, embeddings });
