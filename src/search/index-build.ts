@@ -151,13 +151,17 @@ async function writeIndexFiles(dir: string, articles: Article[], chunks: Chunk[]
   const { binary: bm25Bin, ...bm25Head } = bm25.serialize();
   const written: Record<string, FileChecksum> = {};
   const put = async (name: string, p: Promise<FileChecksum>) => void (written[name] = await p);
-  await Promise.all([
+  // every writer finishes (or fails) before this returns: none may still be writing into the
+  // directory while a failed build removes it
+  const results = await Promise.allSettled([
     put("articles.jsonl", writeJsonLines(path.join(dir, "articles.jsonl"), articles)),
     put("chunks.jsonl", writeJsonLines(path.join(dir, "chunks.jsonl"), chunks.map(({ text: _text, ...c }, i): StoredChunk => ({ ...c, hash: hashes[i]! })))),
     put("bm25.json", writeDurable(path.join(dir, "bm25.json"), [JSON.stringify(bm25Head)])),
     put("bm25.bin", writeDurable(path.join(dir, "bm25.bin"), [bm25Bin])),
     vectors.save(dir),
   ]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
   // hnswlib and LangChain write their own files: flush and checksum them here
   for (const name of await listFiles(dir)) {
     if (written[name]) continue;
@@ -317,7 +321,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 /** A build error as an admin would put it ("no space left on the disk (ENOSPC)"). */
 function describeBuildError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOSPC") return "no space left on the disk (ENOSPC); free some space and reindex";
+  // hnswlib's own writer throws without a code
+  if (code === "ENOSPC" || (!code && /ENOSPC|no space left/i.test((err as Error).message))) return "no space left on the disk (ENOSPC); free some space and reindex";
   if (code === "EDQUOT") return "disk quota exceeded (EDQUOT); free some space and reindex";
   if (code === "EROFS") return "the data directory is read-only (EROFS)";
   return (err as Error).message;

@@ -61,7 +61,7 @@ describe.skipIf(!mounted)("a full disk under DATA_DIR", () => {
 
     const full = await run(["index", "--corpus", corpusDir, "--data", dataDir]);
     expect(full.code).toBe(1);
-    expect(full.stderr).toMatch(/^error: reindex failed, the previous index keeps serving: no space left on the disk \(ENOSPC\)/m);
+    expect(full.stderr, full.stderr).toMatch(/^error: reindex failed, the previous index keeps serving: no space left on the disk \(ENOSPC\)/m);
     expect(readdirSync(dataDir).filter((n) => n.startsWith(".tmp-index"))).toEqual([]);
     expect(await isLocked(dataDir)).toBe(false);
 
