@@ -37,6 +37,7 @@ export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<B
       if (!settled) reject(new IndexBuildError(`reindex failed, the previous index keeps serving: the build worker exited with code ${code}`));
     });
   });
-  const index = await loadIndex(options.dataDir, options.embeddings);
+  // the worker has read every file back against its checksum
+  const index = await loadIndex(options.dataDir, options.embeddings, { verify: false });
   return { manifest: index.manifest, diff: diffManifests(previous, index.manifest), index };
 }

@@ -71,8 +71,16 @@ async function checkedManifest(dataDir: string): Promise<{ dir: string; manifest
   return { dir: current.dir, manifest: JSON.parse(raw.toString("utf8")) as Manifest };
 }
 
+export interface LoadOptions {
+  /**
+   * Check every file's SHA-256 before parsing (default true). Only a caller that has just had the
+   * same files checked (the build worker reads them back after writing) turns it off.
+   */
+  verify?: boolean;
+}
+
 /** Loads the index once, checking every file first. */
-async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings): Promise<SearchIndex> {
+async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, options: LoadOptions): Promise<SearchIndex> {
   const { dir, manifest } = await checkedManifest(dataDir);
   if (manifest.format !== INDEX_FORMAT) {
     throw new IndexMismatchError(`the index in ${dataDir} has format ${manifest.format}, this version reads ${INDEX_FORMAT}: reindex with \`npm run index\``);
@@ -83,7 +91,7 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings): Prom
         `but "${embeddings.id}" (${embeddings.dimensions}) is configured: reindex with \`npm run index\``,
     );
   }
-  await verifyFiles(dir, manifest.checksums);
+  if (options.verify !== false) await verifyFiles(dir, manifest.checksums);
   const [articles, stored, bm25Head, bm25Bin] = await Promise.all([
     readJsonLines<Article>(path.join(dir, "articles.jsonl")),
     readJsonLines<StoredChunk>(path.join(dir, "chunks.jsonl")),
@@ -108,11 +116,11 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings): Prom
  * one whose files do not match their checksums (IndexCorruptError). A build that swaps CURRENT
  * and removes the old directory while this reads is not an error: it reads the new one.
  */
-export async function loadIndex(dataDir: string, embeddings: IdentifiedEmbeddings): Promise<SearchIndex> {
+export async function loadIndex(dataDir: string, embeddings: IdentifiedEmbeddings, options: LoadOptions = {}): Promise<SearchIndex> {
   for (let attempt = 0; ; attempt++) {
     const before = (await readCurrent(dataDir))?.name;
     try {
-      return await loadOnce(dataDir, embeddings);
+      return await loadOnce(dataDir, embeddings, options);
     } catch (err) {
       const after = (await readCurrent(dataDir))?.name;
       if (attempt < 3 && before !== after) continue;
