@@ -19,6 +19,7 @@ import { createLogger, safeError } from "./logger.js";
 import { createEmbeddings, embeddingsConfigOf } from "./search/embeddings.js";
 import { ensureIndex } from "./search/ensure-index.js";
 import { createLibrary } from "./search/library.js";
+import { createActivityGauge } from "./search/yield-point.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
@@ -34,11 +35,22 @@ async function main(): Promise<void> {
     onBuild: (reason) => log.info({ reason }, "building the index"),
     onWarning,
   });
-  const library = createLibrary({ corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embeddings, embeddingsConfig: embeddingsConfigOf(config), index, onWarning, maxDocumentBytes: config.MAX_UPLOAD_BYTES });
+  // questions in flight: the bot's reindex (a worker thread) gives way to them
+  const activity = createActivityGauge();
+  const library = createLibrary({
+    corpusDir: config.CORPUS_DIR,
+    dataDir: config.DATA_DIR,
+    embeddings,
+    embeddingsConfig: embeddingsConfigOf(config),
+    activity,
+    index,
+    onWarning,
+    maxDocumentBytes: config.MAX_UPLOAD_BYTES,
+  });
   // getIndex is called per question, so a reindex swaps the index under the running service.
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
-  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW, llm });
+  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW, llm, activity });
 
   const followUps = createFollowUpResolver({ llm, onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule") });
   if (!config.TELEGRAM_BOT_TOKEN) {

@@ -38,6 +38,8 @@ export interface AnswerServiceOptions {
   rerank?: Partial<RerankWeights>;
   /** Optional LLM: answers from the retrieved passages, checked by the grounding check; extractive on any failure. */
   llm?: LlmAnswerer;
+  /** Told when the CPU-bound part of a question starts and ends (a background reindex gives way meanwhile). */
+  activity?: { enter(): void; leave(): void };
 }
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
@@ -194,7 +196,13 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   };
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
-    const ext = await extract(rawQuestion, askOptions);
+    options.activity?.enter();
+    let ext: Answer;
+    try {
+      ext = await extract(rawQuestion, askOptions);
+    } finally {
+      options.activity?.leave();
+    }
     const llm = options.llm;
     if (!llm || askOptions.llm === false || ext.abstained) return ext;
     const t0 = performance.now();

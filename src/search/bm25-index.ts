@@ -7,6 +7,7 @@
  * Postings are stored column-wise in typed arrays (compressed sparse rows: per term a run of
  * document ids and packed term frequencies), which keeps 100k-chunk indexes small and fast.
  */
+import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
 import { tokenize } from "./text-normalize.js";
 
 export interface Bm25Params {
@@ -100,6 +101,7 @@ export class Bm25Index {
     const titleLen = new Float32Array(docs.length);
     const titleCache = new Map<string, string[]>();
     docs.forEach((doc, d) => {
+      if (d % YIELD_EVERY === 0) yieldPoint();
       const counts = new Map<string, number>();
       const body = tokenize(doc.body);
       let title = titleCache.get(doc.title);

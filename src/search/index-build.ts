@@ -29,6 +29,7 @@ import {
   readManifest,
 } from "./index-format.js";
 import { acquireLock } from "./index-lock.js";
+import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
 import { DEFAULT_HNSW, type HnswParams, VectorIndex } from "./vector-index.js";
 
 export interface BuildProgress {
@@ -209,6 +210,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     let done = 0;
     const loadedFiles = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
       const loaded = await loadFile(corpusDir, f, warn);
+      yieldPoint();
       progress({ phase: "read", done: ++done, total: listed.length });
       return loaded;
     });
@@ -219,6 +221,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
         continue;
       }
       let n = 0;
+      if (i % YIELD_EVERY === 0) yieldPoint();
       for (const a of loaded.articles) {
         const cs = chunkArticle(a, chunking);
         n += cs.length;
@@ -244,6 +247,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     const batch = options.embedBatchSize ?? EMBED_BATCH;
     for (let s = 0; s < todo.length; s += batch) {
       progress({ phase: "embed", done: s, total: todo.length });
+      yieldPoint();
       const ids = todo.slice(s, s + batch);
       const embedded = await embeddings.embedDocuments(ids.map((i) => chunks[i]!.text));
       ids.forEach((ci, k) => {

@@ -10,9 +10,10 @@ import { DocumentRejectedError, IndexBusyError } from "../errors.js";
 import { DOCUMENT_EXTENSIONS, MAX_FILE_BYTES } from "../ingest/corpus.js";
 import { decodeText } from "../ingest/decode.js";
 import type { Article, IngestWarning } from "../ingest/types.js";
-import { buildIndexInWorker } from "./build-in-worker.js";
+import { buildIndexInWorker, prewarmBuildWorker } from "./build-in-worker.js";
 import type { EmbeddingsConfig } from "./embeddings.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
+import type { ActivityGauge } from "./yield-point.js";
 import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
 
 export interface LibraryInfo {
@@ -76,6 +77,8 @@ export interface LibraryOptions {
    * questions keep being answered at full speed meanwhile; without it, in this thread.
    */
   embeddingsConfig?: EmbeddingsConfig;
+  /** Questions in flight, counted by the answering side: a worker reindex gives way to them. */
+  activity?: ActivityGauge;
 }
 
 export const articleKey = (articleId: string): string => createHash("sha1").update(articleId).digest("base64url").slice(0, 12);
@@ -113,6 +116,8 @@ export function createLibrary(options: LibraryOptions): Library {
   const maxBytes = options.maxDocumentBytes ?? MAX_FILE_BYTES;
   let index = options.index;
   let running = false;
+  // the build thread loads its modules now, not in the middle of the first reindex
+  if (options.embeddingsConfig && !options.checkpoint) prewarmBuildWorker().catch(() => {});
   let keys = new Map<string, Article>();
   const rekey = () => {
     keys = new Map(index.articles.map((a) => [articleKey(a.id), a]));
@@ -156,7 +161,7 @@ export function createLibrary(options: LibraryOptions): Library {
         const common = { corpusDir, dataDir, embeddings, onProgress, onWarning: options.onWarning };
         const built =
           options.embeddingsConfig && !options.checkpoint
-            ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig })
+            ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig, activity: options.activity?.buffer })
             : await buildIndex({ ...common, checkpoint: options.checkpoint });
         index = built.index;
         rekey();

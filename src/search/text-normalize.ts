@@ -8,7 +8,7 @@ import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js";
 
 let jieba: Jieba | null = null;
-const getJieba = (): Jieba => (jieba ??= Jieba.withDict(dict));
+export const getJieba = (): Jieba => (jieba ??= Jieba.withDict(dict));
 const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
 
 /** Canonical form used for matching (never shown to users: excerpts stay verbatim). */

@@ -10,6 +10,7 @@ import { Document } from "@langchain/core/documents";
 import hnswlib from "hnswlib-node";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { siblingModule, startWorker } from "./ts-worker.js";
+import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
 
 export interface HnswParams {
   m: number;
@@ -59,6 +60,7 @@ export class VectorIndex {
       // vector), and LangChain's docstore gets every label at once, so HNSWLib finds them on search.
       const row = new Array<number>(dim);
       for (let i = 0; i < n; i++) {
+        if (i % YIELD_EVERY === 0) yieldPoint();
         for (let j = 0; j < dim; j++) row[j] = flat[i * dim + j]!;
         index.addPoint(row, i);
       }

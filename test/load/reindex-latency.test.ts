@@ -21,6 +21,7 @@ import { createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { createLibrary } from "../../src/search/library.js";
+import { createActivityGauge } from "../../src/search/yield-point.js";
 import { TEST_SECRET_KEY } from "../helpers/bot-harness.js";
 import { scratchCorpus } from "../helpers/index.js";
 
@@ -42,7 +43,9 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   const first = await buildIndex({ corpusDir, dataDir, embeddings });
   expect(first.manifest.counts.chunks).toBeGreaterThanOrEqual(20_000);
 
-  const library = createLibrary({ corpusDir, dataDir, embeddings, embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 }, index: first.index });
+  // as main.ts wires it: the worker reindex gives way while questions are being answered
+  const activity = createActivityGauge();
+  const library = createLibrary({ corpusDir, dataDir, embeddings, embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 }, activity, index: first.index });
   const sentAt = new Map<number, number>();
   const capture: Transformer = async (_prev, method, payload) => {
     const p = payload as { chat_id?: number };
@@ -51,7 +54,7 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   };
   const bot = createBot(
     {
-      service: createAnswerService({ getIndex: () => library.current() }),
+      service: createAnswerService({ getIndex: () => library.current(), activity }),
       library,
       feedback: createFeedbackStore(path.join(root, "feedback.jsonl")),
       memory: createAnswerMemory(),

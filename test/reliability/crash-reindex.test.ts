@@ -3,7 +3,6 @@
  * as before, with a consistent manifest; a second concurrent reindex is refused, never
  * interleaved. The real `index` command is spawned and killed (CITEBOT_FAULT=crash@POINT).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,24 +11,7 @@ import { sha256 } from "../../src/ingest/corpus.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { BUILD_CHECKPOINTS, isLocked, loadIndex, readManifest } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
-import { ROOT } from "../helpers/paths.js";
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn", ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Run>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+import { cli } from "../helpers/cli.js";
 
 const QUESTION = "义乌前11个月直播带货多少场？";
 const NEW_FILE = "zz-new.md";

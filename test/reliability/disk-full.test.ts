@@ -4,7 +4,7 @@
  * temporary directory; the previous index keeps answering (the CLI and the bot's library); once
  * space is back the next build succeeds.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +15,7 @@ import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { isLocked, loadIndex } from "../../src/search/index-store.js";
 import { createLibrary } from "../../src/search/library.js";
 import { scratchCorpus } from "../helpers/index.js";
-import { ROOT } from "../helpers/paths.js";
+import { runCli } from "../helpers/cli.js";
 
 const mountPoint = mkdtempSync(path.join(os.tmpdir(), "citebot-tmpfs-"));
 let mounted = false;
@@ -32,15 +32,7 @@ afterAll(() => {
   if (mounted) execFileSync("umount", ["-l", mountPoint]);
 });
 
-const run = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+const run = (args: string[]) => runCli(args);
 
 const QUESTION = "义乌前11个月直播带货多少场？";
 
@@ -71,10 +63,13 @@ describe.skipIf(!mounted)("a full disk under DATA_DIR", () => {
     expect(ask.stderr).toMatch(/answering from the previous index/);
     expect(JSON.parse(ask.stdout).citations[0].excerpt).toContain("21.2万场");
 
-    // the bot's library: the reindex rejects, the process and the serving index stay
+    // the bot's library (reindexing on its build thread, as main.ts sets it up): the reindex
+    // rejects with the reason, the process and the serving index stay
     const embeddings = new HashEmbeddings();
-    const library = createLibrary({ corpusDir, dataDir, embeddings, index: await loadIndex(dataDir, embeddings) });
-    await expect(library.reindex()).rejects.toBeInstanceOf(IndexBuildError);
+    const library = createLibrary({ corpusDir, dataDir, embeddings, embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 }, index: await loadIndex(dataDir, embeddings) });
+    const failed = await library.reindex().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(IndexBuildError);
+    expect((failed as Error).message).toMatch(/no space left on the disk \(ENOSPC\)/);
     expect(library.current().manifest.buildId).toBe(built);
     const a = await createAnswerService({ getIndex: () => library.current() }).ask(QUESTION);
     expect(a.citations[0]!.excerpt).toContain("21.2万场");

@@ -14,6 +14,7 @@ import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { observeSyncs } from "../../src/search/index-files.js";
 import { IndexCorruptError, buildIndex, currentIndexDir, loadIndex, readManifest } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
+import { runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/paths.js";
 
 const embeddings = new HashEmbeddings();
@@ -89,15 +90,7 @@ describe("damaged index files", () => {
     const { corpusDir, dataDir } = scratchCorpus();
     await buildIndex({ corpusDir, dataDir, embeddings });
     damage(path.join((await currentIndexDir(dataDir))!, "hnsw", "hnswlib.index"), "flip");
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "info" } });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("exit", (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => runCli(args, { LOG_LEVEL: "info" });
     const first = await run(["ask", "--json", "--corpus", corpusDir, "--data", dataDir, QUESTION]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/damaged/);
