@@ -41,7 +41,7 @@ export function writeSyntheticCorpus(contexts: Context[], targetChunks: number, 
     documents++;
     chars += body.length;
   };
-  contexts.forEach((c) => write(c.title, c.context));
+  for (const c of contexts) write(c.title, c.context);
   while (chars < targetChunks * CHARS_PER_CHUNK) {
     const n = 6 + Math.floor(random() * 9);
     const body = Array.from({ length: n }, () => sentences[Math.floor(random() * sentences.length)]!).join("");

@@ -65,7 +65,7 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
       return;
     }
     seen.add(real);
-    let entries;
+    let entries: import("node:fs").Dirent[];
     try {
       entries = await fs.readdir(abs, { withFileTypes: true });
     } catch (err) {

@@ -191,7 +191,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   };
   const isLeadingByline = (k: number): boolean => {
     const p = paras[k];
-    if (!p || p.kind !== "byline") return false;
+    if (p?.kind !== "byline") return false;
     return p.marked === true || paras[skipFurniture(k + 1)]?.kind === "opener";
   };
   /** Does the text from k on end in a closing byline before the next article start? */

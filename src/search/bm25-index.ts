@@ -79,7 +79,7 @@ export class Bm25Index {
     private readonly bodyLen: Float32Array,
     private readonly titleLen: Float32Array,
   ) {
-    terms.forEach((t, i) => this.termIds.set(t, i));
+    for (const [i, t] of terms.entries()) this.termIds.set(t, i);
     this.avgBody = mean(bodyLen);
     this.avgTitle = mean(titleLen);
     this.scratch = new Float64Array(bodyLen.length);
@@ -182,7 +182,7 @@ export class Bm25Index {
     return this.offsets[id + 1]! - this.offsets[id]!;
   }
 
-  private contribution(id: number, i: number, idf: number): number {
+  private contribution(_id: number, i: number, idf: number): number {
     return this.score(this.postDoc[i]!, this.postTf[i]!, idf);
   }
 

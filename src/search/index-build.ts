@@ -115,7 +115,7 @@ async function calibrationQueries(chunks: Chunk[], embeddings: IdentifiedEmbeddi
   });
   const out = new Float32Array(n * embeddings.dimensions);
   const vectors = await Promise.all(probes.map((p) => embeddings.embedQuery(p)));
-  vectors.forEach((v, i) => out.set(v, i * embeddings.dimensions));
+  for (const [i, v] of vectors.entries()) out.set(v, i * embeddings.dimensions);
   return out;
 }
 
@@ -139,7 +139,7 @@ async function previousVectors(dataDir: string, embeddings: IdentifiedEmbeddings
     const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const dim = manifest.embedding.dimensions;
     if (all.length !== chunks.length * dim) throw new Error("vectors.f32 does not hold one vector per chunk");
-    chunks.forEach((c, i) => cache.set(c.hash, all.slice(i * dim, (i + 1) * dim)));
+    for (const [i, c] of chunks.entries()) cache.set(c.hash, all.slice(i * dim, (i + 1) * dim));
   } catch (err) {
     warn({ file: path.basename(current.dir), message: `previous vectors not reused (${(err as Error).message}); embedding every chunk` });
     cache.clear();

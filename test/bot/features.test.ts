@@ -1,5 +1,5 @@
 /** Bot features through bot.handleUpdate, with an API transformer capturing every call. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -242,7 +242,12 @@ describe("logs", () => {
     const secret = "义乌秘密测试问题XYZ";
     const run = async (level: string) => {
       let out = "";
-      const sink = new Writable({ write: (chunk, _enc, cb) => ((out += chunk.toString()), cb()) });
+      const sink = new Writable({
+        write: (chunk, _enc, cb) => {
+          out += chunk.toString();
+          cb();
+        },
+      });
       const u = await createUnitBot({
         log: createLogger(level, sink, [UNIT_TOKEN]),
         service: (s) => ({

@@ -38,8 +38,14 @@ function indexFiles(dataDir: string, dir: string): string[] {
 type Damage = "flip" | "truncate" | "empty";
 function damage(file: string, how: Damage): void {
   const size = statSync(file).size;
-  if (how === "empty") return truncateSync(file, 0);
-  if (how === "truncate") return truncateSync(file, Math.floor(size / 2));
+  if (how === "empty") {
+    truncateSync(file, 0);
+    return;
+  }
+  if (how === "truncate") {
+    truncateSync(file, Math.floor(size / 2));
+    return;
+  }
   const buf = readFileSync(file);
   const at = Math.floor(buf.length * 0.6);
   buf[at] = buf[at]! ^ 0x20;

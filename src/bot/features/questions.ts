@@ -4,7 +4,7 @@ import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { MAX_TURNS, createFollowUpResolver } from "../../answer/follow-up.js";
-import { type BotContext, type BotDeps } from "../context.js";
+import type { BotContext, BotDeps } from "../context.js";
 import { formatAnswer, splitMessage } from "../format.js";
 import { mentionPattern } from "../addressed.js";
 import { answerKeyboard } from "../keyboards.js";
