@@ -23,7 +23,10 @@ export function renderChart(rows: ChartRow[]): string {
   const H = 420;
   const m = { l: 70, r: 230, t: 30, b: 50 };
   const xs = sorted.map((r) => r.chunks);
-  const ys = [...series.values()].flat().map(([, y]) => y).filter((y) => y > 0);
+  const ys = [...series.values()]
+    .flat()
+    .map(([, y]) => y)
+    .filter((y) => y > 0);
   const lx = (v: number) => Math.log10(Math.max(v, 1));
   const [x0, x1] = [lx(Math.min(...xs)), lx(Math.max(...xs)) + 1e-9];
   const [y0, y1] = [Math.floor(Math.log10(Math.min(...ys))), Math.ceil(Math.log10(Math.max(...ys)))];
@@ -36,20 +39,28 @@ export function renderChart(rows: ChartRow[]): string {
   ];
   for (let e = y0; e <= y1; e++) {
     const y = py(10 ** e);
-    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${m.l - 8}" y="${y + 4}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)}</text>`);
+    parts.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${m.l - 8}" y="${y + 4}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)}</text>`,
+    );
   }
   for (const r of sorted) {
     const x = px(r.chunks);
-    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${r.chunks}</text>`);
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${r.chunks}</text>`,
+    );
   }
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">chunks</text>`);
   [...series.entries()].forEach(([name, pts], i) => {
     const c = COLORS[i % COLORS.length];
     const ok = pts.filter(([, y]) => y > 0);
-    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(" ")}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${c}" stroke-width="2" points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(" ")}"/>`,
+    );
     for (const [x, y] of ok) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${c}"/>`);
     const ly = m.t + 10 + i * 20;
-    parts.push(`<line x1="${W - m.r + 15}" x2="${W - m.r + 35}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"/><text x="${W - m.r + 40}" y="${ly + 4}">${esc(name)}</text>`);
+    parts.push(
+      `<line x1="${W - m.r + 15}" x2="${W - m.r + 35}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"/><text x="${W - m.r + 40}" y="${ly + 4}">${esc(name)}</text>`,
+    );
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;

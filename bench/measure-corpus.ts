@@ -40,7 +40,8 @@ export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
-const dirSize = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + dirSize(path.join(p, e)), 0) : statSync(p).size);
+const dirSize = (p: string): number =>
+  statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + dirSize(path.join(p, e)), 0) : statSync(p).size;
 const mb = (bytes: number) => bytes / 1048576;
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const embeddings = new HashEmbeddings();
@@ -50,7 +51,10 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "citebot-bench-"));
 let t0 = performance.now();
 const built = await buildIndex({ corpusDir, dataDir, embeddings });
 const build = { s: seconds(t0), peakRssMb: process.resourceUsage().maxRSS / 1024, chunks: built.index.chunks.length };
-const files = (suffix: RegExp) => readdirSync(built.index.dir).filter((f) => suffix.test(f)).reduce((n, f) => n + dirSize(path.join(built.index.dir, f)), 0);
+const files = (suffix: RegExp) =>
+  readdirSync(built.index.dir)
+    .filter((f) => suffix.test(f))
+    .reduce((n, f) => n + dirSize(path.join(built.index.dir, f)), 0);
 const sizes = { totalMb: mb(dirSize(built.index.dir)), keywordMb: mb(files(/^bm25/)), vectorMb: mb(files(/^(hnsw|vectors\.f32)$/)) };
 
 // 2. Each index alone.
@@ -85,7 +89,8 @@ for (let r = 0; r < reps; r++) {
 }
 
 // 4. Quality where the questions have gold answers: Hit@1 by source, answer in the top 3.
-const inTop3 = (texts: string[], answers: string[]) => answers.some((a) => texts.slice(0, 3).some((x) => normalizeForMatch(x).includes(normalizeForMatch(a))));
+const inTop3 = (texts: string[], answers: string[]) =>
+  answers.some((a) => texts.slice(0, 3).some((x) => normalizeForMatch(x).includes(normalizeForMatch(a))));
 async function quality(top: (q: string) => Promise<{ sources: string[]; texts: string[] }>) {
   let hit1 = 0;
   let top3 = 0;
@@ -145,11 +150,15 @@ const recall = found / (10 * probeQs.length);
 const cold: number[] = [];
 for (let r = 0; r < (quick ? 1 : 3); r++) {
   const s = performance.now();
-  execFileSync(process.execPath, ["--import", "tsx", "src/cli.ts", "ask", "--json", "--corpus", corpusDir, "--data", dataDir, questions[0]!], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", "src/cli.ts", "ask", "--json", "--corpus", corpusDir, "--data", dataDir, questions[0]!],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: "warn" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   cold.push(seconds(s));
 }
 

@@ -25,14 +25,26 @@ export function miniSearchPeer(chunks: Chunk[], titles: string[]): Peer {
     searchOptions: { boost: { title: 2 }, tokenize: (q) => queryTerms(q), processTerm: (t) => t },
   });
   ms.addAll(chunks.map((c, id) => ({ id, title: titles[id]!, text: c.text })));
-  return { name: "MiniSearch + jieba", buildS: (performance.now() - t0) / 1000, search: (q, k) => ms.search(q).slice(0, k).map((r) => r.id as number) };
+  return {
+    name: "MiniSearch + jieba",
+    buildS: (performance.now() - t0) / 1000,
+    search: (q, k) =>
+      ms
+        .search(q)
+        .slice(0, k)
+        .map((r) => r.id as number),
+  };
 }
 
 export function flexSearchPeer(chunks: Chunk[], titles: string[]): Peer {
   const t0 = performance.now();
   const index = new FlexSearch.Index({ encoder: FlexSearch.Charset.CJK, tokenize: "forward", resolution: 9 });
   for (const [id, c] of chunks.entries()) index.add(id, `${titles[id]} ${c.text}`);
-  return { name: "FlexSearch (CJK encoder)", buildS: (performance.now() - t0) / 1000, search: (q, k) => index.search(q, { limit: k, suggest: true }) as number[] };
+  return {
+    name: "FlexSearch (CJK encoder)",
+    buildS: (performance.now() - t0) / 1000,
+    search: (q, k) => index.search(q, { limit: k, suggest: true }) as number[],
+  };
 }
 
 export function bruteForcePeer(vectors: Float32Array, embeddings: IdentifiedEmbeddings): Peer {

@@ -29,7 +29,16 @@ const started = performance.now();
 interface Row {
   name: string;
   chunks: number;
-  build: { s: number; peakRssMb: number; chunksPerS: number; keywordS: number; vectorS: number; totalMb: number; keywordMb: number; vectorMb: number };
+  build: {
+    s: number;
+    peakRssMb: number;
+    chunksPerS: number;
+    keywordS: number;
+    vectorS: number;
+    totalMb: number;
+    keywordMb: number;
+    vectorMb: number;
+  };
   hnsw: { m: number; efConstruction: number; efSearch: number; dimensions: number; recall: number };
   ask: number[];
   retrieval: number[];
@@ -45,7 +54,19 @@ function measure(name: string, corpusDir: string, questions: object[], peers = t
   process.stderr.write(`bench: ${name}…\n`);
   const stdout = execFileSync(
     process.execPath,
-    ["--import", "tsx", "bench/measure-corpus.ts", "--name", name, "--corpus", corpusDir, "--questions", qfile, ...(quick ? ["--quick"] : []), ...(peers ? [] : ["--no-peers"])],
+    [
+      "--import",
+      "tsx",
+      "bench/measure-corpus.ts",
+      "--name",
+      name,
+      "--corpus",
+      corpusDir,
+      "--questions",
+      qfile,
+      ...(quick ? ["--quick"] : []),
+      ...(peers ? [] : ["--no-peers"]),
+    ],
     { cwd: root, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 },
   ).toString();
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Row;
@@ -53,7 +74,13 @@ function measure(name: string, corpusDir: string, questions: object[], peers = t
 
 const rows: Row[] = [];
 const seeds = await readQaJsonl(path.join(root, "test/fixtures/eval/seeds-dev.jsonl"));
-rows.push(measure("seed corpus", path.join(root, "corpus"), seeds.map((q) => ({ question: q.question, answers: q.answers, sources: q.sources }))));
+rows.push(
+  measure(
+    "seed corpus",
+    path.join(root, "corpus"),
+    seeds.map((q) => ({ question: q.question, answers: q.answers, sources: q.sources })),
+  ),
+);
 
 const cmrcFile = path.resolve(root, "..", "shared", "eval", "cmrc2018_trial.json");
 let contexts: Context[];
@@ -65,9 +92,13 @@ if (existsSync(cmrcFile)) {
   const squad = JSON.parse(readFileSync(cmrcFile, "utf8")) as { data: Array<{ title: string; paragraphs: Array<{ context: string }> }> };
   contexts = squad.data.flatMap((a) => a.paragraphs.map((p) => ({ title: a.title, context: p.context })));
 } else {
-  process.stderr.write("bench: ../shared/eval/cmrc2018_trial.json is absent: no CMRC row; synthetic corpora are built from the seed corpus instead\n");
+  process.stderr.write(
+    "bench: ../shared/eval/cmrc2018_trial.json is absent: no CMRC row; synthetic corpora are built from the seed corpus instead\n",
+  );
   const { buildIndex } = await import("../src/search/index-store.js");
-  const seedIndex = (await buildIndex({ corpusDir: path.join(root, "corpus"), dataDir: path.join(work, "seed-data"), embeddings: new HashEmbeddings() })).index;
+  const seedIndex = (
+    await buildIndex({ corpusDir: path.join(root, "corpus"), dataDir: path.join(work, "seed-data"), embeddings: new HashEmbeddings() })
+  ).index;
   contexts = seedIndex.articles.map((a) => ({ title: a.title ?? a.source, context: a.body }));
 }
 // The synthetic corpora hold the original contexts as their first documents (bench/synthetic.ts),
@@ -102,7 +133,10 @@ lines.push(
   "",
   "| corpus | questions | full ask p50 / p95 / p99 ms | retrieval p50 / p95 / p99 ms | cold start to first answer s | efSearch (calibrated) | HNSW recall@10 vs exact |",
   "| --- | --- | --- | --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.name} | ${r.questions} | ${r.ask.map((x) => f(x)).join(" / ")} | ${r.retrieval.map((x) => f(x)).join(" / ")} | ${f(r.coldS)} | ${r.hnsw.efSearch} | ${f(r.hnsw.recall, 3)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.questions} | ${r.ask.map((x) => f(x)).join(" / ")} | ${r.retrieval.map((x) => f(x)).join(" / ")} | ${f(r.coldS)} | ${r.hnsw.efSearch} | ${f(r.hnsw.recall, 3)} |`,
+  ),
   "",
   "### Peers (same chunks, same questions)",
   "",
@@ -110,9 +144,16 @@ lines.push(
   "| --- | --- | --- | --- | --- | --- | --- | --- |",
 );
 for (const r of rows) {
-  lines.push(`| ${r.name} | **citebot** full ask (excerpts) | ${f(r.build.s)} | ${f(r.ask[0]!)} / ${f(r.ask[1]!)} | ${pc(r.quality.ours?.hit1)} | ${pc(r.quality.ours?.top3)} | 1 | – |`);
-  lines.push(`| ${r.name} | **citebot** retrieval (chunks) | – | ${f(r.retrieval[0]!)} / ${f(r.retrieval[1]!)} | ${pc(r.quality.oursRetrieval?.hit1)} | ${pc(r.quality.oursRetrieval?.top3)} | – | 1 |`);
-  for (const p of r.peers) lines.push(`| ${r.name} | ${p.name} | ${f(p.buildS)} | ${f(p.p50)} / ${f(p.p95)} | ${pc(p.quality?.hit1)} | ${pc(p.quality?.top3)} | ${f(r.ask[1]! / p.p95)} | ${f(r.retrieval[1]! / p.p95)} |`);
+  lines.push(
+    `| ${r.name} | **citebot** full ask (excerpts) | ${f(r.build.s)} | ${f(r.ask[0]!)} / ${f(r.ask[1]!)} | ${pc(r.quality.ours?.hit1)} | ${pc(r.quality.ours?.top3)} | 1 | – |`,
+  );
+  lines.push(
+    `| ${r.name} | **citebot** retrieval (chunks) | – | ${f(r.retrieval[0]!)} / ${f(r.retrieval[1]!)} | ${pc(r.quality.oursRetrieval?.hit1)} | ${pc(r.quality.oursRetrieval?.top3)} | – | 1 |`,
+  );
+  for (const p of r.peers)
+    lines.push(
+      `| ${r.name} | ${p.name} | ${f(p.buildS)} | ${f(p.p50)} / ${f(p.p95)} | ${pc(p.quality?.hit1)} | ${pc(p.quality?.top3)} | ${f(r.ask[1]! / p.p95)} | ${f(r.retrieval[1]! / p.p95)} |`,
+    );
 }
 const biggest = rows.at(-1)!;
 const ms = biggest.peers.find((p) => p.name.startsWith("MiniSearch"));

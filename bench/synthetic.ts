@@ -28,9 +28,15 @@ export interface Context {
 export const CHARS_PER_CHUNK = 206;
 
 /** Corpus path of the n-th synthetic document (the first ones are the original contexts, in order). */
-export const syntheticPath = (n: number): string => `d${String(Math.floor(n / 1000)).padStart(4, "0")}/doc-${String(n).padStart(6, "0")}.md`;
+export const syntheticPath = (n: number): string =>
+  `d${String(Math.floor(n / 1000)).padStart(4, "0")}/doc-${String(n).padStart(6, "0")}.md`;
 
-export function writeSyntheticCorpus(contexts: Context[], targetChunks: number, dir: string, seed = 42): { documents: number; chars: number } {
+export function writeSyntheticCorpus(
+  contexts: Context[],
+  targetChunks: number,
+  dir: string,
+  seed = 42,
+): { documents: number; chars: number } {
   const random = mulberry32(seed);
   const sentences = contexts.flatMap((c) => c.context.match(/[^。！？]+[。！？]?/gu) ?? []).filter((s) => s.trim().length >= 4);
   let chars = 0;

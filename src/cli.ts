@@ -95,16 +95,17 @@ interface AskOptions extends CommonOptions {
 
 /** One question per line, blank ones included (they get the "empty question" answer), so output line N answers input line N. */
 export function batchLines(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   if (lines.at(-1) === "") lines.pop();
   return lines;
 }
 
 async function runAsk(words: string[], opts: AskOptions): Promise<void> {
   const { config, corpusDir, dataDir, log } = settings(opts);
-  const questions = opts.batch
-    ? batchLines(await fs.readFile(opts.batch, "utf8"))
-    : [words.join(" ")];
+  const questions = opts.batch ? batchLines(await fs.readFile(opts.batch, "utf8")) : [words.join(" ")];
   if (!opts.batch && !questions[0]) throw new CitebotError('no question given: npm run ask -- "问题"');
   const reporter = progressReporter();
   const { index } = await ensureIndex({
@@ -146,7 +147,12 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
       items = await squadToCorpus(opts.squad, corpusDir);
     } else items = await readQaJsonl(opts.qa!);
     const dataDir = opts.data ?? path.join(scratch, "data");
-    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings: await createEmbeddings(config), onWarning: (w) => log.warn({ file: w.file }, w.message) });
+    const { index } = await ensureIndex({
+      corpusDir,
+      dataDir,
+      embeddings: await createEmbeddings(config),
+      onWarning: (w) => log.warn({ file: w.file }, w.message),
+    });
     const service = createAnswerService({ getIndex: () => index, topK: 10, abstainBelow: config.ABSTAIN_BELOW });
     const result = await runEval(service, items, corpusDir, opts.topK);
     const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
@@ -188,7 +194,9 @@ export function toJson(a: Answer): Record<string, unknown> {
 export function createCli(): Command {
   const program = new Command("citebot").description("Answers questions about an archive of articles with cited, verbatim excerpts.");
   const common = (cmd: Command) =>
-    cmd.option("--corpus <dir>", "corpus directory (default: CORPUS_DIR or ./corpus)").option("--data <dir>", "index directory (default: DATA_DIR or ./data)");
+    cmd
+      .option("--corpus <dir>", "corpus directory (default: CORPUS_DIR or ./corpus)")
+      .option("--data <dir>", "index directory (default: DATA_DIR or ./data)");
   common(program.command("index").description("build or update the index")).action(runIndex);
   common(
     program

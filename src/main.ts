@@ -50,9 +50,18 @@ async function main(): Promise<void> {
   // getIndex is called per question, so a reindex swaps the index under the running service.
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
-  const service = createAnswerService({ getIndex: () => library.current(), topK: config.TOP_K, abstainBelow: config.ABSTAIN_BELOW, llm, activity });
+  const service = createAnswerService({
+    getIndex: () => library.current(),
+    topK: config.TOP_K,
+    abstainBelow: config.ABSTAIN_BELOW,
+    llm,
+    activity,
+  });
 
-  const followUps = createFollowUpResolver({ llm, onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule") });
+  const followUps = createFollowUpResolver({
+    llm,
+    onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule"),
+  });
   if (!config.TELEGRAM_BOT_TOKEN) {
     stopWhenOrphaned(() => process.exit(0));
     process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");

@@ -24,7 +24,8 @@ export async function loadSecretKey(dataDir: string): Promise<Buffer> {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
   const key = await fs.readFile(file);
-  if (key.length < 32) throw new Error(`${file} is damaged (${key.length} bytes); delete it to make a new one (feedback pseudonyms change)`);
+  if (key.length < 32)
+    throw new Error(`${file} is damaged (${key.length} bytes); delete it to make a new one (feedback pseudonyms change)`);
   await fs.chmod(file, 0o600);
   return key;
 }

@@ -32,7 +32,8 @@ const rules: Record<string, (imp: Import, layer: string) => boolean> = {
   search: (_i, l) => !["answer", "bot", "cli", "eval", "main"].includes(l),
   answer: (_i, l) => !["bot", "cli", "eval", "main"].includes(l) && !l.startsWith("grammy") && !l.startsWith("@grammyjs"),
   // the bot may name the library's types, never load the index code (hnswlib, LangChain vector stores)
-  bot: (i, l) => !["cli", "eval", "main"].includes(l) && !l.includes("hnswlib") && !l.startsWith("@langchain") && (l !== "search" || i.typeOnly),
+  bot: (i, l) =>
+    !["cli", "eval", "main"].includes(l) && !l.includes("hnswlib") && !l.startsWith("@langchain") && (l !== "search" || i.typeOnly),
 };
 
 describe("layers", () => {

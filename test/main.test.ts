@@ -16,7 +16,9 @@ describe("npm start", () => {
     const data = mkdtempSync(path.join(os.tmpdir(), "citebot-start-"));
     const env = { ...process.env, TELEGRAM_BOT_TOKEN: "", DATA_DIR: data, LOG_LEVEL: "warn" };
     const result = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      const child = execFile(npm, ["start", "--silent"], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr })));
+      const child = execFile(npm, ["start", "--silent"], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) =>
+        err ? reject(err) : resolve({ stdout, stderr }),
+      );
       child.stdin!.end("双十一期间义乌电商企业实现了多少网络零售额？\n特斯拉2021年在中国卖了多少辆车？\n");
     });
     expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN is not set/);
@@ -64,7 +66,13 @@ describe("npm start", () => {
     const server = new TelegramServer({ port, host: "127.0.0.1" });
     await server.start();
     const data = mkdtempSync(path.join(os.tmpdir(), "citebot-orphan-"));
-    const env = { ...process.env, TELEGRAM_BOT_TOKEN: "123:orphan-test", TELEGRAM_API_ROOT: server.config.apiURL, DATA_DIR: data, LOG_LEVEL: "info" };
+    const env = {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: "123:orphan-test",
+      TELEGRAM_API_ROOT: server.config.apiURL,
+      DATA_DIR: data,
+      LOG_LEVEL: "info",
+    };
     const npmProc = spawn(npm, ["start", "--silent"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     npmProc.stdout!.on("data", (d: Buffer) => (out += d.toString()));

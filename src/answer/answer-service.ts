@@ -57,7 +57,15 @@ export interface RerankWeights {
   noteFactor: number;
 }
 
-export const DEFAULT_RERANK: RerankWeights = { retrieval: 0.45, passage: 0.35, sentence: 0.2, kindBonus: 0.25, kindMissFactor: 0.6, titleNamed: 0.2, noteFactor: 0.75 };
+export const DEFAULT_RERANK: RerankWeights = {
+  retrieval: 0.45,
+  passage: 0.35,
+  sentence: 0.2,
+  kindBonus: 0.25,
+  kindMissFactor: 0.6,
+  titleNamed: 0.2,
+  noteFactor: 0.75,
+};
 
 export interface AnswerService {
   ask(question: string, options?: AnswerOptions): Promise<Answer>;
@@ -115,7 +123,11 @@ export const ABBREVIATION_GAP = 8;
 function abbreviationPattern(term: string): RegExp | null {
   if (!/^\p{Script=Han}{3,6}$/u.test(term)) return null;
   let re = abbreviationCache.get(term);
-  if (!re) abbreviationCache.set(term, (re = new RegExp(Array.from(term).map(escapeRegExp).join(`[^，。！？；,!?;\\n]{0,${ABBREVIATION_GAP}}`), "u")));
+  if (!re)
+    abbreviationCache.set(
+      term,
+      (re = new RegExp(Array.from(term).map(escapeRegExp).join(`[^，。！？；,!?;\\n]{0,${ABBREVIATION_GAP}}`), "u")),
+    );
   return re;
 }
 
@@ -168,7 +180,13 @@ const normalized = (() => {
     /** The headline without a trailing bracketed qualifier. */
     headlineCore(a: Article): string {
       let v = cores.get(a);
-      if (v === undefined) cores.set(a, (v = normalizeText(a.title ?? "").replace(/\s*[（(][^（()）]*[)）]\s*$/u, "").trim()));
+      if (v === undefined)
+        cores.set(
+          a,
+          (v = normalizeText(a.title ?? "")
+            .replace(/\s*[（(][^（()）]*[)）]\s*$/u, "")
+            .trim()),
+        );
       return v;
     },
     sentence(a: Article, i: number, text: string): string {
@@ -222,7 +240,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     } catch (err) {
       const e = err as Error;
       const timeout = e.name === "TimeoutError" || e.name === "AbortError" || /timed? ?out|abort/i.test(e.message);
-      return finish({ ...ext, llm: { model: llm.model, dropped: 0, fallback: timeout ? "timeout" : "error", error: e.message.slice(0, 200) } });
+      return finish({
+        ...ext,
+        llm: { model: llm.model, dropped: 0, fallback: timeout ? "timeout" : "error", error: e.message.slice(0, 200) },
+      });
     }
   }
 
@@ -238,11 +259,13 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       mode: "extractive",
       timings: { total_ms: round(performance.now() - started), retrieve_ms: round(retrieveMs) },
     });
-    if (!/[\p{L}\p{N}]/u.test(question)) return done({ answer: messages.empty, abstained: true, reason: "empty", coverage: 0, citations: [] });
+    if (!/[\p{L}\p{N}]/u.test(question))
+      return done({ answer: messages.empty, abstained: true, reason: "empty", coverage: 0, citations: [] });
 
     const r = getRetriever();
     const index = r.index;
-    if (index.chunks.length === 0) return done({ answer: messages.notFound, abstained: true, reason: "empty-index", coverage: 0, citations: [] });
+    if (index.chunks.length === 0)
+      return done({ answer: messages.notFound, abstained: true, reason: "empty-index", coverage: 0, citations: [] });
     const t0 = performance.now();
     const retrieved = await r.retrieve(question, Math.max(nCandidates, topK));
     const hits = retrieved.hits;
@@ -285,7 +308,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
 
     const bestCoverage = Math.max(...candidates.slice(0, 10).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) {
-      return done({ answer: messages.notFound, abstained: true, reason: "low-coverage", coverage: round(bestCoverage, 3), citations: [] }, retrieveMs);
+      return done(
+        { answer: messages.notFound, abstained: true, reason: "low-coverage", coverage: round(bestCoverage, 3), citations: [] },
+        retrieveMs,
+      );
     }
 
     const chosen: Citation[] = [];
@@ -321,7 +347,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     }
 
     const top = candidates[0]!;
-    return done({ answer: shortAnswer(top.hit.article, top.sentence), abstained: false, coverage: round(bestCoverage, 3), citations: chosen }, retrieveMs);
+    return done(
+      { answer: shortAnswer(top.hit.article, top.sentence), abstained: false, coverage: round(bestCoverage, 3), citations: chosen },
+      retrieveMs,
+    );
   }
 
   return { ask };

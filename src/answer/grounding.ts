@@ -47,7 +47,9 @@ export function groundAnswer(raw: string, passages: string[]): Grounding {
     const text = m[0].trim();
     if (!/[\p{L}\p{N}]/u.test(text.replace(MARKER, ""))) continue;
     const cites = [...new Set(Array.from(text.matchAll(MARKER), (x) => markerNumber(x[1]!)))];
-    const quotes = Array.from(text.matchAll(QUOTE), (q) => q.slice(1).find((g) => g !== undefined) ?? "").filter((q) => squash(q).length >= MIN_CHECKED_QUOTE);
+    const quotes = Array.from(text.matchAll(QUOTE), (q) => q.slice(1).find((g) => g !== undefined) ?? "").filter(
+      (q) => squash(q).length >= MIN_CHECKED_QUOTE,
+    );
     const s: GroundedSentence = { text, cites, quotes };
     const stated = (span: string) => cites.some((n) => sources[n - 1]!.includes(squash(span)));
     if (cites.length === 0) s.problem = "no-citation";

@@ -52,10 +52,16 @@ export async function loadPrompts(dir: string): Promise<Prompts> {
 }
 
 export const formatPassages = (passages: Citation[], untitled = "无标题"): string =>
-  passages.map((p) => `[${p.n}] ${p.title ?? untitled}${p.byline ? ` — ${p.byline}` : ""}\n${p.excerpt.replace(/\s*\n\s*/g, " ")}`).join("\n\n");
+  passages
+    .map((p) => `[${p.n}] ${p.title ?? untitled}${p.byline ? ` — ${p.byline}` : ""}\n${p.excerpt.replace(/\s*\n\s*/g, " ")}`)
+    .join("\n\n");
 
 const text = (content: unknown): string =>
-  typeof content === "string" ? content : Array.isArray(content) ? content.map((c) => (typeof c === "string" ? c : ((c as { text?: string }).text ?? ""))).join("") : "";
+  typeof content === "string"
+    ? content
+    : Array.isArray(content)
+      ? content.map((c) => (typeof c === "string" ? c : ((c as { text?: string }).text ?? ""))).join("")
+      : "";
 
 export function createLlmAnswerer(options: { chat: BaseChatModel; prompts: Prompts; model: string; timeoutMs: number }): LlmAnswerer {
   const answerPrompt = ChatPromptTemplate.fromMessages([
@@ -99,6 +105,17 @@ export interface LlmConfig {
 /** The configured LLM answerer, or undefined when LLM_BASE_URL is not set (extractive only). */
 export async function llmFromConfig(config: LlmConfig): Promise<LlmAnswerer | undefined> {
   if (!config.LLM_BASE_URL || !config.LLM_MODEL) return undefined;
-  const chat = createChatModel({ baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, apiKey: config.LLM_API_KEY, timeoutMs: config.LLM_TIMEOUT_MS, maxRetries: config.LLM_MAX_RETRIES });
-  return createLlmAnswerer({ chat, prompts: await loadPrompts(config.PROMPTS_DIR), model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS });
+  const chat = createChatModel({
+    baseUrl: config.LLM_BASE_URL,
+    model: config.LLM_MODEL,
+    apiKey: config.LLM_API_KEY,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    maxRetries: config.LLM_MAX_RETRIES,
+  });
+  return createLlmAnswerer({
+    chat,
+    prompts: await loadPrompts(config.PROMPTS_DIR),
+    model: config.LLM_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+  });
 }

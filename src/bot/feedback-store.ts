@@ -29,7 +29,8 @@ export interface FeedbackStore {
 }
 
 /** The pseudonym of a user: HMAC-SHA-256 of the id under `key` (32 hex digits). */
-export const hashUserId = (key: Uint8Array, id: number): string => createHmac("sha256", key).update(`citebot-user:${id}`).digest("hex").slice(0, 32);
+export const hashUserId = (key: Uint8Array, id: number): string =>
+  createHmac("sha256", key).update(`citebot-user:${id}`).digest("hex").slice(0, 32);
 
 export const FEEDBACK_FILE_MODE = 0o600;
 

@@ -58,7 +58,9 @@ export function whereLine(meta: DocMeta, source: string, t: Translate): string {
 function citationBlock(b: MessageBuilder, c: Citation, terms: string[], t: Translate): void {
   b.wrap("bold", `[${c.n}] ${c.title ?? t("untitled")}`);
   if (c.byline) b.add(` — ${c.byline}`);
-  b.add("\n").wrap("italic", whereLine(c.meta, c.source, t)).add("\n");
+  b.add("\n")
+    .wrap("italic", whereLine(c.meta, c.source, t))
+    .add("\n");
   const excerpt = c.excerpt.replace(/\s*\n\s*/g, " ").trim();
   b.wrap("expandable_blockquote", (q) => q.addHighlighted(excerpt, highlightRanges(excerpt, terms)));
 }
@@ -74,7 +76,10 @@ export function formatAnswer(answer: Answer, t: Translate): FormattedString {
   }
   // Which mode answered, when an LLM is configured.
   if (answer.llm) {
-    b.add("\n\n").wrap("italic", answer.mode === "llm" ? t("mode-llm", { model: answer.llm.model }) : t("mode-fallback", { reason: answer.llm.fallback ?? "error" }));
+    b.add("\n\n").wrap(
+      "italic",
+      answer.mode === "llm" ? t("mode-llm", { model: answer.llm.model }) : t("mode-fallback", { reason: answer.llm.fallback ?? "error" }),
+    );
   }
   return b.build();
 }
@@ -148,10 +153,19 @@ export function articlePages(body: string, size = ARTICLE_PAGE_CHARS): Array<[nu
   return pages.length ? pages : [[0, 0]];
 }
 
-export const pageOf = (pages: Array<[number, number]>, pos: number): number => Math.max(0, pages.findIndex(([s, e]) => pos >= s && pos < e));
+export const pageOf = (pages: Array<[number, number]>, pos: number): number =>
+  Math.max(
+    0,
+    pages.findIndex(([s, e]) => pos >= s && pos < e),
+  );
 
 /** One page of an article, the cited excerpt [mark.start, mark.end) of the body in bold. */
-export function formatArticlePage(article: Article, mark: { start: number; end: number } | null, page: number, t: Translate): { message: FormattedString; pages: number } {
+export function formatArticlePage(
+  article: Article,
+  mark: { start: number; end: number } | null,
+  page: number,
+  t: Translate,
+): { message: FormattedString; pages: number } {
   const pages = articlePages(article.body);
   const p = Math.min(Math.max(0, page), pages.length - 1);
   const [s, e] = pages[p]!;
@@ -163,7 +177,8 @@ export function formatArticlePage(article: Article, mark: { start: number; end: 
   if (pages.length > 1) b.add(` · ${t("page-of", { page: p + 1, pages: pages.length })}`);
   b.add("\n\n");
   const body = article.body.slice(s, e);
-  const ranges = mark && mark.end > s && mark.start < e ? [{ start: Math.max(0, mark.start - s), end: Math.min(body.length, mark.end - s) }] : [];
+  const ranges =
+    mark && mark.end > s && mark.start < e ? [{ start: Math.max(0, mark.start - s), end: Math.min(body.length, mark.end - s) }] : [];
   b.addHighlighted(body, ranges);
   return { message: b.build(), pages: pages.length };
 }

@@ -18,20 +18,32 @@ export interface CallbackCodec<T> {
   decode(match: RegExpMatchArray): T;
 }
 
-const codec = <T>(pattern: RegExp, encode: (v: T) => string, decode: (m: RegExpMatchArray) => T): CallbackCodec<T> => ({ pattern, encode, decode });
+const codec = <T>(pattern: RegExp, encode: (v: T) => string, decode: (m: RegExpMatchArray) => T): CallbackCodec<T> => ({
+  pattern,
+  encode,
+  decode,
+});
 
 export const SourceData = codec<{ key: string; start: number; end: number }>(
   /^s:([\w-]{12}):(\d{1,7}):(\d{1,7})$/,
   (v) => `s:${v.key}:${v.start}:${v.end}`,
   (m) => ({ key: m[1]!, start: Number(m[2]), end: Number(m[3]) }),
 );
-export const PageData = codec<{ view: string; page: number }>(/^p:([\w-]{8}):(\d{1,4})$/, (v) => `p:${v.view}:${v.page}`, (m) => ({ view: m[1]!, page: Number(m[2]) }));
+export const PageData = codec<{ view: string; page: number }>(
+  /^p:([\w-]{8}):(\d{1,4})$/,
+  (v) => `p:${v.view}:${v.page}`,
+  (m) => ({ view: m[1]!, page: Number(m[2]) }),
+);
 export const FeedbackData = codec<{ vote: "up" | "down"; answer: string }>(
   /^f:([ud]):([\w-]{8})$/,
   (v) => `f:${v.vote === "up" ? "u" : "d"}:${v.answer}`,
   (m) => ({ vote: m[1] === "u" ? "up" : "down", answer: m[2]! }),
 );
-export const SourcesPageData = codec<{ page: number }>(/^l:(\d{1,5})$/, (v) => `l:${v.page}`, (m) => ({ page: Number(m[1]) }));
+export const SourcesPageData = codec<{ page: number }>(
+  /^l:(\d{1,5})$/,
+  (v) => `l:${v.page}`,
+  (m) => ({ page: Number(m[1]) }),
+);
 export const UploadData = codec<{ add: boolean; upload: string }>(
   /^u:([yn]):([\w-]{8})$/,
   (v) => `u:${v.add ? "y" : "n"}:${v.upload}`,
@@ -40,8 +52,12 @@ export const UploadData = codec<{ add: boolean; upload: string }>(
 
 export function answerKeyboard(answer: Answer, answerId: string, keyOf: (articleId: string) => string, t: Translate): InlineKeyboard {
   const kb = new InlineKeyboard();
-  for (const c of answer.citations) kb.text(t("source-button", { n: c.n }), SourceData.encode({ key: keyOf(c.articleId), start: c.start, end: c.end }));
-  return kb.row().text("👍", FeedbackData.encode({ vote: "up", answer: answerId })).text("👎", FeedbackData.encode({ vote: "down", answer: answerId }));
+  for (const c of answer.citations)
+    kb.text(t("source-button", { n: c.n }), SourceData.encode({ key: keyOf(c.articleId), start: c.start, end: c.end }));
+  return kb
+    .row()
+    .text("👍", FeedbackData.encode({ vote: "up", answer: answerId }))
+    .text("👎", FeedbackData.encode({ vote: "down", answer: answerId }));
 }
 
 export function pagerKeyboard(page: number, pages: number, data: (page: number) => string, t: Translate): InlineKeyboard | undefined {
@@ -53,5 +69,7 @@ export function pagerKeyboard(page: number, pages: number, data: (page: number) 
 }
 
 export function uploadKeyboard(upload: string, t: Translate): InlineKeyboard {
-  return new InlineKeyboard().text(t("upload-confirm"), UploadData.encode({ add: true, upload })).text(t("upload-cancel"), UploadData.encode({ add: false, upload }));
+  return new InlineKeyboard()
+    .text(t("upload-confirm"), UploadData.encode({ add: true, upload }))
+    .text(t("upload-cancel"), UploadData.encode({ add: false, upload }));
 }

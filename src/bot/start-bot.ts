@@ -21,7 +21,11 @@ async function registerCommands(bot: Bot<BotContext>, log: Logger): Promise<void
   for (const locale of ["zh", "en"] as const) {
     try {
       const scope = locale === "zh" ? {} : { language_code: locale };
-      await bot.api.setMyCommands(commandList((key) => i18n.t(locale, key)), scope, timeoutSignal(COMMANDS_TIMEOUT_MS));
+      await bot.api.setMyCommands(
+        commandList((key) => i18n.t(locale, key)),
+        scope,
+        timeoutSignal(COMMANDS_TIMEOUT_MS),
+      );
     } catch (err) {
       log.warn({ err: safeError(err) }, "setMyCommands failed (the menu shows no commands; everything else works)");
     }
@@ -44,7 +48,10 @@ export async function startBot(bot: Bot<BotContext>, options: StartOptions): Pro
       log,
       handle: (update) => bot.handleUpdate(update),
     });
-    await bot.api.setWebhook(options.webhookUrl, { secret_token: options.webhookSecret, allowed_updates: ["message", "callback_query", "inline_query"] });
+    await bot.api.setWebhook(options.webhookUrl, {
+      secret_token: options.webhookSecret,
+      allowed_updates: ["message", "callback_query", "inline_query"],
+    });
     log.info({ port: options.port, username: bot.botInfo.username }, "webhook server listening");
     return async () => {
       await server.close();
@@ -61,7 +68,9 @@ export async function startBot(bot: Bot<BotContext>, options: StartOptions): Pro
     // Confirm what was handled (as grammY's bot.stop does), so a restart never gets it again.
     const last = lastHandledUpdate(bot);
     if (last > 0) {
-      await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 }, timeoutSignal(5000)).catch((err: unknown) => log.warn({ err: safeError(err) }, "could not confirm the last update"));
+      await bot.api
+        .getUpdates({ offset: last + 1, limit: 1, timeout: 0 }, timeoutSignal(5000))
+        .catch((err: unknown) => log.warn({ err: safeError(err) }, "could not confirm the last update"));
     }
   };
 }

@@ -76,7 +76,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       if (recent.has(update.update_id)) return;
       recent.add(update.update_id);
       if (recent.size > RECENT_UPDATES) recent.delete(recent.values().next().value!);
-      const task = options.handle(update).catch((err: unknown) => log.error({ err: safeError(err), update: update.update_id }, "webhook update failed"));
+      const task = options
+        .handle(update)
+        .catch((err: unknown) => log.error({ err: safeError(err), update: update.update_id }, "webhook update failed"));
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
     });

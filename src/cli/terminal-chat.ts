@@ -14,7 +14,13 @@ export interface TerminalChatOptions {
 }
 
 /** Runs until the input ends (Ctrl-D, or the end of piped input) or the user types /quit. */
-export async function runTerminalChat({ service, input = process.stdin, output = process.stdout, greeting, followUps = createFollowUpResolver() }: TerminalChatOptions): Promise<void> {
+export async function runTerminalChat({
+  service,
+  input = process.stdin,
+  output = process.stdout,
+  greeting,
+  followUps = createFollowUpResolver(),
+}: TerminalChatOptions): Promise<void> {
   let turns: Turn[] = [];
   const interactive = Boolean((input as NodeJS.ReadStream).isTTY);
   const rl = readline.createInterface({ input, output: interactive ? output : undefined, terminal: interactive });

@@ -32,7 +32,13 @@ const SquadSchema = z.object({
       paragraphs: z.array(
         z.object({
           context: z.string(),
-          qas: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string(), answers: z.array(z.object({ text: z.string() })) })),
+          qas: z.array(
+            z.object({
+              id: z.union([z.string(), z.number()]).transform(String),
+              question: z.string(),
+              answers: z.array(z.object({ text: z.string() })),
+            }),
+          ),
         }),
       ),
     }),
@@ -53,7 +59,14 @@ export async function squadToCorpus(file: string, corpusDir: string): Promise<Qa
       const name = `ctx-${String(n++).padStart(5, "0")}.md`;
       await fs.writeFile(path.join(corpusDir, name), `# ${doc.title || name}\n\n${p.context.trim()}\n`);
       for (const qa of p.qas) {
-        items.push({ id: qa.id, question: qa.question, answers: [...new Set(qa.answers.map((a) => a.text))], sources: [name], title: doc.title || null, answerable: true });
+        items.push({
+          id: qa.id,
+          question: qa.question,
+          answers: [...new Set(qa.answers.map((a) => a.text))],
+          sources: [name],
+          title: doc.title || null,
+          answerable: true,
+        });
       }
     }
   }

@@ -115,7 +115,10 @@ export async function runEval(
       titleJudged: judged.length,
       abstainedUnanswerable: share(un, (r) => r.answer.abstained),
       falseAbstentions: ans.filter((r) => r.answer.abstained).length,
-      verbatim: share(rows.filter((r) => !r.answer.abstained), (r) => r.verbatim),
+      verbatim: share(
+        rows.filter((r) => !r.answer.abstained),
+        (r) => r.verbatim,
+      ),
       msPerQuestion: rows.length ? totalMs / rows.length : 0,
       k,
     },
@@ -143,14 +146,18 @@ export function formatReport(name: string, { rows, summary: s }: { rows: EvalRow
     `| verbatim excerpts | ${pct(s.verbatim)} |`,
     `| ms per question | ${s.msPerQuestion.toFixed(2)} |`,
   ];
-  const misses = rows.filter((r) => (r.item.answerable ? !r.answerInTopK || r.sourceRank !== 1 || r.answer.abstained : !r.answer.abstained));
+  const misses = rows.filter((r) =>
+    r.item.answerable ? !r.answerInTopK || r.sourceRank !== 1 || r.answer.abstained : !r.answer.abstained,
+  );
   if (misses.length) {
     lines.push("", `### Misses (${misses.length})`, "");
     for (const r of misses.slice(0, 200)) {
       const c = r.answer.citations[0];
       lines.push(
         `- \`${r.item.id}\` ${r.item.question} — gold: ${r.item.answers.join(" / ") || "(abstain)"}; ` +
-          (r.answer.abstained ? `abstained (coverage ${r.answer.coverage})` : `rank ${r.sourceRank || "-"}, top: ${c?.source} «${(c?.excerpt ?? "").slice(0, 60).replace(/\n/g, " ")}…»`),
+          (r.answer.abstained
+            ? `abstained (coverage ${r.answer.coverage})`
+            : `rank ${r.sourceRank || "-"}, top: ${c?.source} «${(c?.excerpt ?? "").slice(0, 60).replace(/\n/g, " ")}…»`),
       );
     }
   }

@@ -33,7 +33,8 @@ export const isDocument = (name: string): boolean =>
   DOCUMENT_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !name.endsWith(".meta.json");
 
 /** Is `real` (a resolved path) the directory `root` or inside it? */
-export const isInside = (root: string, real: string): boolean => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+export const isInside = (root: string, real: string): boolean =>
+  real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 /**
  * Lists the documents below dir (recursively, hidden entries skipped). Symbolic links are
@@ -75,7 +76,14 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
     const visible = entries.filter((e) => !e.name.startsWith(".")).sort((a, b) => a.name.localeCompare(b.name));
     const names = new Set(visible.map((e) => e.name));
     // stat the whole directory at once (the file system works in parallel), then walk it in order
-    const stats = await Promise.all(visible.map((e) => fs.stat(path.join(abs, e.name)).then((st) => ({ st }), (err: unknown) => ({ err }))));
+    const stats = await Promise.all(
+      visible.map((e) =>
+        fs.stat(path.join(abs, e.name)).then(
+          (st) => ({ st }),
+          (err: unknown) => ({ err }),
+        ),
+      ),
+    );
     for (const [i, e] of visible.entries()) {
       const child = path.join(abs, e.name);
       const r = stats[i]!;
@@ -91,7 +99,12 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
         }
         const ext = path.extname(e.name);
         const sidecar = [`${e.name.slice(0, -ext.length)}.meta.json`, `${e.name}.meta.json`].find((n) => names.has(n));
-        out.push({ path: rel(child), size: r.st.size, mtimeMs: r.st.mtimeMs, ...(sidecar ? { sidecar: rel(path.join(abs, sidecar)) } : {}) });
+        out.push({
+          path: rel(child),
+          size: r.st.size,
+          mtimeMs: r.st.mtimeMs,
+          ...(sidecar ? { sidecar: rel(path.join(abs, sidecar)) } : {}),
+        });
       }
     }
   }
@@ -136,7 +149,10 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
   const abs = path.join(dir, file.path);
   try {
     if (file.size > MAX_FILE_BYTES) {
-      warn({ file: file.path, message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` });
+      warn({
+        file: file.path,
+        message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`,
+      });
       return null;
     }
     // the link could have been changed since the listing: check where it points right before reading

@@ -77,7 +77,8 @@ export function decodeText(buf: Uint8Array): DecodeResult {
     /* not UTF-8: mixed lines, or detect below */
   }
   const mixed = decodeMixedLines(buf);
-  if (mixed) return finish(mixed.text, "utf-8", `mixed encodings: ${mixed.legacyLines} line(s) are not UTF-8 and were read as GB18030; check them`);
+  if (mixed)
+    return finish(mixed.text, "utf-8", `mixed encodings: ${mixed.legacyLines} line(s) are not UTF-8 and were read as GB18030; check them`);
   const candidates = chardet.analyse(buf).map((c) => c.name.toLowerCase());
   const cjk = candidates.find((c) => /gb|big5|euc|shift_jis/.test(c));
   const encoding = cjk === "gb2312" || cjk === "gbk" || cjk === undefined ? "gb18030" : cjk;

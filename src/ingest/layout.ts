@@ -48,13 +48,18 @@ const STRONG_BYLINE = new RegExp(
   "u",
 );
 /** A line that could be part of a byline: role words, names, spaces, a colon or slash; no sentence text. */
-const BYLINE_ISH = new RegExp(`^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`, "u");
+const BYLINE_ISH = new RegExp(
+  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`,
+  "u",
+);
 const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
-const JUMP = /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
+const JUMP =
+  /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
 const CREDIT =
   /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:\s|$)|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
-const OPENER = /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
+const OPENER =
+  /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
 const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
 
 export function isStrongByline(text: string): boolean {

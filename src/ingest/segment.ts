@@ -16,15 +16,7 @@
  *   `note` per page so it stays searchable.
  */
 import { createHash } from "node:crypto";
-import {
-  type Para,
-  displayLines,
-  displayText,
-  plainText,
-  repair,
-  splitLines,
-  toParagraphs,
-} from "./layout.js";
+import { type Para, displayLines, displayText, plainText, repair, splitLines, toParagraphs } from "./layout.js";
 import { MappedTextBuilder, SENTENCE_END, charBigrams, needsSpaceAtBreak } from "./text.js";
 import type { Article, DocMeta } from "./types.js";
 
@@ -104,7 +96,12 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
   const text = plainText(p);
   if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
-  const samples = [...(p.lines.length >= 3 ? wrappedWidths(p) : []), ...wrappedWidths(before), ...wrappedWidths(next), ...wrappedWidths(after)];
+  const samples = [
+    ...(p.lines.length >= 3 ? wrappedWidths(p) : []),
+    ...wrappedWidths(before),
+    ...wrappedWidths(next),
+    ...wrappedWidths(after),
+  ];
   const last = visualWidth(p.lines[p.lines.length - 1]!.text);
   if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= 15;
   return last >= 0.8 * median(samples);
@@ -155,7 +152,10 @@ function assignHeadline(draft: Draft, run: Para[]): Para[] {
 }
 
 function stableId(source: string, ordinal: number, body: string): string {
-  return createHash("sha1").update(`${source}\n${ordinal}\n${body.slice(0, 64)}`).digest("hex").slice(0, 12);
+  return createHash("sha1")
+    .update(`${source}\n${ordinal}\n${body.slice(0, 64)}`)
+    .digest("hex")
+    .slice(0, 12);
 }
 
 /** Joins paragraphs with "\n"; where the source has other text between two of them, marks a cut. */

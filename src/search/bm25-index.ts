@@ -234,8 +234,19 @@ export class Bm25Index {
   }
 
   serialize(): SerializedBm25 {
-    const parts = [Int32Array.of(this.terms.length, this.postDoc.length, this.bodyLen.length), this.offsets, this.postDoc, this.postTf, this.bodyLen, this.titleLen];
-    return { params: this.params, terms: this.terms, binary: Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))) };
+    const parts = [
+      Int32Array.of(this.terms.length, this.postDoc.length, this.bodyLen.length),
+      this.offsets,
+      this.postDoc,
+      this.postTf,
+      this.bodyLen,
+      this.titleLen,
+    ];
+    return {
+      params: this.params,
+      terms: this.terms,
+      binary: Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))),
+    };
   }
 
   static deserialize(s: SerializedBm25): Bm25Index {

@@ -36,16 +36,24 @@ export function prewarmBuildWorker(): Promise<Worker> {
       forget();
       reject(err);
     });
-    worker.once("message", (m: BuildMessage) => (m.type === "ready" ? resolve(worker) : reject(new Error(`unexpected ${m.type} from the build thread`))));
+    worker.once("message", (m: BuildMessage) =>
+      m.type === "ready" ? resolve(worker) : reject(new Error(`unexpected ${m.type} from the build thread`)),
+    );
   });
   return thread;
 }
 
-const failure = (message: string, cause?: unknown) => new IndexBuildError(`reindex failed, the previous index keeps serving: ${message}`, { cause });
+const failure = (message: string, cause?: unknown) =>
+  new IndexBuildError(`reindex failed, the previous index keeps serving: ${message}`, { cause });
 
 export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<BuildResult> {
   const previous = await readManifest(options.dataDir);
-  const job: BuildJob = { corpusDir: options.corpusDir, dataDir: options.dataDir, embeddings: options.embeddingsConfig, activity: options.activity };
+  const job: BuildJob = {
+    corpusDir: options.corpusDir,
+    dataDir: options.dataDir,
+    embeddings: options.embeddingsConfig,
+    activity: options.activity,
+  };
   const worker = await prewarmBuildWorker().catch((err: unknown) => {
     throw failure(`the build thread did not start (${(err as Error).message})`, err);
   });

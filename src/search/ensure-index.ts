@@ -1,7 +1,18 @@
 import { IndexBuildError, IndexBusyError } from "../errors.js";
 import type { IngestWarning } from "../ingest/types.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { type BuildOptions, type BuildResult, IndexCorruptError, type SearchIndex, buildIndex, checkFreshness, isLocked, loadIndex, readManifest, tidyDataDir } from "./index-store.js";
+import {
+  type BuildOptions,
+  type BuildResult,
+  IndexCorruptError,
+  type SearchIndex,
+  buildIndex,
+  checkFreshness,
+  isLocked,
+  loadIndex,
+  readManifest,
+  tidyDataDir,
+} from "./index-store.js";
 
 export interface EnsureIndexOptions {
   corpusDir: string;
@@ -29,7 +40,8 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index:
   if (serveAsIs) {
     try {
       const index = await loadIndex(options.dataDir, options.embeddings);
-      if (!fresh && !mismatch) options.onWarning?.({ file: ".", message: `another process is reindexing (${reason}); answering from the current index` });
+      if (!fresh && !mismatch)
+        options.onWarning?.({ file: ".", message: `another process is reindexing (${reason}); answering from the current index` });
       await tidyDataDir(options.dataDir);
       return { index, built: null };
     } catch (err) {

@@ -13,7 +13,18 @@ import { type CorpusFile, listCorpus, loadFile, sha256 } from "../ingest/corpus.
 import type { Article, Chunk, IngestWarning } from "../ingest/types.js";
 import { Bm25Index, type Bm25Params, DEFAULT_BM25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { type FileChecksum, checksumFile, listFiles, readJsonLines, replaceFileAtomic, syncDir, syncFile, verifyFiles, writeDurable, writeJsonLines } from "./index-files.js";
+import {
+  type FileChecksum,
+  checksumFile,
+  listFiles,
+  readJsonLines,
+  replaceFileAtomic,
+  syncDir,
+  syncFile,
+  verifyFiles,
+  writeDurable,
+  writeJsonLines,
+} from "./index-files.js";
 import {
   CURRENT,
   INDEX_FORMAT,
@@ -124,7 +135,11 @@ async function calibrationQueries(chunks: Chunk[], embeddings: IdentifiedEmbeddi
  * Only a build whose manifest matches CURRENT and whose chunks and vectors match their checksums
  * is reused: a damaged file means embedding everything again, never copying garbage forward.
  */
-async function previousVectors(dataDir: string, embeddings: IdentifiedEmbeddings, warn: (w: IngestWarning) => void): Promise<Map<string, Float32Array>> {
+async function previousVectors(
+  dataDir: string,
+  embeddings: IdentifiedEmbeddings,
+  warn: (w: IngestWarning) => void,
+): Promise<Map<string, Float32Array>> {
   const cache = new Map<string, Float32Array>();
   const current = await readCurrent(dataDir);
   if (!current?.manifestSha256) return cache;
@@ -148,7 +163,14 @@ async function previousVectors(dataDir: string, embeddings: IdentifiedEmbeddings
 }
 
 /** Writes the index files into dir durably and returns the checksum of every file there. */
-async function writeIndexFiles(dir: string, articles: Article[], chunks: Chunk[], hashes: string[], bm25: Bm25Index, vectors: VectorIndex): Promise<Record<string, FileChecksum>> {
+async function writeIndexFiles(
+  dir: string,
+  articles: Article[],
+  chunks: Chunk[],
+  hashes: string[],
+  bm25: Bm25Index,
+  vectors: VectorIndex,
+): Promise<Record<string, FileChecksum>> {
   const { binary: bm25Bin, ...bm25Head } = bm25.serialize();
   const written: Record<string, FileChecksum> = {};
   const put = async (name: string, p: Promise<FileChecksum>) => void (written[name] = await p);
@@ -156,7 +178,13 @@ async function writeIndexFiles(dir: string, articles: Article[], chunks: Chunk[]
   // directory while a failed build removes it
   const results = await Promise.allSettled([
     put("articles.jsonl", writeJsonLines(path.join(dir, "articles.jsonl"), articles)),
-    put("chunks.jsonl", writeJsonLines(path.join(dir, "chunks.jsonl"), chunks.map(({ text: _text, ...c }, i): StoredChunk => ({ ...c, hash: hashes[i]! })))),
+    put(
+      "chunks.jsonl",
+      writeJsonLines(
+        path.join(dir, "chunks.jsonl"),
+        chunks.map(({ text: _text, ...c }, i): StoredChunk => ({ ...c, hash: hashes[i]! })),
+      ),
+    ),
     put("bm25.json", writeDurable(path.join(dir, "bm25.json"), [JSON.stringify(bm25Head)])),
     put("bm25.bin", writeDurable(path.join(dir, "bm25.bin"), [bm25Bin])),
     vectors.save(dir),
@@ -186,7 +214,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const chunking = options.chunking ?? DEFAULT_CHUNK_OPTIONS;
   const started = performance.now();
   const release = await acquireLock(dataDir);
-  const buildId = `${new Date().toISOString().replace(/[-:.TZ]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
+  const buildId = `${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, "")
+    .slice(0, 14)}-${randomBytes(3).toString("hex")}`;
   const tmpDir = path.join(dataDir, `.tmp-index-${buildId}`);
   try {
     const warnings: IngestWarning[] = [];
@@ -228,7 +259,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
         articles.push(a);
         chunks.push(...cs);
       }
-      files.push({ path: f.path, hash: loaded.hash, size: loaded.size, mtimeMs: f.mtimeMs, encoding: loaded.encoding, articles: loaded.articles.length, chunks: n });
+      files.push({
+        path: f.path,
+        hash: loaded.hash,
+        size: loaded.size,
+        mtimeMs: f.mtimeMs,
+        encoding: loaded.encoding,
+        articles: loaded.articles.length,
+        chunks: n,
+      });
     }
     progress({ phase: "read", done: listed.length, total: listed.length });
     await checkpoint("read");
@@ -268,8 +307,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     const graph =
       chunks.length >= WORKER_MIN_CHUNKS && options.parallelGraph !== false
         ? VectorIndex.buildInWorker(vectors, embeddings, hnsw, probes, tmpDir)
-        : VectorIndex.build(vectors, embeddings, hnsw).then(async (index) => ({ index, efSearch: hnsw.efSearch || index.calibrateEfSearch(probes).efSearch }));
-    const bm25 = Bm25Index.build(chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })), bm25Params);
+        : VectorIndex.build(vectors, embeddings, hnsw).then(async (index) => ({
+            index,
+            efSearch: hnsw.efSearch || index.calibrateEfSearch(probes).efSearch,
+          }));
+    const bm25 = Bm25Index.build(
+      chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })),
+      bm25Params,
+    );
     const { index: vectorIndex, efSearch } = await graph;
     await checkpoint("index");
 
@@ -326,7 +371,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 function describeBuildError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   // hnswlib's own writer throws without a code
-  if (code === "ENOSPC" || (!code && /ENOSPC|no space left/i.test((err as Error).message))) return "no space left on the disk (ENOSPC); free some space and reindex";
+  if (code === "ENOSPC" || (!code && /ENOSPC|no space left/i.test((err as Error).message)))
+    return "no space left on the disk (ENOSPC); free some space and reindex";
   if (code === "EDQUOT") return "disk quota exceeded (EDQUOT); free some space and reindex";
   if (code === "EROFS") return "the data directory is read-only (EROFS)";
   return (err as Error).message;
@@ -335,7 +381,8 @@ function describeBuildError(err: unknown): string {
 /** Removes index directories other than `keep` (and temporary ones left by crashes). */
 export async function removeStale(dataDir: string, keep: string): Promise<void> {
   for (const name of await fs.readdir(dataDir)) {
-    if (name !== keep && /^(index-|\.tmp-index-|CURRENT\..*\.tmp$)/.test(name)) await fs.rm(path.join(dataDir, name), { recursive: true, force: true }).catch(() => {});
+    if (name !== keep && /^(index-|\.tmp-index-|CURRENT\..*\.tmp$)/.test(name))
+      await fs.rm(path.join(dataDir, name), { recursive: true, force: true }).catch(() => {});
   }
 }
 

@@ -152,7 +152,11 @@ export async function verifyFiles(dir: string, expected: Record<string, FileChec
     try {
       got = await checksumFile(path.join(dir, name));
     } catch (err) {
-      throw new IndexCorruptError(name, `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+      throw new IndexCorruptError(
+        name,
+        `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        { cause: err },
+      );
     }
     if (got.size !== want.size) throw new IndexCorruptError(name, `index file ${name} has ${got.size} bytes, ${want.size} were written`);
     if (got.sha256 !== want.sha256) throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);

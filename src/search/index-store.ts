@@ -29,7 +29,8 @@ export async function checkFreshness(
 ): Promise<{ fresh: boolean; reason: string; mismatch?: boolean }> {
   if (!manifest) return { fresh: false, reason: "no index yet" };
   if (manifest.format !== INDEX_FORMAT) return { fresh: false, reason: "index format changed" };
-  if (manifest.embedding.id !== embeddings.id) return { fresh: false, mismatch: true, reason: `index was built with embedding ${manifest.embedding.id}` };
+  if (manifest.embedding.id !== embeddings.id)
+    return { fresh: false, mismatch: true, reason: `index was built with embedding ${manifest.embedding.id}` };
   if (path.resolve(manifest.corpusDir) !== path.resolve(corpusDir)) return { fresh: false, reason: "index was built from another corpus" };
   const files = await listCorpus(corpusDir);
   const known = new Map(manifest.files.map((f) => [f.path, f]));
@@ -64,10 +65,12 @@ async function checkedManifest(dataDir: string): Promise<{ dir: string; manifest
   }
   if (current.manifestSha256 === null) {
     // older versions wrote no checksum; in this format a pointer without one is damaged
-    if (/"format":\s*(\d+)/.exec(raw.toString("utf8"))?.[1] === String(INDEX_FORMAT)) throw new IndexCorruptError("CURRENT", `${dataDir}/CURRENT names no manifest checksum (damaged on disk)`);
+    if (/"format":\s*(\d+)/.exec(raw.toString("utf8"))?.[1] === String(INDEX_FORMAT))
+      throw new IndexCorruptError("CURRENT", `${dataDir}/CURRENT names no manifest checksum (damaged on disk)`);
     throw new IndexMismatchError(`the index in ${dataDir} was written by an older version (no checksums): reindex with \`npm run index\``);
   }
-  if (sha256(raw) !== current.manifestSha256) throw new IndexCorruptError(MANIFEST, `the manifest in ${current.dir} does not match its checksum (damaged on disk)`);
+  if (sha256(raw) !== current.manifestSha256)
+    throw new IndexCorruptError(MANIFEST, `the manifest in ${current.dir} does not match its checksum (damaged on disk)`);
   return { dir: current.dir, manifest: JSON.parse(raw.toString("utf8")) as Manifest };
 }
 
@@ -83,7 +86,9 @@ export interface LoadOptions {
 async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, options: LoadOptions): Promise<SearchIndex> {
   const { dir, manifest } = await checkedManifest(dataDir);
   if (manifest.format !== INDEX_FORMAT) {
-    throw new IndexMismatchError(`the index in ${dataDir} has format ${manifest.format}, this version reads ${INDEX_FORMAT}: reindex with \`npm run index\``);
+    throw new IndexMismatchError(
+      `the index in ${dataDir} has format ${manifest.format}, this version reads ${INDEX_FORMAT}: reindex with \`npm run index\``,
+    );
   }
   if (manifest.embedding.id !== embeddings.id || manifest.embedding.dimensions !== embeddings.dimensions) {
     throw new IndexMismatchError(
@@ -106,9 +111,21 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, optio
     return { ...c, text: article.body.slice(c.start, c.end) };
   });
   if (chunks.length !== manifest.counts.chunks || vectors.size !== chunks.length) {
-    throw new IndexCorruptError("chunks.jsonl", `the index holds ${chunks.length} chunks and ${vectors.size} vectors, its manifest says ${manifest.counts.chunks}`);
+    throw new IndexCorruptError(
+      "chunks.jsonl",
+      `the index holds ${chunks.length} chunks and ${vectors.size} vectors, its manifest says ${manifest.counts.chunks}`,
+    );
   }
-  return { dir, manifest, articles, articleById, chunks, bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }), vectors, embeddings };
+  return {
+    dir,
+    manifest,
+    articles,
+    articleById,
+    chunks,
+    bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }),
+    vectors,
+    embeddings,
+  };
 }
 
 /**

@@ -166,12 +166,20 @@ export function createLibrary(options: LibraryOptions): Library {
         index = built.index;
         rekey();
         const c = built.manifest.counts;
-        return { diff: built.diff, files: c.files, articles: c.articles, chunks: c.chunks, seconds: (performance.now() - t0) / 1000, warnings: built.manifest.warnings };
+        return {
+          diff: built.diff,
+          files: c.files,
+          articles: c.articles,
+          chunks: c.chunks,
+          seconds: (performance.now() - t0) / 1000,
+          warnings: built.manifest.warnings,
+        };
       } finally {
         running = false;
       }
     },
-    articles: () => index.articles.map((a) => ({ key: articleKey(a.id), source: a.source, title: a.title, byline: a.byline, kind: a.kind })),
+    articles: () =>
+      index.articles.map((a) => ({ key: articleKey(a.id), source: a.source, title: a.title, byline: a.byline, kind: a.kind })),
     articleKey,
     article: (key) => keys.get(key),
     async addDocument(fileName, data) {

@@ -46,7 +46,10 @@ export class OpenAiCompatibleEmbeddings extends Embeddings implements Identified
       try {
         dimensions = (await client.embedQuery("维度")).length;
       } catch (err) {
-        throw new CitebotError(`cannot reach the embeddings endpoint ${config.baseUrl} (model ${config.model}): ${(err as Error).message}`, { cause: err });
+        throw new CitebotError(
+          `cannot reach the embeddings endpoint ${config.baseUrl} (model ${config.model}): ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
     return new OpenAiCompatibleEmbeddings(client, config.model, dimensions);
@@ -62,7 +65,10 @@ export class OpenAiCompatibleEmbeddings extends Embeddings implements Identified
 
   private check(vectors: number[][]): number[][] {
     for (const v of vectors) {
-      if (v.length !== this.dimensions) throw new CitebotError(`the embeddings endpoint returned ${v.length} dimensions; the index uses ${this.dimensions}: reindex (npm run index)`);
+      if (v.length !== this.dimensions)
+        throw new CitebotError(
+          `the embeddings endpoint returned ${v.length} dimensions; the index uses ${this.dimensions}: reindex (npm run index)`,
+        );
     }
     return vectors;
   }

@@ -48,7 +48,12 @@ export class VectorIndex {
   }
 
   /** Builds the HNSW graph over row-major vectors (one row per chunk, unit length). */
-  static async build(flat: Float32Array, embeddings: IdentifiedEmbeddings, params: HnswParams = DEFAULT_HNSW, efSearch = params.efSearch || 64): Promise<VectorIndex> {
+  static async build(
+    flat: Float32Array,
+    embeddings: IdentifiedEmbeddings,
+    params: HnswParams = DEFAULT_HNSW,
+    efSearch = params.efSearch || 64,
+  ): Promise<VectorIndex> {
     const dim = embeddings.dimensions;
     const n = flat.length / dim;
     const index = new hnswlib.HierarchicalNSW("cosine", dim);
@@ -76,7 +81,13 @@ export class VectorIndex {
    * Builds, calibrates and saves the graph in a worker thread (so the caller can do other work
    * meanwhile), then loads it. Falls back to building in this thread where a worker cannot start.
    */
-  static async buildInWorker(flat: Float32Array, embeddings: IdentifiedEmbeddings, params: HnswParams, probes: Float32Array, dir: string): Promise<{ index: VectorIndex; efSearch: number }> {
+  static async buildInWorker(
+    flat: Float32Array,
+    embeddings: IdentifiedEmbeddings,
+    params: HnswParams,
+    probes: Float32Array,
+    dir: string,
+  ): Promise<{ index: VectorIndex; efSearch: number }> {
     let efSearch: number;
     try {
       efSearch = await new Promise<number>((resolve, reject) => {

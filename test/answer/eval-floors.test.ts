@@ -34,33 +34,58 @@ describe("quality floors", () => {
     expect(s.verbatim).toBe(1);
   }, 60_000);
 
-  it.skipIf(!hasCmrc)(`cmrc2018_trial.json${hasCmrc ? "" : " (skipped: ../shared/eval/cmrc2018_trial.json is absent; it is CC BY-SA 4.0 and not vendored)"}`, async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-cmrc-"));
-    const items = await squadToCorpus(CMRC, path.join(dir, "corpus"));
-    const s = await evaluate(path.join(dir, "corpus"), items);
-    expect(s.hit1).toBeGreaterThanOrEqual(0.985);
-    expect(s.answerInTopK).toBeGreaterThanOrEqual(0.975);
-    expect(s.answerInShort).toBeGreaterThanOrEqual(0.67);
-    expect(s.verbatim).toBe(1);
-  }, 120_000);
+  it.skipIf(!hasCmrc)(
+    `cmrc2018_trial.json${hasCmrc ? "" : " (skipped: ../shared/eval/cmrc2018_trial.json is absent; it is CC BY-SA 4.0 and not vendored)"}`,
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-cmrc-"));
+      const items = await squadToCorpus(CMRC, path.join(dir, "corpus"));
+      const s = await evaluate(path.join(dir, "corpus"), items);
+      expect(s.hit1).toBeGreaterThanOrEqual(0.985);
+      expect(s.answerInTopK).toBeGreaterThanOrEqual(0.975);
+      expect(s.answerInShort).toBeGreaterThanOrEqual(0.67);
+      expect(s.verbatim).toBe(1);
+    },
+    120_000,
+  );
 });
 
 describe("CMRC trial through the CLI, as the acceptance criterion states", () => {
-  it.skipIf(!hasCmrc)(`ask --json --batch: right context first ≥ 98.5 %, answer in top-3 excerpts ≥ 97 %${hasCmrc ? "" : " (skipped: ../shared/eval/cmrc2018_trial.json is absent)"}`, async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-cmrc-cli-"));
-    const items = await squadToCorpus(CMRC, path.join(dir, "corpus"));
-    const batch = path.join(dir, "q.txt");
-    writeFileSync(batch, `${items.map((q) => q.question.replace(/\s+/g, " ")).join("\n")}\n`);
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "src/cli.ts", "ask", "--json", "--batch", batch, "--corpus", path.join(dir, "corpus"), "--data", path.join(dir, "data")],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, maxBuffer: 256 * 1024 * 1024 },
-    );
-    const out = stdout.trim().split("\n").map((l) => JSON.parse(l) as { citations: Array<{ source: string; excerpt: string }> });
-    expect(out).toHaveLength(items.length);
-    const first = items.filter((q, i) => q.sources.includes(out[i]!.citations[0]?.source ?? "")).length;
-    const top3 = items.filter((q, i) => q.answers.some((g) => out[i]!.citations.slice(0, 3).some((c) => normalizeForMatch(c.excerpt).includes(normalizeForMatch(g))))).length;
-    expect(first / items.length).toBeGreaterThanOrEqual(0.985);
-    expect(top3 / items.length).toBeGreaterThanOrEqual(0.97);
-  }, 120_000);
+  it.skipIf(!hasCmrc)(
+    `ask --json --batch: right context first ≥ 98.5 %, answer in top-3 excerpts ≥ 97 %${hasCmrc ? "" : " (skipped: ../shared/eval/cmrc2018_trial.json is absent)"}`,
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-cmrc-cli-"));
+      const items = await squadToCorpus(CMRC, path.join(dir, "corpus"));
+      const batch = path.join(dir, "q.txt");
+      writeFileSync(batch, `${items.map((q) => q.question.replace(/\s+/g, " ")).join("\n")}\n`);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "src/cli.ts",
+          "ask",
+          "--json",
+          "--batch",
+          batch,
+          "--corpus",
+          path.join(dir, "corpus"),
+          "--data",
+          path.join(dir, "data"),
+        ],
+        { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn" }, maxBuffer: 256 * 1024 * 1024 },
+      );
+      const out = stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { citations: Array<{ source: string; excerpt: string }> });
+      expect(out).toHaveLength(items.length);
+      const first = items.filter((q, i) => q.sources.includes(out[i]!.citations[0]?.source ?? "")).length;
+      const top3 = items.filter((q, i) =>
+        q.answers.some((g) => out[i]!.citations.slice(0, 3).some((c) => normalizeForMatch(c.excerpt).includes(normalizeForMatch(g)))),
+      ).length;
+      expect(first / items.length).toBeGreaterThanOrEqual(0.985);
+      expect(top3 / items.length).toBeGreaterThanOrEqual(0.97);
+    },
+    120_000,
+  );
 });

@@ -44,10 +44,24 @@ afterAll(async () => {
 });
 
 describe("groundAnswer", () => {
-  const passages = ["今年前11个月，义乌开展网红直播带货已超2020年全年的18.33万场，达到21.2万场。", "完成零售额299.27亿元，同比增长58.8%。", "《义乌商报》报道，对新落户企业给予每家两万元补贴。"];
+  const passages = [
+    "今年前11个月，义乌开展网红直播带货已超2020年全年的18.33万场，达到21.2万场。",
+    "完成零售额299.27亿元，同比增长58.8%。",
+    "《义乌商报》报道，对新落户企业给予每家两万元补贴。",
+  ];
   it.each([
-    ["前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。", ["前11个月直播带货「达到21.2万场」[1]。", "零售额「299.27亿元」[2]。"], [1, 2], "前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。"],
-    ["零售额增长明显[2]。直播带货21.2万场[1]。", ["零售额增长明显[2]。", "直播带货21.2万场[1]。"], [2, 1], "零售额增长明显[1]。直播带货21.2万场[2]。"],
+    [
+      "前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。",
+      ["前11个月直播带货「达到21.2万场」[1]。", "零售额「299.27亿元」[2]。"],
+      [1, 2],
+      "前11个月直播带货「达到21.2万场」[1]。零售额「299.27亿元」[2]。",
+    ],
+    [
+      "零售额增长明显[2]。直播带货21.2万场[1]。",
+      ["零售额增长明显[2]。", "直播带货21.2万场[1]。"],
+      [2, 1],
+      "零售额增长明显[1]。直播带货21.2万场[2]。",
+    ],
     ["直播带货21.2万场[7]。", [], [], ""],
     ["直播带货「达到30万场」[1]。", [], [], ""],
     ["义乌很厉害。直播带货21.2万场[1]。", ["直播带货21.2万场[1]。"], [1], "直播带货21.2万场[1]。"],
@@ -174,23 +188,31 @@ describe("neural embeddings through OpenAIEmbeddings", () => {
     const { corpusDir, dataDir } = scratchCorpus();
     const run = promisify(execFile);
     const base = { ...process.env, LOG_LEVEL: "warn", EMBEDDINGS: "hash" };
-    await run(process.execPath, ["--import", "tsx", "src/cli.ts", "index", "--corpus", corpusDir, "--data", dataDir], { cwd: ROOT, env: base });
+    await run(process.execPath, ["--import", "tsx", "src/cli.ts", "index", "--corpus", corpusDir, "--data", dataDir], {
+      cwd: ROOT,
+      env: base,
+    });
     const switched = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "ask", "--corpus", corpusDir, "--data", dataDir, Q], {
       cwd: ROOT,
       env: { ...base, EMBEDDINGS: "openai", EMBEDDINGS_BASE_URL: stub.baseUrl, EMBEDDINGS_MODEL: "stub-embed" },
     }).catch((e: { stderr: string; code: number }) => e);
     expect((switched as { code: number }).code).toBe(1);
-    expect((switched as { stderr: string }).stderr).toMatch(/was built with embedding "hash-v1.*is configured: reindex with `npm run index`/s);
+    expect((switched as { stderr: string }).stderr).toMatch(
+      /was built with embedding "hash-v1.*is configured: reindex with `npm run index`/s,
+    );
 
     stub.onChat = () => ({ reply: "义乌前11个月直播带货「达到21.2万场」[1]。" });
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "ask", "--llm", "--json", "--corpus", corpusDir, "--data", dataDir, Q], {
-      cwd: ROOT,
-      env: { ...base, LLM_BASE_URL: stub.baseUrl, LLM_MODEL: "stub-chat" },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", "ask", "--llm", "--json", "--corpus", corpusDir, "--data", dataDir, Q],
+      {
+        cwd: ROOT,
+        env: { ...base, LLM_BASE_URL: stub.baseUrl, LLM_MODEL: "stub-chat" },
+      },
+    );
     const out = JSON.parse(stdout);
     expect(out.mode).toBe("llm");
     expect(out.llm).toMatchObject({ model: "stub-chat", dropped: 0 });
     expect(out.citations.map((c: { verified: boolean }) => c.verified)).toEqual([true]);
   }, 60_000);
 });
-

@@ -18,13 +18,20 @@ beforeAll(async () => {
 describe("traditional Chinese", () => {
   it("questions in traditional characters find the same passages as their simplified forms, quoted verbatim", async () => {
     const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" });
-    const qa = readFileSync(SEEDS_DEV, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((q) => q.answerable);
+    const qa = readFileSync(SEEDS_DEV, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((q) => q.answerable);
     let changed = 0;
     for (const q of qa) {
       const trad = toTraditional(q.question);
       if (trad !== q.question) changed++;
       const [a, b] = [await service.ask(q.question), await service.ask(trad)];
-      expect(b.citations.map((c) => [c.source, c.excerpt]), trad).toEqual(a.citations.map((c) => [c.source, c.excerpt]));
+      expect(
+        b.citations.map((c) => [c.source, c.excerpt]),
+        trad,
+      ).toEqual(a.citations.map((c) => [c.source, c.excerpt]));
     }
     expect(changed).toBeGreaterThan(qa.length / 2);
   });

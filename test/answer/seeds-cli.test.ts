@@ -12,8 +12,25 @@ import { isVerbatim, normalizeForMatch as n } from "../../src/eval/run-eval.js";
 import { CORPUS, ROOT, SEEDS_DEV } from "../helpers/paths.js";
 
 const run = promisify(execFile);
-const qa = readFileSync(SEEDS_DEV, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-type Out = { question: string; answer: string; abstained: boolean; citations: Array<{ n: number; source: string; title: string | null; excerpt: string; score: number; meta: object; byline: string | null }>; timings: { total_ms: number } };
+const qa = readFileSync(SEEDS_DEV, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l));
+type Out = {
+  question: string;
+  answer: string;
+  abstained: boolean;
+  citations: Array<{
+    n: number;
+    source: string;
+    title: string | null;
+    excerpt: string;
+    score: number;
+    meta: object;
+    byline: string | null;
+  }>;
+  timings: { total_ms: number };
+};
 let out: Out[] = [];
 let stdout = "";
 
@@ -21,12 +38,19 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-cli-"));
   const batch = path.join(dir, "q.txt");
   writeFileSync(batch, `${qa.map((q) => q.question).join("\n")}\n`);
-  const r = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "ask", "--json", "--batch", batch, "--corpus", CORPUS, "--data", path.join(dir, "data")], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn" },
-  });
+  const r = await run(
+    process.execPath,
+    ["--import", "tsx", "src/cli.ts", "ask", "--json", "--batch", batch, "--corpus", CORPUS, "--data", path.join(dir, "data")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: "warn" },
+    },
+  );
   stdout = r.stdout;
-  out = stdout.trim().split("\n").map((l) => JSON.parse(l));
+  out = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }, 60_000);
 
 const answerable = () => qa.map((q, i) => [q, out[i]!] as const).filter(([q]) => q.answerable);
@@ -42,7 +66,9 @@ describe("ask --json --batch on seeds-dev.jsonl", () => {
   });
 
   it("puts the gold answer in the top-3 excerpts for every answerable question", () => {
-    const misses = answerable().filter(([q, o]) => !q.answers.some((g: string) => o.citations.slice(0, 3).some((c) => n(c.excerpt).includes(n(g)))));
+    const misses = answerable().filter(
+      ([q, o]) => !q.answers.some((g: string) => o.citations.slice(0, 3).some((c) => n(c.excerpt).includes(n(g)))),
+    );
     expect(misses.map(([q]) => q.id)).toEqual([]);
   });
 
@@ -66,7 +92,8 @@ describe("ask --json --batch on seeds-dev.jsonl", () => {
   });
 
   it("quotes every excerpt verbatim from its source file", () => {
-    for (const o of out) for (const c of o.citations) expect(isVerbatim(c.excerpt, readFileSync(path.join(CORPUS, c.source), "utf8")), c.excerpt).toBe(true);
+    for (const o of out)
+      for (const c of o.citations) expect(isVerbatim(c.excerpt, readFileSync(path.join(CORPUS, c.source), "utf8")), c.excerpt).toBe(true);
   });
 
   it("abstains on every unanswerable question and on no answerable one", () => {

@@ -116,7 +116,9 @@ describe("buttons", () => {
     const forged = await u.send(callbackQuery("f:d:AAAAAAAA", { userId: 3, messageId: a.result.message_id }));
     expect(sent(forged, "answerCallbackQuery")[0]!.payload.text).toMatch(/过期/);
     // a real id pressed on another message
-    const data = (a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>).find((b) => b.text === "👍")!.callback_data;
+    const data = (a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>).find(
+      (b) => b.text === "👍",
+    )!.callback_data;
     await u.send(callbackQuery(data, { userId: 4, messageId: a.result.message_id + 1 }));
     expect(await u.deps.feedback.all()).toHaveLength(2);
   });
@@ -148,7 +150,8 @@ describe("buttons", () => {
   it("group chatter does not count against the rate limit; over it, one notice and then silence", async () => {
     const GROUP = -1002;
     const u = await createUnitBot({ settings: { rateLimitPerMinute: 3 } });
-    for (let i = 0; i < 30; i++) expect(sent(await u.send(textMessage(`闲聊 ${i}`, { userId: 5, chatType: "supergroup", chatId: GROUP })))).toHaveLength(0);
+    for (let i = 0; i < 30; i++)
+      expect(sent(await u.send(textMessage(`闲聊 ${i}`, { userId: 5, chatType: "supergroup", chatId: GROUP })))).toHaveLength(0);
     const ask = (i: number) => u.send(textMessage(`/ask ${QUESTION} ${i}`, { userId: 5, chatType: "supergroup", chatId: GROUP }));
     for (let i = 0; i < 3; i++) expect(sent(await ask(i))[0]!.payload.text).toContain("21.2万场");
     expect(sent(await ask(3))[0]!.payload.text).toBe("提问太频繁了，请稍等一会儿再试。");
@@ -183,7 +186,15 @@ describe("feedback privacy and a full disk", () => {
     const file = path.join(dir, "feedback.jsonl");
     symlinkSync("/dev/full", file); // every write there fails with ENOSPC, from the kernel
     const store = createFeedbackStore(file);
-    const rec = (answerId: string) => ({ at: "2026-01-01T00:00:00Z", vote: "up" as const, question: "q", answer: "a", citations: [], user: "u", answerId });
+    const rec = (answerId: string) => ({
+      at: "2026-01-01T00:00:00Z",
+      vote: "up" as const,
+      question: "q",
+      answer: "a",
+      citations: [],
+      user: "u",
+      answerId,
+    });
     await expect(store.record(rec("aaaaaaaa"))).rejects.toMatchObject({ code: "ENOSPC" });
     rmSync(file);
     writeFileSync(file, "");

@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 function client(userId: number, chat: { id: number; type: "private" | "group" | "supergroup" }) {
-  return h.server.getClient(TOKEN, { userId, chatId: chat.id, type: chat.type, firstName: `u${userId}`, userName: `user${userId}`, chatTitle: "测试群" });
+  return h.server.getClient(TOKEN, {
+    userId,
+    chatId: chat.id,
+    type: chat.type,
+    firstName: `u${userId}`,
+    userName: `user${userId}`,
+    chatTitle: "测试群",
+  });
 }
 
 /** Sends a message and waits for the bot's next message in that chat. */
@@ -61,7 +68,9 @@ describe("the bot against the Bot API emulator", () => {
     expect(reply.text).toContain("21.2万场");
     expect(botMessages(h, group)).toHaveLength(1);
     // a reply to the bot's message is a question too
-    const viaReply = await ask(c, group, "1-5月义乌外贸进出口总值是多少？", { reply_to_message: { message_id: reply.message_id, from: { id: BOT_ID, is_bot: true, first_name: "bot" } } });
+    const viaReply = await ask(c, group, "1-5月义乌外贸进出口总值是多少？", {
+      reply_to_message: { message_id: reply.message_id, from: { id: BOT_ID, is_bot: true, first_name: "bot" } },
+    });
     expect(viaReply.text).toContain("1831");
   });
 

@@ -1,5 +1,5 @@
 /** Bot features through bot.handleUpdate, with an API transformer capturing every call. */
-import { existsSync, } from "node:fs";
+import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -12,7 +12,8 @@ import { type Call, callbackQuery, createUnitBot, press, textMessage, UNIT_TOKEN
 import { telegramProblems } from "../helpers/telegram-validity.js";
 
 const ADMIN = 500;
-const sent = (calls: Array<{ method: string; payload: Record<string, any> }>, method = "sendMessage") => calls.filter((c) => c.method === method).map((c) => c.payload);
+const sent = (calls: Array<{ method: string; payload: Record<string, any> }>, method = "sendMessage") =>
+  calls.filter((c) => c.method === method).map((c) => c.payload);
 
 describe("questions and language", () => {
   it("answers in Chinese by default and in English for an English-speaking user", async () => {
@@ -106,7 +107,9 @@ describe("citation buttons and feedback", () => {
 describe("inline mode", () => {
   it("offers the top passages, each with its citation, as valid messages", async () => {
     const u = await createUnitBot();
-    const calls = await u.send({ inline_query: { id: "iq1", from: { id: 3, is_bot: false, first_name: "u" }, query: "义乌前11个月直播带货多少场", offset: "" } });
+    const calls = await u.send({
+      inline_query: { id: "iq1", from: { id: 3, is_bot: false, first_name: "u" }, query: "义乌前11个月直播带货多少场", offset: "" },
+    });
     const [answer] = sent(calls, "answerInlineQuery");
     expect(answer!.results.length).toBeGreaterThan(0);
     const first = answer!.results[0];
@@ -114,7 +117,12 @@ describe("inline mode", () => {
     const content = first.input_message_content;
     expect(content.message_text).toContain("21.2万场");
     expect(telegramProblems(content.message_text, content.entities)).toEqual([]);
-    const none = sent(await u.send({ inline_query: { id: "iq2", from: { id: 3, is_bot: false, first_name: "u" }, query: "Python 怎么读取 CSV 文件", offset: "" } }), "answerInlineQuery");
+    const none = sent(
+      await u.send({
+        inline_query: { id: "iq2", from: { id: 3, is_bot: false, first_name: "u" }, query: "Python 怎么读取 CSV 文件", offset: "" },
+      }),
+      "answerInlineQuery",
+    );
     expect(none[0]!.results).toEqual([]);
   });
 });
@@ -201,7 +209,9 @@ describe("admin", () => {
 
       const removed = await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN }));
       expect(sent(removed)[0]!.text).toBe("已删除 上传 测试.txt，正在重建索引…");
-      expect(sent(await u.send(textMessage("/remove ../../etc/passwd.txt", { userId: ADMIN })))[0]!.text).toBe("资料库中没有这个文件：../../etc/passwd.txt");
+      expect(sent(await u.send(textMessage("/remove ../../etc/passwd.txt", { userId: ADMIN })))[0]!.text).toBe(
+        "资料库中没有这个文件：../../etc/passwd.txt",
+      );
     } finally {
       server.close();
     }
@@ -223,7 +233,9 @@ describe("access and rate limits", () => {
   it("with allowlists, other users get one polite refusal and then nothing; admins always pass", async () => {
     const u = await createUnitBot({ settings: { allowedUserIds: [1], adminIds: [ADMIN] } });
     expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 1 })))[0]!.text).toContain("21.2万场");
-    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 2 })))[0]!.text).toBe("抱歉，这个机器人只对指定的用户和群组开放。");
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 2 })))[0]!.text).toBe(
+      "抱歉，这个机器人只对指定的用户和群组开放。",
+    );
     expect(sent(await u.send(textMessage("再问一次", { userId: 2 })))).toEqual([]);
     expect(sent(await u.send(textMessage("/about", { userId: ADMIN })))[0]!.text).toContain("资料库共");
   });
@@ -293,7 +305,12 @@ describe("follow-ups and LLM mode", () => {
     const stub = await startOpenAiStub();
     try {
       const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
-      const llm = createLlmAnswerer({ chat, prompts: await loadPrompts(path.join(process.cwd(), "prompts")), model: "stub-chat", timeoutMs: 3000 });
+      const llm = createLlmAnswerer({
+        chat,
+        prompts: await loadPrompts(path.join(process.cwd(), "prompts")),
+        model: "stub-chat",
+        timeoutMs: 3000,
+      });
       const u = await createUnitBot({ service: () => createAnswerService({ getIndex: () => u.deps.library.current(), llm }) });
       u.deps.streaming = true;
       stub.onChat = () => ({ reply: `义乌前11个月直播带货「达到21.2万场」[1]。${"完成零售额「299.27亿元」[1]。".repeat(3)}` });

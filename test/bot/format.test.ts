@@ -27,7 +27,16 @@ function answerWith(excerpts: string[], terms: string[], short = "短答案。")
     sourceEnd: excerpt.length,
     verified: true,
   }));
-  return { question: "q", answer: short, abstained: false, coverage: 1, citations, terms, mode: "extractive", timings: { total_ms: 1, retrieve_ms: 1 } };
+  return {
+    question: "q",
+    answer: short,
+    abstained: false,
+    coverage: 1,
+    citations,
+    terms,
+    mode: "extractive",
+    timings: { total_ms: 1, retrieve_ms: 1 },
+  };
 }
 
 describe("formatAnswer", () => {
@@ -51,7 +60,13 @@ describe("formatAnswer", () => {
 describe("splitMessage", () => {
   it("splits a long answer under 4096 at sentence ends, every part valid, no text lost", () => {
     const sentence = "义乌市场主体数量持续增长，😀直播电商带动就业。";
-    const long = formatAnswer(answerWith(Array.from({ length: 8 }, () => sentence.repeat(40)), ["直播"]), t);
+    const long = formatAnswer(
+      answerWith(
+        Array.from({ length: 8 }, () => sentence.repeat(40)),
+        ["直播"],
+      ),
+      t,
+    );
     expect(long.text.length).toBeGreaterThan(4096 * 2);
     const parts = splitMessage(long);
     expect(parts.length).toBeGreaterThan(2);
@@ -61,7 +76,12 @@ describe("splitMessage", () => {
     }
     // every cut falls after a line break or a sentence end
     for (const c of cutPoints(long.text, 4096)) expect(long.text[c - 1]).toMatch(/[\n。！？；]/u);
-    expect(parts.map((p) => p.text).join("").replace(/\s/g, "")).toBe(long.text.replace(/\s/g, ""));
+    expect(
+      parts
+        .map((p) => p.text)
+        .join("")
+        .replace(/\s/g, ""),
+    ).toBe(long.text.replace(/\s/g, ""));
   });
 
   it("cuts text without any sentence end or space hard, never inside a surrogate pair", () => {
@@ -74,14 +94,25 @@ describe("splitMessage", () => {
   it("property: any excerpts, terms and short answer give valid Telegram messages", () => {
     const nasty = fc.oneof(
       fc.string({ unit: "grapheme", maxLength: 300 }),
-      fc.string({ unit: fc.constantFrom("<", ">", "&", "_", "*", "[", "]", "`", "\\", "。", "\n", " ", "😀", "\u202e", "\u0000", "义", "乌"), maxLength: 300 }),
+      fc.string({
+        unit: fc.constantFrom("<", ">", "&", "_", "*", "[", "]", "`", "\\", "。", "\n", " ", "😀", "\u202e", "\u0000", "义", "乌"),
+        maxLength: 300,
+      }),
     );
     fc.assert(
-      fc.property(fc.array(nasty.filter((s) => s.trim().length > 0), { minLength: 1, maxLength: 12 }), fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 }), nasty, (excerpts, terms, short) => {
-        for (const p of splitMessage(formatAnswer(answerWith(excerpts, terms, short || "答"), t))) {
-          expect(telegramProblems(p.text, p.entities)).toEqual([]);
-        }
-      }),
+      fc.property(
+        fc.array(
+          nasty.filter((s) => s.trim().length > 0),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 }),
+        nasty,
+        (excerpts, terms, short) => {
+          for (const p of splitMessage(formatAnswer(answerWith(excerpts, terms, short || "答"), t))) {
+            expect(telegramProblems(p.text, p.entities)).toEqual([]);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -67,7 +67,10 @@ const post = (body: string, opts: { secret?: string; path?: string } = {}) =>
 describe("webhook", () => {
   it("answers an update posted with the secret to the webhook path", async () => {
     expect((await post(JSON.stringify(update("义乌前11个月直播带货多少场？")), { secret: "s3cret" })).status).toBe(200);
-    const reply = await waitFor(() => server.storage.botMessages.find((u) => String(u.message.chat_id) === String(ADMIN)), "the webhook reply");
+    const reply = await waitFor(
+      () => server.storage.botMessages.find((u) => String(u.message.chat_id) === String(ADMIN)),
+      "the webhook reply",
+    );
     expect(reply.message.text).toContain("21.2万场");
   });
 
@@ -90,7 +93,9 @@ describe("webhook", () => {
     expect((await post('{"update_id": 1, "message": ', { secret: "s3cret" })).status).toBe(400);
     expect((await post("[1,2]", { secret: "s3cret" })).status).toBe(400);
     expect((await post('{"message": {}}', { secret: "s3cret" })).status).toBe(400);
-    const huge = await post(JSON.stringify({ update_id: 1, pad: "x".repeat(2 << 20) }), { secret: "s3cret" }).catch(() => ({ status: 413 }));
+    const huge = await post(JSON.stringify({ update_id: 1, pad: "x".repeat(2 << 20) }), { secret: "s3cret" }).catch(() => ({
+      status: 413,
+    }));
     expect(huge.status).toBe(413);
     const before = server.storage.botMessages.length;
     expect((await post(JSON.stringify(update("/help")), { secret: "s3cret" })).status).toBe(200);
@@ -103,7 +108,11 @@ describe("webhook", () => {
     expect(res.status).toBe(200);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(slowDone).toBe(false);
-    await waitFor(() => slowDone && server.storage.botMessages.find((u) => String(u.message.chat_id) === String(SLOW_USER)), "the slow update's reply", 20_000);
+    await waitFor(
+      () => slowDone && server.storage.botMessages.find((u) => String(u.message.chat_id) === String(SLOW_USER)),
+      "the slow update's reply",
+      20_000,
+    );
     // and the process still serves
     const before = server.storage.botMessages.length;
     await post(JSON.stringify(update("/help")), { secret: "s3cret" });

@@ -66,7 +66,9 @@ export interface Harness {
 }
 
 /** Everything a bot needs, on a scratch copy of the seed corpus with a real index on disk. */
-export async function createTestDeps(settings: Partial<BotSettings> & { apiRoot: string }): Promise<BotDeps & { corpusDir: string; dataDir: string }> {
+export async function createTestDeps(
+  settings: Partial<BotSettings> & { apiRoot: string },
+): Promise<BotDeps & { corpusDir: string; dataDir: string }> {
   const { corpusDir, dataDir } = scratchCorpus();
   const embeddings = new HashEmbeddings();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
@@ -79,7 +81,16 @@ export async function createTestDeps(settings: Partial<BotSettings> & { apiRoot:
     feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: { token: TOKEN, adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, secretKey: TEST_SECRET_KEY, ...settings },
+    settings: {
+      token: TOKEN,
+      adminIds: [],
+      allowedUserIds: [],
+      allowedChatIds: [],
+      rateLimitPerMinute: 1000,
+      maxUploadBytes: 1 << 20,
+      secretKey: TEST_SECRET_KEY,
+      ...settings,
+    },
     log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
 }

@@ -35,7 +35,13 @@ export interface UnitBot {
 }
 
 export async function createUnitBot(
-  options: { settings?: Partial<BotSettings>; library?: Partial<LibraryOptions>; service?: (s: AnswerService) => AnswerService; respond?: (c: Call) => unknown; log?: Logger } = {},
+  options: {
+    settings?: Partial<BotSettings>;
+    library?: Partial<LibraryOptions>;
+    service?: (s: AnswerService) => AnswerService;
+    respond?: (c: Call) => unknown;
+    log?: Logger;
+  } = {},
 ): Promise<UnitBot> {
   const { corpusDir, dataDir } = scratchCorpus();
   const embeddings = new HashEmbeddings();
@@ -48,7 +54,17 @@ export async function createUnitBot(
     feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: { token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1000, maxUploadBytes: 1 << 20, secretKey: TEST_SECRET_KEY, ...options.settings },
+    settings: {
+      token: UNIT_TOKEN,
+      apiRoot: "http://127.0.0.1:9",
+      adminIds: [],
+      allowedUserIds: [],
+      allowedChatIds: [],
+      rateLimitPerMinute: 1000,
+      maxUploadBytes: 1 << 20,
+      secretKey: TEST_SECRET_KEY,
+      ...options.settings,
+    },
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
   const calls: Call[] = [];
@@ -60,13 +76,32 @@ export async function createUnitBot(
     if (custom !== undefined) return { ok: true, result: (call.result = custom) } as never;
     if (method === "sendMessage" || method === "sendDocument") {
       const p = payload as Record<string, any>;
-      call.result = { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: Number(p.chat_id) < 0 ? "supergroup" : "private", first_name: "x" }, text: p.text ?? "" };
+      call.result = {
+        message_id: ++messageId,
+        date: 0,
+        chat: { id: p.chat_id, type: Number(p.chat_id) < 0 ? "supergroup" : "private", first_name: "x" },
+        text: p.text ?? "",
+      };
       return { ok: true, result: call.result } as never;
     }
     return { ok: true, result: (call.result = true) } as never;
   };
   const bot = createBot(deps, {
-    botInfo: { id: 777, is_bot: true, first_name: "citebot", username: "citebot_test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false },
+    botInfo: {
+      id: 777,
+      is_bot: true,
+      first_name: "citebot",
+      username: "citebot_test_bot",
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: true,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    },
     throttle: false,
     transformers: [capture],
   });
@@ -86,17 +121,33 @@ export async function createUnitBot(
 }
 
 let msgId = 0;
-export function textMessage(text: string, opts: { userId?: number; chatId?: number; chatType?: "private" | "group" | "supergroup"; lang?: string } = {}): Partial<Update> {
+export function textMessage(
+  text: string,
+  opts: { userId?: number; chatId?: number; chatType?: "private" | "group" | "supergroup"; lang?: string } = {},
+): Partial<Update> {
   const userId = opts.userId ?? 1;
   const chatType = opts.chatType ?? "private";
-  const chat = chatType === "private" ? { id: opts.chatId ?? userId, type: "private", first_name: "u" } : { id: opts.chatId ?? -1, type: chatType, title: "群" };
+  const chat =
+    chatType === "private"
+      ? { id: opts.chatId ?? userId, type: "private", first_name: "u" }
+      : { id: opts.chatId ?? -1, type: chatType, title: "群" };
   const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
   return {
-    message: { message_id: ++msgId, date: 0, chat, from: { id: userId, is_bot: false, first_name: "u", language_code: opts.lang ?? "zh-hans" }, text, entities } as never,
+    message: {
+      message_id: ++msgId,
+      date: 0,
+      chat,
+      from: { id: userId, is_bot: false, first_name: "u", language_code: opts.lang ?? "zh-hans" },
+      text,
+      entities,
+    } as never,
   };
 }
 
-export function callbackQuery(data: string, opts: { userId?: number; lang?: string; messageId?: number; chatId?: number } = {}): Partial<Update> {
+export function callbackQuery(
+  data: string,
+  opts: { userId?: number; lang?: string; messageId?: number; chatId?: number } = {},
+): Partial<Update> {
   const userId = opts.userId ?? 1;
   const chatId = opts.chatId ?? userId;
   const chat = chatId < 0 ? { id: chatId, type: "supergroup", title: "群" } : { id: chatId, type: "private", first_name: "u" };
@@ -117,5 +168,9 @@ export function press(sentCall: Call, label: string | RegExp, opts: { userId?: n
   const b = buttons.find((x) => (typeof label === "string" ? x.text === label : label.test(x.text)));
   if (!b) throw new Error(`no button ${label} among ${buttons.map((x) => x.text).join(", ")}`);
   const chatId = Number(sentCall.payload.chat_id);
-  return callbackQuery(b.callback_data, { userId: opts.userId ?? (chatId > 0 ? chatId : 1), chatId, messageId: sentCall.result.message_id });
+  return callbackQuery(b.callback_data, {
+    userId: opts.userId ?? (chatId > 0 ? chatId : 1),
+    chatId,
+    messageId: sentCall.result.message_id,
+  });
 }

@@ -35,8 +35,15 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const method = m?.[2] ?? "";
     calls.set(method, (calls.get(method) ?? 0) + 1);
     const fault = faults.get(method)?.shift();
-    const reply = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-    if (fault?.kind === "429") return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+    const reply = (status: number, json: unknown) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
+    if (fault?.kind === "429")
+      return reply(429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${fault.retryAfter}`,
+        parameters: { retry_after: fault.retryAfter },
+      });
     if (fault?.kind === "500") return reply(500, { ok: false, error_code: 500, description: "Internal Server Error" });
     if (fault?.kind === "drop") return req.socket.destroy();
     if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.ms));
@@ -49,8 +56,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       pending.set(token, queue);
       return reply(200, { ok: true, result: queue.slice(0, 100) });
     }
-    const r = await fetch(`${upstream}${req.url}`, { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json" }, body: req.method === "GET" ? undefined : body });
-    res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await r.arrayBuffer()));
+    const r = await fetch(`${upstream}${req.url}`, {
+      method: req.method,
+      headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+      body: req.method === "GET" ? undefined : body,
+    });
+    res
+      .writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" })
+      .end(Buffer.from(await r.arrayBuffer()));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {

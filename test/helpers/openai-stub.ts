@@ -73,10 +73,14 @@ export async function startOpenAiStub(options: { embed?: (text: string) => numbe
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       const pieces = Array.from(b.reply.matchAll(/[\s\S]{1,6}/gu), (m) => m[0]);
       for (const [i, piece] of pieces.entries()) {
-        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta: i === 0 ? { role: "assistant", content: piece } : { content: piece }, finish_reason: null }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta: i === 0 ? { role: "assistant", content: piece } : { content: piece }, finish_reason: null }] })}\n\n`,
+        );
         await new Promise((r) => setTimeout(r, 5));
       }
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+      );
       return res.end("data: [DONE]\n\n");
     }
     json(404, { error: { message: `no route ${req.url}` } });

@@ -25,7 +25,11 @@ describe("decoding", () => {
   it.each([
     ["an empty file", Buffer.alloc(0), "empty"],
     ["a whitespace-only file", Buffer.from(" \n\t\n"), "empty"],
-    ["a binary file", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 0]), "binary"],
+    [
+      "a binary file",
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 0]),
+      "binary",
+    ],
   ])("rejects %s", (_name, buf, reason) => {
     expect(decodeText(buf)).toMatchObject({ ok: false, reason });
   });
@@ -51,7 +55,11 @@ describe("reading a corpus with bad files", () => {
     expect(loaded.map((f) => f.path)).toEqual(["doc.md", "good.txt", "sub/gbk.txt", "utf16.txt"]);
     expect(warnings.map((w) => w.file).sort()).toEqual(["empty.txt", "image.txt"]);
     for (const f of loaded.filter((f) => f.path.endsWith(".txt"))) expect(f.articles[0]!.title).toBe("义乌直播带货");
-    expect(loaded.find((f) => f.path === "good.txt")!.articles[0]!.meta).toEqual({ publication: "义乌商报", date: "2021-12-29", page: "1" });
+    expect(loaded.find((f) => f.path === "good.txt")!.articles[0]!.meta).toEqual({
+      publication: "义乌商报",
+      date: "2021-12-29",
+      page: "1",
+    });
     const md = loaded.find((f) => f.path === "doc.md")!.articles[0]!;
     expect(md).toMatchObject({ title: "前言", meta: { date: "2021-12-28", page: "3" }, body: "正文第一句，说明情况。" });
   });

@@ -6,9 +6,17 @@ const repaired = (src: string): string[] => toParagraphs(splitLines(src)).map((p
 
 describe("line repair", () => {
   it.each([
-    ["CJK lines join with nothing between", "本报讯 昨日从市场发展委获\n悉，今年前 11 个月，义乌开展网红\n直播带货。", ["本报讯昨日从市场发展委获悉，今年前11个月，义乌开展网红直播带货。"]],
+    [
+      "CJK lines join with nothing between",
+      "本报讯 昨日从市场发展委获\n悉，今年前 11 个月，义乌开展网红\n直播带货。",
+      ["本报讯昨日从市场发展委获悉，今年前11个月，义乌开展网红直播带货。"],
+    ],
     ["Latin words join with a space", "the quick brown\nfox jumps over\nthe lazy dog.", ["the quick brown fox jumps over the lazy dog."]],
-    ["numbers split from CJK units lose the OCR padding", "达到 21.2 万场，完成零售额\n299.27 亿元", ["达到21.2万场，完成零售额299.27亿元"]],
+    [
+      "numbers split from CJK units lose the OCR padding",
+      "达到 21.2 万场，完成零售额\n299.27 亿元",
+      ["达到21.2万场，完成零售额299.27亿元"],
+    ],
     ["justified CJK lines lose their letter spacing", "蒂 彩 工 艺 品 主 要 生 产 钻 石\n画。", ["蒂彩工艺品主要生产钻石画。"]],
     ["spaces between Latin words survive inside a line", "Chinagoods Cloud 共享云仓。", ["Chinagoods Cloud共享云仓。"]],
     ["blank lines keep real paragraph breaks", "第一段。\n\n第二段。", ["第一段。", "第二段。"]],
@@ -33,7 +41,8 @@ describe("line repair", () => {
     for (const p of toParagraphs(splitLines(src))) {
       const b = repair(p.lines);
       const text = b.toString();
-      for (const span of b.spans) expect(text.slice(span.bodyStart, span.bodyStart + span.length)).toBe(src.slice(span.srcStart, span.srcStart + span.length));
+      for (const span of b.spans)
+        expect(text.slice(span.bodyStart, span.bodyStart + span.length)).toBe(src.slice(span.srcStart, span.srcStart + span.length));
     }
   });
 });

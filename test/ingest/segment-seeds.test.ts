@@ -52,7 +52,10 @@ describe.each(Object.entries(expected))("segmentation of %s", (file, want) => {
         mapped += s.length;
       }
       // Only paragraph separators and inter-word spaces are synthetic.
-      expect(a.body.length - mapped).toBe((a.body.match(/[\n ]/g) ?? []).length - a.spans.reduce((n, s) => n + (a.body.slice(s.bodyStart, s.bodyStart + s.length).match(/ /g) ?? []).length, 0));
+      expect(a.body.length - mapped).toBe(
+        (a.body.match(/[\n ]/g) ?? []).length -
+          a.spans.reduce((n, s) => n + (a.body.slice(s.bodyStart, s.bodyStart + s.length).match(/ /g) ?? []).length, 0),
+      );
     }
   });
 });

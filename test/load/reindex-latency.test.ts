@@ -27,7 +27,12 @@ import { scratchCorpus } from "../helpers/index.js";
 
 const TARGET_CHUNKS = 21_000;
 const GAP_MS = 25;
-const QUESTIONS = ["义乌前11个月直播带货多少场？", "伏龙山公园改造项目在哪个街道？", "常驻义乌的外商有多少人？", "1-5月义乌外贸进出口总值是多少？"];
+const QUESTIONS = [
+  "义乌前11个月直播带货多少场？",
+  "伏龙山公园改造项目在哪个街道？",
+  "常驻义乌的外商有多少人？",
+  "1-5月义乌外贸进出口总值是多少？",
+];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 it("answers keep flowing during a reindex of more than 20,000 chunks", async () => {
@@ -45,12 +50,22 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
 
   // as main.ts wires it: the worker reindex gives way while questions are being answered
   const activity = createActivityGauge();
-  const library = createLibrary({ corpusDir, dataDir, embeddings, embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 }, activity, index: first.index });
+  const library = createLibrary({
+    corpusDir,
+    dataDir,
+    embeddings,
+    embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 },
+    activity,
+    index: first.index,
+  });
   const sentAt = new Map<number, number>();
   const capture: Transformer = async (_prev, method, payload) => {
     const p = payload as { chat_id?: number };
     if (method === "sendMessage") sentAt.set(Number(p.chat_id), performance.now());
-    return { ok: true, result: method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: p.chat_id, type: "private" }, text: "" } : true } as never;
+    return {
+      ok: true,
+      result: method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: p.chat_id, type: "private" }, text: "" } : true,
+    } as never;
   };
   const bot = createBot(
     {
@@ -59,7 +74,16 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
       feedback: createFeedbackStore(path.join(root, "feedback.jsonl")),
       memory: createAnswerMemory(),
       stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-      settings: { token: "1:x", apiRoot: "http://127.0.0.1:9", adminIds: [], allowedUserIds: [], allowedChatIds: [], rateLimitPerMinute: 1_000_000, maxUploadBytes: 1 << 20, secretKey: TEST_SECRET_KEY },
+      settings: {
+        token: "1:x",
+        apiRoot: "http://127.0.0.1:9",
+        adminIds: [],
+        allowedUserIds: [],
+        allowedChatIds: [],
+        rateLimitPerMinute: 1_000_000,
+        maxUploadBytes: 1 << 20,
+        secretKey: TEST_SECRET_KEY,
+      },
       log: createLogger("silent"),
     },
     { botInfo: { id: 777, is_bot: true, first_name: "b", username: "b_bot" } as never, throttle: false, transformers: [capture] },
@@ -69,7 +93,13 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   const ask = async (i: number, user: number, arrival: number): Promise<number> => {
     await bot.handleUpdate({
       update_id: ++updateId,
-      message: { message_id: updateId, date: 0, chat: { id: user, type: "private", first_name: "u" }, from: { id: user, is_bot: false, first_name: "u" }, text: QUESTIONS[i % QUESTIONS.length]! },
+      message: {
+        message_id: updateId,
+        date: 0,
+        chat: { id: user, type: "private", first_name: "u" },
+        from: { id: user, is_bot: false, first_name: "u" },
+        text: QUESTIONS[i % QUESTIONS.length]!,
+      },
     } as Update);
     const at = sentAt.get(user);
     expect(at, "answered").toBeDefined();
@@ -93,7 +123,8 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   const idle = await session(() => true, 200);
 
   // a few changed files, so that the reindex reads, segments, embeds, indexes and writes for real
-  for (let i = 0; i < 20; i++) writeFileSync(path.join(corpusDir, `zz-changed-${i}.md`), `# 新增文章${i}\n\n义乌新开了第${i}家测试书店，共有藏书${i + 1}万册。\n`);
+  for (let i = 0; i < 20; i++)
+    writeFileSync(path.join(corpusDir, `zz-changed-${i}.md`), `# 新增文章${i}\n\n义乌新开了第${i}家测试书店，共有藏书${i + 1}万册。\n`);
   let done = false;
   const t0 = performance.now();
   const reindex = library.reindex().finally(() => (done = true));
@@ -103,7 +134,8 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   expect(report.diff.added).toHaveLength(20);
   expect(library.current().manifest.counts.chunks).toBeGreaterThan(first.manifest.counts.chunks);
 
-  const line = (name: string, xs: number[]) => `| ${name} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
+  const line = (name: string, xs: number[]) =>
+    `| ${name} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
   const ratio = pct(during, 95) / pct(idle, 95);
   const table = [
     "## Questions during a reindex (npm run test:load)",

@@ -20,7 +20,13 @@ describe("a corpus full of bad files", () => {
     const { corpusDir, dataDir } = scratchCorpus();
     const put = (name: string, data: string | Buffer) => writeFileSync(path.join(corpusDir, name), data);
     put("gbk.txt", iconv.encode("# 编码测试\n\n义乌国标编码测试文章记载，测试码头年吞吐量九百万吨。\n", "gbk"));
-    put("utf16.txt", Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode("# 宽字符测试\n\n义乌宽字符测试文章记载，测试公园占地六百亩。\n", "utf-16le")]));
+    put(
+      "utf16.txt",
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        iconv.encode("# 宽字符测试\n\n义乌宽字符测试文章记载，测试公园占地六百亩。\n", "utf-16le"),
+      ]),
+    );
     put("binary.txt", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     put("empty.txt", "");
     put("huge.txt", Buffer.alloc(50 * 1024 * 1024, 0x61)); // 50 MB, one line
@@ -35,7 +41,8 @@ describe("a corpus full of bad files", () => {
     if (process.getuid?.() === 0) {
       const real = fsp.readFile;
       vi.spyOn(fsp, "readFile").mockImplementation(((p: Parameters<typeof real>[0], ...rest: unknown[]) => {
-        if (String(p).endsWith("locked.txt")) return Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }));
+        if (String(p).endsWith("locked.txt"))
+          return Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }));
         return (real as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
       }) as typeof real);
     }
@@ -87,8 +94,16 @@ describe("a corpus full of bad files", () => {
     // a link that stays inside is fine
     symlinkSync("000_d579d1dab696a189.txt", path.join(corpusDir, "alias.txt"));
     const warnings: IngestWarning[] = [];
-    const { index, manifest } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings(), onWarning: (w) => warnings.push(w) });
-    const outsideWarnings = warnings.filter((w) => /outside the corpus/.test(w.message)).map((w) => w.file).sort();
+    const { index, manifest } = await buildIndex({
+      corpusDir,
+      dataDir,
+      embeddings: new HashEmbeddings(),
+      onWarning: (w) => warnings.push(w),
+    });
+    const outsideWarnings = warnings
+      .filter((w) => /outside the corpus/.test(w.message))
+      .map((w) => w.file)
+      .sort();
     expect(outsideWarnings).toEqual(["outdir", "passwd.txt"]);
     expect(manifest.files.map((f) => f.path)).toContain("alias.txt");
     expect(manifest.files.map((f) => f.path).some((p) => /passwd|outdir/.test(p))).toBe(false);
@@ -102,9 +117,17 @@ describe("a corpus full of bad files", () => {
     const gbkLine = iconv.encode("这一行是从旧文件粘贴来的国标编码文字。\n", "gbk");
     writeFileSync(path.join(corpusDir, "mixed.txt"), Buffer.concat([utf8, gbkLine, Buffer.from("结尾一行。\n", "utf8")]));
     const padding = "本报讯 义乌填充测试文章。".repeat(400); // > 8 KB of clean text first
-    writeFileSync(path.join(corpusDir, "nul.txt"), Buffer.concat([Buffer.from(`${padding}\n\n`), Buffer.from("测试灯塔高三十米\u0000\u0000，夜间可见。\n", "utf8")]));
+    writeFileSync(
+      path.join(corpusDir, "nul.txt"),
+      Buffer.concat([Buffer.from(`${padding}\n\n`), Buffer.from("测试灯塔高三十米\u0000\u0000，夜间可见。\n", "utf8")]),
+    );
     const warnings: IngestWarning[] = [];
-    const { index, manifest } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings(), onWarning: (w) => warnings.push(w) });
+    const { index, manifest } = await buildIndex({
+      corpusDir,
+      dataDir,
+      embeddings: new HashEmbeddings(),
+      onWarning: (w) => warnings.push(w),
+    });
     expect(manifest.files.find((f) => f.path === "mixed.txt")!.encoding).toBe("utf-8");
     expect(warnings.find((w) => w.file === "mixed.txt")?.message).toMatch(/1 line\(s\) are not UTF-8/);
     const mixed = index.articles.filter((a) => a.source === "mixed.txt");

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 const start = () => startBot(createBot(deps, { transformers: [emulatorShim([])] }), { port: 0, log });
-const repliesTo = (chatId: number) => server.storage.botMessages.filter((u) => String(u.message.chat_id) === String(chatId)).map((u) => u.message.text as string);
+const repliesTo = (chatId: number) =>
+  server.storage.botMessages.filter((u) => String(u.message.chat_id) === String(chatId)).map((u) => u.message.text as string);
 
 describe("Bot API faults", () => {
   it("delivers through 429 retry_after, 500, a dropped connection and a slow API, keeps polling, and answers nothing twice after a restart", async () => {

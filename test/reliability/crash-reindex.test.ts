@@ -32,37 +32,41 @@ function expectConsistent(index: Awaited<ReturnType<typeof loadIndex>>, corpusDi
 }
 
 describe("reindex killed with SIGKILL", () => {
-  it.each(BUILD_CHECKPOINTS)("at %s: the index still loads, answers and is consistent; the next build recovers", async (point) => {
-    const { corpusDir, dataDir } = scratchCorpus();
-    const first = await cli(["index", "--corpus", corpusDir, "--data", dataDir]).done;
-    expect(first.code).toBe(0);
-    const before = await answerNow(dataDir);
-    writeFileSync(path.join(corpusDir, NEW_FILE), "# 新增的测试文章\n\n义乌新开了一家测试书店，共有藏书三万册。\n");
+  it.each(BUILD_CHECKPOINTS)(
+    "at %s: the index still loads, answers and is consistent; the next build recovers",
+    async (point) => {
+      const { corpusDir, dataDir } = scratchCorpus();
+      const first = await cli(["index", "--corpus", corpusDir, "--data", dataDir]).done;
+      expect(first.code).toBe(0);
+      const before = await answerNow(dataDir);
+      writeFileSync(path.join(corpusDir, NEW_FILE), "# 新增的测试文章\n\n义乌新开了一家测试书店，共有藏书三万册。\n");
 
-    const crashed = await cli(["index", "--corpus", corpusDir, "--data", dataDir], { CITEBOT_FAULT: `crash@${point}` }).done;
-    expect(crashed.signal).toBe("SIGKILL");
-    // the kernel released the dead process's lock with the process: nothing stale is left to block
-    expect(await isLocked(dataDir)).toBe(false);
+      const crashed = await cli(["index", "--corpus", corpusDir, "--data", dataDir], { CITEBOT_FAULT: `crash@${point}` }).done;
+      expect(crashed.signal).toBe("SIGKILL");
+      // the kernel released the dead process's lock with the process: nothing stale is left to block
+      expect(await isLocked(dataDir)).toBe(false);
 
-    const after = await answerNow(dataDir);
-    expectConsistent(after.index, corpusDir);
-    if (point === "swapped") {
-      // the swap happened: the new index serves, with the new file
-      expect(after.index.manifest.files.map((f) => f.path)).toContain(NEW_FILE);
-    } else {
-      expect(after.index.manifest.buildId).toBe(before.index.manifest.buildId);
-      expect(after.cited).toEqual(before.cited);
-    }
+      const after = await answerNow(dataDir);
+      expectConsistent(after.index, corpusDir);
+      if (point === "swapped") {
+        // the swap happened: the new index serves, with the new file
+        expect(after.index.manifest.files.map((f) => f.path)).toContain(NEW_FILE);
+      } else {
+        expect(after.index.manifest.buildId).toBe(before.index.manifest.buildId);
+        expect(after.cited).toEqual(before.cited);
+      }
 
-    // `ask` works (rebuilding if stale, through the dead process's lock), and leaves one clean index
-    const ask = await cli(["ask", "--json", "--corpus", corpusDir, "--data", dataDir, QUESTION]).done;
-    expect(ask.code, ask.stderr).toBe(0);
-    expect(JSON.parse(ask.stdout).citations[0].excerpt).toContain("21.2万场");
-    const m = await readManifest(dataDir);
-    expect(m!.files.map((f) => f.path)).toContain(NEW_FILE);
-    expect(readdirSync(dataDir).filter((n) => n.startsWith("index-") || n.startsWith(".tmp-index"))).toEqual([`index-${m!.buildId}`]);
-    expect(await isLocked(dataDir)).toBe(false);
-  }, 60_000);
+      // `ask` works (rebuilding if stale, through the dead process's lock), and leaves one clean index
+      const ask = await cli(["ask", "--json", "--corpus", corpusDir, "--data", dataDir, QUESTION]).done;
+      expect(ask.code, ask.stderr).toBe(0);
+      expect(JSON.parse(ask.stdout).citations[0].excerpt).toContain("21.2万场");
+      const m = await readManifest(dataDir);
+      expect(m!.files.map((f) => f.path)).toContain(NEW_FILE);
+      expect(readdirSync(dataDir).filter((n) => n.startsWith("index-") || n.startsWith(".tmp-index"))).toEqual([`index-${m!.buildId}`]);
+      expect(await isLocked(dataDir)).toBe(false);
+    },
+    60_000,
+  );
 });
 
 describe("two reindexes at once", () => {

@@ -46,14 +46,19 @@ describe.skipIf(!mounted)("a full disk under DATA_DIR", () => {
     const built = (await loadIndex(dataDir, new HashEmbeddings())).manifest.buildId;
 
     // leave ~120 KB: less than one index needs
-    const free = () => { const s = statfsSync(mountPoint); return s.bavail * s.bsize; };
+    const free = () => {
+      const s = statfsSync(mountPoint);
+      return s.bavail * s.bsize;
+    };
     const filler = path.join(mountPoint, "filler");
     writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 120 * 1024)));
     writeFileSync(path.join(corpusDir, "zz-new.md"), "# 新文章\n\n义乌新开了一家测试书店，共有藏书三万册。\n");
 
     const full = await run(["index", "--corpus", corpusDir, "--data", dataDir]);
     expect(full.code).toBe(1);
-    expect(full.stderr, full.stderr).toMatch(/^error: reindex failed, the previous index keeps serving: no space left on the disk \(ENOSPC\)/m);
+    expect(full.stderr, full.stderr).toMatch(
+      /^error: reindex failed, the previous index keeps serving: no space left on the disk \(ENOSPC\)/m,
+    );
     expect(readdirSync(dataDir).filter((n) => n.startsWith(".tmp-index"))).toEqual([]);
     expect(await isLocked(dataDir)).toBe(false);
 
@@ -66,7 +71,13 @@ describe.skipIf(!mounted)("a full disk under DATA_DIR", () => {
     // the bot's library (reindexing on its build thread, as main.ts sets it up): the reindex
     // rejects with the reason, the process and the serving index stay
     const embeddings = new HashEmbeddings();
-    const library = createLibrary({ corpusDir, dataDir, embeddings, embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 }, index: await loadIndex(dataDir, embeddings) });
+    const library = createLibrary({
+      corpusDir,
+      dataDir,
+      embeddings,
+      embeddingsConfig: { EMBEDDINGS: "hash", HASH_DIMENSIONS: 128 },
+      index: await loadIndex(dataDir, embeddings),
+    });
     const failed = await library.reindex().catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(IndexBuildError);
     expect((failed as Error).message).toMatch(/no space left on the disk \(ENOSPC\)/);

@@ -64,7 +64,14 @@ describe("damaged index files", () => {
     const { corpusDir, dataDir } = scratchCorpus();
     await buildIndex({ corpusDir, dataDir, embeddings });
     const files = indexFiles(dataDir, (await currentIndexDir(dataDir))!);
-    expect(files).toEqual(expect.arrayContaining(["CURRENT", expect.stringMatching(/manifest\.json$/), expect.stringMatching(/hnsw\/hnswlib\.index$/), expect.stringMatching(/vectors\.f32$/)]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "CURRENT",
+        expect.stringMatching(/manifest\.json$/),
+        expect.stringMatching(/hnsw\/hnswlib\.index$/),
+        expect.stringMatching(/vectors\.f32$/),
+      ]),
+    );
     let cases = 0;
     for (const how of ["flip", "truncate", "empty"] as const) {
       for (const rel of files) {
@@ -115,7 +122,14 @@ describe("damaged index files", () => {
     const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1" });
     await server.start();
     const token = "4242:integrity-test";
-    const env = { ...process.env, TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: server.config.apiURL, CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LOG_LEVEL: "info" };
+    const env = {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: server.config.apiURL,
+      CORPUS_DIR: corpusDir,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+    };
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -147,7 +161,11 @@ describe("damaged index files", () => {
     expect(built.manifest.counts.reusedVectors).toBe(0);
     expect(warnings.join("\n")).toMatch(/previous vectors not reused/);
     const v = built.index.vectors;
-    for (let i = 0; i < v.size; i++) expect(v.row(i).some((x) => x !== 0), `vector ${i}`).toBe(true);
+    for (let i = 0; i < v.size; i++)
+      expect(
+        v.row(i).some((x) => x !== 0),
+        `vector ${i}`,
+      ).toBe(true);
   });
 
   it("every index file and directory is fsynced before CURRENT names it", async () => {

@@ -23,7 +23,9 @@ describe("index store", () => {
     const { corpusDir, dataDir } = scratchCorpus();
     const built = await buildIndex({ corpusDir, dataDir, embeddings });
     const r = new HybridRetriever(built.index);
-    const inMemory = await Promise.all(QUESTIONS.map(async (q) => (await r.retrieve(q, 5)).hits.map((h) => [h.chunk.id, h.score.toFixed(6)])));
+    const inMemory = await Promise.all(
+      QUESTIONS.map(async (q) => (await r.retrieve(q, 5)).hits.map((h) => [h.chunk.id, h.score.toFixed(6)])),
+    );
     expect(await results(dataDir)).toEqual(inMemory);
     const m = (await readManifest(dataDir))!;
     expect(m.counts).toMatchObject({ files: 5, chunks: built.index.chunks.length });
@@ -88,7 +90,9 @@ describe("index store", () => {
     expect(rebuilt.built).not.toBeNull();
     expect(rebuilt.index.manifest.embedding.dimensions).toBe(64);
     const neural = Object.assign(new HashEmbeddings({ dimensions: 32 }), { local: false, id: "openai:some-model:d32" });
-    await expect(ensureIndex({ corpusDir, dataDir, embeddings: neural })).rejects.toThrow(/built with embedding "hash-v1:d64.*npm run index/);
+    await expect(ensureIndex({ corpusDir, dataDir, embeddings: neural })).rejects.toThrow(
+      /built with embedding "hash-v1:d64.*npm run index/,
+    );
   });
 
   it("an empty corpus builds an empty index that abstains", async () => {

@@ -17,15 +17,33 @@ describe("backoffTerms", () => {
   it.each([
     // question, its jieba terms, indexed words → search terms, coverage terms
     ["杨昊现效力于哪里？", ["杨昊现", "效力"], ["杨昊", "现", "效力"], ["杨昊现", "效力", "杨昊"], ["杨昊", "效力"]],
-    ["锦地罗又被称之为什么？", ["锦地", "罗", "称之为"], ["锦地罗", "罗", "称之为"], ["锦地", "罗", "称之为", "锦地罗"], ["锦地罗", "罗", "称之为"]],
+    [
+      "锦地罗又被称之为什么？",
+      ["锦地", "罗", "称之为"],
+      ["锦地罗", "罗", "称之为"],
+      ["锦地", "罗", "称之为", "锦地罗"],
+      ["锦地罗", "罗", "称之为"],
+    ],
     // a compound whose parts the question already has stays unknown (it lowers coverage)
-    ["义乌今天天气怎么样？", ["义乌", "今天", "天气", "今天天气"], ["义乌", "今天"], ["义乌", "今天", "天气", "今天天气"], ["义乌", "今天", "天气", "今天天气"]],
+    [
+      "义乌今天天气怎么样？",
+      ["义乌", "今天", "天气", "今天天气"],
+      ["义乌", "今天"],
+      ["义乌", "今天", "天气", "今天天气"],
+      ["义乌", "今天", "天气", "今天天气"],
+    ],
     // a demonstrative glued to its noun gives the noun, even a single character
     ["此鱼分布在哪些地区？", ["此鱼", "分布", "地区"], ["鱼", "分布", "地区"], ["此鱼", "分布", "地区", "鱼"], ["鱼", "分布", "地区"]],
     // otherwise single characters are never taken: they match too much
     ["书册传世吗？", ["书册", "传世"], ["书", "册", "传", "世"], ["书册", "传世"], ["书册", "传世"]],
     // known words and non-Han words are left alone
-    ["Python 怎么读取 CSV 文件？", ["python", "读取", "csv", "文件"], ["文件"], ["python", "读取", "csv", "文件"], ["python", "读取", "csv", "文件"]],
+    [
+      "Python 怎么读取 CSV 文件？",
+      ["python", "读取", "csv", "文件"],
+      ["文件"],
+      ["python", "读取", "csv", "文件"],
+      ["python", "读取", "csv", "文件"],
+    ],
   ])("%s", (question, terms, vocab, search, cover) => {
     const r = backoffTerms(question, terms, vocabulary(vocab));
     expect(r.search).toEqual(search);

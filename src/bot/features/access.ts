@@ -9,7 +9,11 @@ export function createAccessGuard(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.from?.id;
     const chat = ctx.chat?.id;
-    if (open || (user !== undefined && (allowedUserIds.includes(user) || adminIds.includes(user))) || (chat !== undefined && allowedChatIds.includes(chat))) {
+    if (
+      open ||
+      (user !== undefined && (allowedUserIds.includes(user) || adminIds.includes(user))) ||
+      (chat !== undefined && allowedChatIds.includes(chat))
+    ) {
       return next();
     }
     deps.log.info({ chat: ctx.chat?.type }, "refused: not on the allowlist");

@@ -28,12 +28,16 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
 
   const admin = composer.filter((ctx) => isAdmin(deps, ctx));
   // Everyone else: a polite refusal for admin commands; uploads in groups are ignored.
-  composer.filter((ctx) => !isAdmin(deps, ctx)).command(["reindex", "stats", "sources", "remove", "feedback"], (ctx) => ctx.reply(ctx.t("admin-only")));
+  composer
+    .filter((ctx) => !isAdmin(deps, ctx))
+    .command(["reindex", "stats", "sources", "remove", "feedback"], (ctx) => ctx.reply(ctx.t("admin-only")));
   composer
     .filter((ctx) => !isAdmin(deps, ctx))
     .chatType("private")
     .on("message:document", (ctx) => ctx.reply(ctx.t("admin-only")));
-  composer.filter((ctx) => !isAdmin(deps, ctx)).callbackQuery([SourcesPageData.pattern, UploadData.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
+  composer
+    .filter((ctx) => !isAdmin(deps, ctx))
+    .callbackQuery([SourcesPageData.pattern, UploadData.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
 
   /** Runs a reindex, editing `status` with progress and finally the diff. Questions keep being answered meanwhile. */
   async function reindex(ctx: BotContext, status?: Pick<Message, "chat" | "message_id">): Promise<void> {
@@ -42,7 +46,9 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     const edit = async (text: string) => {
       if (text === shown) return;
       shown = text;
-      await ctx.api.editMessageText(msg.chat.id, msg.message_id, text).catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
+      await ctx.api
+        .editMessageText(msg.chat.id, msg.message_id, text)
+        .catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
     };
     let lastEdit = Date.now();
     let pending: Promise<void> = Promise.resolve();
@@ -66,7 +72,15 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
       ];
       const touched = [...r.diff.added.map((f) => `+${f}`), ...r.diff.changed.map((f) => `~${f}`), ...r.diff.removed.map((f) => `-${f}`)];
       if (touched.length) lines.push(ctx.t("reindex-files", { list: list(touched) }));
-      if (r.warnings.length) lines.push(ctx.t("reindex-warnings", { list: list(r.warnings.map((w) => `${w.file} (${w.message})`), 5) }));
+      if (r.warnings.length)
+        lines.push(
+          ctx.t("reindex-warnings", {
+            list: list(
+              r.warnings.map((w) => `${w.file} (${w.message})`),
+              5,
+            ),
+          }),
+        );
       log.info({ diff: r.diff, seconds: r.seconds }, "reindexed");
       await edit(lines.join("\n").slice(0, 4000));
     } catch (err) {
@@ -128,7 +142,8 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.editMessageText(message.text, { entities: message.entities, reply_markup: kb });
   });
 
-  const rejection = (ctx: BotContext, err: DocumentRejectedError) => ctx.t(`upload-rejected-${err.reason === "missing" ? "name" : err.reason}`, { limit: deps.settings.maxUploadBytes });
+  const rejection = (ctx: BotContext, err: DocumentRejectedError) =>
+    ctx.t(`upload-rejected-${err.reason === "missing" ? "name" : err.reason}`, { limit: deps.settings.maxUploadBytes });
 
   admin.command("remove", async (ctx) => {
     const name = ctx.match.trim();
@@ -168,7 +183,10 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const { fileId, fileName } = check.entry.value;
     const status = { chat: { id: press!.chatId }, message_id: press!.messageId } as Pick<Message, "chat" | "message_id">;
-    const say = (text: string) => ctx.api.editMessageText(press!.chatId, press!.messageId, text).catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
+    const say = (text: string) =>
+      ctx.api
+        .editMessageText(press!.chatId, press!.messageId, text)
+        .catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
     if (!add) return void (await say(ctx.t("upload-cancelled", { file: fileName.slice(0, 200) })));
     let data: Uint8Array;
     try {
@@ -210,7 +228,9 @@ export function createAdminFeature(deps: BotDeps): Composer<BotContext> {
     const { jsonl, count, up, down } = await deps.feedback.exportEvalSet();
     if (count === 0) return void (await ctx.reply(ctx.t("feedback-empty")));
     try {
-      await ctx.replyWithDocument(new InputFile(Buffer.from(jsonl, "utf8"), "feedback-eval.jsonl"), { caption: ctx.t("feedback-export", { count, up, down }) });
+      await ctx.replyWithDocument(new InputFile(Buffer.from(jsonl, "utf8"), "feedback-eval.jsonl"), {
+        caption: ctx.t("feedback-export", { count, up, down }),
+      });
     } catch (err) {
       log.warn({ err: safeError(err) }, "sendDocument failed; sending the set as text");
       const b = new MessageBuilder().add(ctx.t("feedback-export-inline", { count, up, down })).add("\n").wrap("code", jsonl);

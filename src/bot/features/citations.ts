@@ -22,7 +22,8 @@ export const pressOf = (ctx: BotContext): Press | undefined => {
   return m && ctx.from ? { chatId: m.chat.id, messageId: m.message_id, userId: ctx.from.id } : undefined;
 };
 
-export const refusal = (ctx: BotContext, check: PressCheck<unknown>): string => ctx.t(!check.ok && check.why === "not-owner" ? "button-not-yours" : "button-expired");
+export const refusal = (ctx: BotContext, check: PressCheck<unknown>): string =>
+  ctx.t(!check.ok && check.why === "not-owner" ? "button-not-yours" : "button-expired");
 
 export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -40,12 +41,17 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   composer.callbackQuery(SourceData.pattern, async (ctx) => {
     const view = SourceData.decode(ctx.match as RegExpMatchArray);
     const article = deps.library.article(view.key);
-    if (!article || view.start >= view.end || view.end > article.body.length) return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
+    if (!article || view.start >= view.end || view.end > article.body.length)
+      return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
     const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;
     const id = views.remember(view, { chatId, ownerId: ctx.from.id });
     const r = render(ctx, view, id, null)!;
     await ctx.answerCallbackQuery();
-    const sent = await ctx.api.sendMessage(chatId, r.message.text, { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } });
+    const sent = await ctx.api.sendMessage(chatId, r.message.text, {
+      entities: r.message.entities,
+      reply_markup: r.kb,
+      link_preview_options: { is_disabled: true },
+    });
     views.bind(id, sent.message_id);
   });
 
@@ -57,7 +63,11 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
     const r = render(ctx, check.entry.value, id, page);
     if (!r) return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(r.message.text, { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } });
+    await ctx.editMessageText(r.message.text, {
+      entities: r.message.entities,
+      reply_markup: r.kb,
+      link_preview_options: { is_disabled: true },
+    });
   });
 
   composer.callbackQuery(FeedbackData.pattern, async (ctx) => {

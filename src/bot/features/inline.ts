@@ -10,7 +10,10 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
   composer.on("inline_query", async (ctx) => {
     const q = ctx.inlineQuery.query.trim();
     if (!q) {
-      await ctx.answerInlineQuery([], { cache_time: 0, button: { text: ctx.t("inline-hint", { example: exampleQuestion(deps) }), start_parameter: "help" } });
+      await ctx.answerInlineQuery([], {
+        cache_time: 0,
+        button: { text: ctx.t("inline-hint", { example: exampleQuestion(deps) }), start_parameter: "help" },
+      });
       return;
     }
     const a = await deps.service.ask(q);
@@ -22,7 +25,11 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const results: InlineQueryResult[] = a.citations.map((c) => {
-      const body = new MessageBuilder().wrap("bold", Array.from(q).slice(0, 200).join("")).add("\n").build().concat(formatCitation(c, a.terms, ctx.t));
+      const body = new MessageBuilder()
+        .wrap("bold", Array.from(q).slice(0, 200).join(""))
+        .add("\n")
+        .build()
+        .concat(formatCitation(c, a.terms, ctx.t));
       return {
         type: "article",
         id: `${c.chunkId}:${c.start}`.slice(0, 64),

@@ -20,7 +20,9 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
 
   async function answer(ctx: BotContext, asked: string): Promise<void> {
     // "typing…" while answering; a Bot API that lacks the method must not cost the answer.
-    ctx.replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS)).catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
+    ctx
+      .replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS))
+      .catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
     const turns = ctx.session?.turns ?? [];
     const question = await followUps.resolve(turns, asked);
@@ -36,7 +38,9 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
     const message = formatAnswer(a, ctx.t);
     const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.library.articleKey, ctx.t);
-    const sent = stream?.started() ? await stream.finish(message, reply_markup) : await replyFormatted(ctx, message, { reply_markup, replyTo });
+    const sent = stream?.started()
+      ? await stream.finish(message, reply_markup)
+      : await replyFormatted(ctx, message, { reply_markup, replyTo });
     // the buttons act only on the message that carries them
     deps.memory.bind(id, sent.at(-1)!.message_id);
   }
@@ -83,7 +87,9 @@ function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps
     /** Only checked text arrives here (see AnswerOptions.onPartial). */
     onPartial(checked: string) {
       text = checked;
-      placeholder ??= ctx.reply("…", { reply_parameters: replyTo ? { message_id: replyTo, allow_sending_without_reply: true } : undefined });
+      placeholder ??= ctx.reply("…", {
+        reply_parameters: replyTo ? { message_id: replyTo, allow_sending_without_reply: true } : undefined,
+      });
       const now = Date.now();
       if (now - lastEdit < STREAM_EDIT_MS) return;
       lastEdit = now;
@@ -104,7 +110,13 @@ function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps
       });
       const sent = [m];
       for (const [i, part] of rest.entries()) {
-        sent.push(await ctx.reply(part.text, { entities: part.entities, reply_markup: i === rest.length - 1 ? reply_markup : undefined, link_preview_options: { is_disabled: true } }));
+        sent.push(
+          await ctx.reply(part.text, {
+            entities: part.entities,
+            reply_markup: i === rest.length - 1 ? reply_markup : undefined,
+            link_preview_options: { is_disabled: true },
+          }),
+        );
       }
       return sent;
     },

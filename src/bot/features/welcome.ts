@@ -33,7 +33,9 @@ export function createWelcomeFeature(deps: BotDeps): Composer<BotContext> {
   });
   composer.command("about", async (ctx) => {
     const i = deps.library.info();
-    await ctx.reply(ctx.t("about", { files: i.files, articles: i.articles, notes: i.notes, chunks: i.chunks, builtAt: formatBuiltAt(i.builtAt) }));
+    await ctx.reply(
+      ctx.t("about", { files: i.files, articles: i.articles, notes: i.notes, chunks: i.chunks, builtAt: formatBuiltAt(i.builtAt) }),
+    );
   });
   return composer;
 }
