@@ -7,6 +7,7 @@
  *   tsx bench/measure-corpus.ts --name NAME --corpus DIR --questions FILE.json [--quick] [--no-peers]
  *   FILE.json: [{ question, answers: string[], sources: string[] }]
  */
+import { localRetriever } from "../src/search/index.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
@@ -69,7 +70,7 @@ const vectorS = seconds(t0);
 
 // 3. Warm queries on the loaded index.
 const index = await loadIndex(dataDir, embeddings);
-const service = createAnswerService({ getIndex: () => index });
+const service = createAnswerService({ retriever: localRetriever(() => index) });
 const retriever = new HybridRetriever(index);
 const i18n = createI18n();
 const t = (key: string, vars?: Record<string, string | number>) => i18n.t("zh", key, vars);

@@ -3,23 +3,25 @@
  *   npm run index -- [--corpus DIR] [--data DIR]
  *   npm run ask -- [--corpus DIR] [--data DIR] [--top-k N] [--json] [--batch FILE] "问题"
  */
+import {
+  BUILD_CHECKPOINTS,
+  type BuildCheckpoint,
+  buildIndex,
+  type BuildProgress,
+  createEmbeddings,
+  ensureIndex,
+  localRetriever,
+} from "./search/index.js";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { createAnswerService } from "./answer/answer-service.js";
-import { type LlmAnswerer, llmFromConfig } from "./answer/llm.js";
-import { formatAnswerText } from "./answer/format-text.js";
-import type { Answer } from "./answer/types.js";
+import { type Answer, createAnswerService, formatAnswerText, type LlmAnswerer, llmFromConfig } from "./answer/index.js";
 import { type Config, loadConfig } from "./config.js";
 import { CitebotError } from "./errors.js";
 import { stopWhenOrphaned } from "./process-watch.js";
 import { createLogger, type Logger } from "./logger.js";
-import { type QaItem, readQaJsonl, squadToCorpus } from "./eval/eval-sets.js";
-import { formatReport, runEval } from "./eval/run-eval.js";
-import { createEmbeddings } from "./search/embeddings.js";
-import { ensureIndex } from "./search/ensure-index.js";
-import { BUILD_CHECKPOINTS, type BuildCheckpoint, type BuildProgress, buildIndex } from "./search/index-store.js";
+import { formatReport, type QaItem, readQaJsonl, runEval, squadToCorpus } from "./eval/index.js";
 
 interface CommonOptions {
   corpus?: string;
@@ -121,7 +123,7 @@ async function runAsk(words: string[], opts: AskOptions): Promise<void> {
     llm = await llmFromConfig(config);
     if (!llm) throw new CitebotError("--llm needs LLM_BASE_URL and LLM_MODEL (see .env.example)");
   }
-  const service = createAnswerService({ getIndex: () => index, topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW, llm });
+  const service = createAnswerService({ retriever: localRetriever(() => index), topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW, llm });
   for (const q of questions) {
     const answer = await service.ask(q, { topK: opts.topK });
     process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
@@ -153,7 +155,7 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
       embeddings: await createEmbeddings(config),
       onWarning: (w) => log.warn({ file: w.file }, w.message),
     });
-    const service = createAnswerService({ getIndex: () => index, topK: 10, abstainBelow: config.ABSTAIN_BELOW });
+    const service = createAnswerService({ retriever: localRetriever(() => index), topK: 10, abstainBelow: config.ABSTAIN_BELOW });
     const result = await runEval(service, items, corpusDir, opts.topK);
     const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
     process.stdout.write(report);

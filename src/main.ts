@@ -3,23 +3,15 @@
  * Telegram bot when TELEGRAM_BOT_TOKEN is set — otherwise a terminal chat over the same
  * answer service, on the bundled corpus.
  */
+import { createActivityGauge, createEmbeddings, createLibrary, embeddingsConfigOf, ensureIndex, localRetriever } from "./search/index.js";
 import path from "node:path";
-import { createAnswerService } from "./answer/answer-service.js";
-import { createFollowUpResolver } from "./answer/follow-up.js";
-import { llmFromConfig } from "./answer/llm.js";
-import { createAnswerMemory } from "./bot/answer-memory.js";
-import { createBot } from "./bot/create-bot.js";
-import { createFeedbackStore } from "./bot/feedback-store.js";
-import { startBot } from "./bot/start-bot.js";
-import { runTerminalChat } from "./cli/terminal-chat.js";
+import { createAnswerService, createArchive, createFollowUpResolver, llmFromConfig } from "./answer/index.js";
+import { createAnswerMemory, createBot, createFeedbackStore, startBot } from "./bot/index.js";
+import { runTerminalChat } from "./cli/index.js";
 import { loadConfig } from "./config.js";
 import { stopWhenOrphaned } from "./process-watch.js";
 import { loadSecretKey } from "./secret-key.js";
 import { createLogger, safeError } from "./logger.js";
-import { createEmbeddings, embeddingsConfigOf } from "./search/embeddings.js";
-import { ensureIndex } from "./search/ensure-index.js";
-import { createLibrary } from "./search/library.js";
-import { createActivityGauge } from "./search/yield-point.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 
@@ -51,7 +43,7 @@ async function main(): Promise<void> {
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
   const service = createAnswerService({
-    getIndex: () => library.current(),
+    retriever: localRetriever(() => library.current()),
     topK: config.TOP_K,
     abstainBelow: config.ABSTAIN_BELOW,
     llm,
@@ -72,8 +64,7 @@ async function main(): Promise<void> {
 
   const apiRoot = config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT;
   const bot = createBot({
-    service,
-    library,
+    archive: createArchive({ service, library }),
     feedback: createFeedbackStore(path.join(config.DATA_DIR, "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },

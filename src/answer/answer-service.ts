@@ -3,10 +3,8 @@
  * informative terms and the kind of answer it asks for, cite the best passages with
  * verbatim excerpts, and abstain when the best passage covers too little of the question.
  */
-import type { Article, Chunk } from "../ingest/types.js";
-import { type HybridParams, HybridRetriever, type ScoredChunk } from "../search/hybrid-retriever.js";
-import type { SearchIndex } from "../search/index-store.js";
-import { normalizeText } from "../search/text-normalize.js";
+import type { Article, Chunk } from "../ingest/index.js";
+import { normalizeText, type Retriever, type ScoredChunk, type TermStatistics } from "../search/index.js";
 import { articleSentences, excerptText, sentenceAt, sentenceWindow, sourceRange } from "./excerpt.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
@@ -24,12 +22,11 @@ export interface AnswerOptions {
 }
 
 export interface AnswerServiceOptions {
-  /** Returns the index to answer from; called per question so a reindex can swap it. */
-  getIndex: () => SearchIndex;
+  /** The retrieval backend to answer from; called per question, so a reindex can swap it (see localRetriever). */
+  retriever: () => Retriever;
   topK?: number;
   /** Abstain when the best passage covers less than this share of the question's term weight. */
   abstainBelow?: number;
-  hybrid?: HybridParams;
   /** Candidates re-ranked by sentence evidence. */
   candidates?: number;
   /** Longest question accepted; longer ones are cut (Telegram allows 4096 characters). */
@@ -103,11 +100,11 @@ interface Weighted {
   weight: number;
 }
 
-function termWeights(index: SearchIndex, terms: string[]): Weighted[] {
-  const maxIdf = Math.log(1 + (index.bm25.size + 0.5) / 0.5);
+function termWeights(stats: TermStatistics, terms: string[]): Weighted[] {
+  const maxIdf = Math.log(1 + (stats.documents + 0.5) / 0.5);
   // Terms contained in a longer query term (search-mode sub-words) count once, through the longer one.
-  const kept = terms.filter((t) => !terms.some((o) => o !== t && o.length > t.length && o.includes(t) && index.bm25.docFreq(o) > 0));
-  return kept.map((term) => ({ term, weight: index.bm25.docFreq(term) > 0 ? index.bm25.idf(term) : maxIdf }));
+  const kept = terms.filter((t) => !terms.some((o) => o !== t && o.length > t.length && o.includes(t) && stats.docFreq(o) > 0));
+  return kept.map((term) => ({ term, weight: stats.docFreq(term) > 0 ? stats.idf(term) : maxIdf }));
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -205,13 +202,6 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const messages = options.messages ?? DEFAULT_MESSAGES;
   const maxChars = options.maxQuestionChars ?? 1000;
   const nCandidates = options.candidates ?? 30;
-  let retriever: HybridRetriever | null = null;
-
-  const getRetriever = (): HybridRetriever => {
-    const index = options.getIndex();
-    if (!retriever || retriever.index !== index) retriever = new HybridRetriever(index, options.hybrid);
-    return retriever;
-  };
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
     options.activity?.enter();
@@ -262,16 +252,14 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     if (!/[\p{L}\p{N}]/u.test(question))
       return done({ answer: messages.empty, abstained: true, reason: "empty", coverage: 0, citations: [] });
 
-    const r = getRetriever();
-    const index = r.index;
-    if (index.chunks.length === 0)
-      return done({ answer: messages.notFound, abstained: true, reason: "empty-index", coverage: 0, citations: [] });
+    const r = options.retriever();
+    if (r.size === 0) return done({ answer: messages.notFound, abstained: true, reason: "empty-index", coverage: 0, citations: [] });
     const t0 = performance.now();
     const retrieved = await r.retrieve(question, Math.max(nCandidates, topK));
     const hits = retrieved.hits;
     terms = retrieved.terms;
     const retrieveMs = performance.now() - t0;
-    const weights = termWeights(index, terms);
+    const weights = termWeights(r.stats, terms);
     if (weights.length === 0 || hits.length === 0) {
       return done({ answer: messages.notFound, abstained: true, reason: "no-terms", coverage: 0, citations: [] }, retrieveMs);
     }

@@ -1,6 +1,5 @@
 /** Verbatim excerpts: windows of whole sentences of an article body, mapped back to the source. */
-import { type Sentence, splitSentences } from "../ingest/chunk.js";
-import type { Article } from "../ingest/types.js";
+import { type Article, type Sentence, splitSentences } from "../ingest/index.js";
 
 export const MAX_EXCERPT = 300;
 

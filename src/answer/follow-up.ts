@@ -5,7 +5,7 @@
  * that starts with a linking word (那/那么/还有/另外/它/他/她/其/该/这/此…), ends with 呢, or has at
  * most one informative term, is extended with the previous question's terms it lacks.
  */
-import { normalizeText, queryTerms } from "../search/text-normalize.js";
+import { normalizeText, queryTerms } from "../search/index.js";
 import type { LlmAnswerer } from "./llm.js";
 
 export interface Turn {

@@ -6,7 +6,7 @@
  * too, so an unquoted claim such as "补贴上调为五十万元[1]" against a source saying 两万元 fails.
  * Sentences that fail — or cite nothing — are dropped; the survivors are renumbered.
  */
-import { claimTokens } from "../search/text-normalize.js";
+import { claimTokens } from "../search/index.js";
 
 export type SentenceProblem = "no-citation" | "unknown-citation" | "quote-not-in-passage" | "claim-not-in-passage";
 

@@ -3,7 +3,7 @@
  * (UTF-16 offsets), although matching runs on the normalised text (full-width, case,
  * traditional characters folded).
  */
-import { normalizeText } from "../search/text-normalize.js";
+import { normalizeText } from "../search/index.js";
 
 export interface Range {
   start: number;

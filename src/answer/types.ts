@@ -1,4 +1,7 @@
-import type { DocMeta } from "../ingest/types.js";
+import type { DocMeta } from "../ingest/index.js";
+
+/** Where a source was published (publication, date, page, url…), as its metadata states. */
+export type SourceMeta = DocMeta;
 
 export interface Citation {
   /** 1-based number shown to the user. */
@@ -12,7 +15,7 @@ export interface Citation {
   /** Verbatim text from the source (whitespace aside); "…" joins two verbatim parts. */
   excerpt: string;
   score: number;
-  meta: DocMeta;
+  meta: SourceMeta;
   articleId: string;
   chunkId: string;
   /** Excerpt position in the article body [start, end). */

@@ -6,7 +6,7 @@
  * expired instead of acting on nothing.
  */
 import { randomBytes } from "node:crypto";
-import type { Answer } from "../answer/types.js";
+import type { Answer } from "../answer/index.js";
 
 export interface Remembered<T> {
   value: T;

@@ -1,11 +1,9 @@
-/** The bot's context type and what every feature gets: the answer service, the library, the store. */
+/** The bot's context type and what every feature gets: the archive, the stores, the settings. */
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, SessionFlavor } from "grammy";
-import type { FollowUpResolver, Turn } from "../answer/follow-up.js";
-import type { AnswerService } from "../answer/answer-service.js";
+// The bot sees the archive (answer layer), never the index or the corpus behind it.
+import type { Archive, FollowUpResolver, Turn } from "../answer/index.js";
 import type { Logger } from "../logger.js";
-// Types only: the bot never loads the index code (hnswlib) itself; main.ts passes the library in.
-import type { Library } from "../search/library.js";
 import type { AnswerMemory } from "./answer-memory.js";
 import type { FeedbackStore } from "./feedback-store.js";
 
@@ -38,8 +36,8 @@ export interface BotSettings {
 }
 
 export interface BotDeps {
-  service: AnswerService;
-  library: Library;
+  /** Questions, articles, index facts and admin operations. */
+  archive: Archive;
   feedback: FeedbackStore;
   memory: AnswerMemory;
   stats: BotStats;

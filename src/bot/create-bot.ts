@@ -14,7 +14,9 @@ import type { UserFromGetMe } from "grammy/types";
 import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
-import { createAdminFeature } from "./features/admin.js";
+import { createAdminDocumentsFeature } from "./features/admin-documents.js";
+import { createAdminFeedbackFeature } from "./features/admin-feedback.js";
+import { createAdminIndexFeature } from "./features/admin-index.js";
 import { createCitationsFeature } from "./features/citations.js";
 import { createInlineFeature } from "./features/inline.js";
 import { createQuestionsFeature } from "./features/questions.js";
@@ -125,7 +127,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     }),
   );
   app.use(createWelcomeFeature(deps));
-  app.use(createAdminFeature(deps));
+  app.use(createAdminIndexFeature(deps));
+  app.use(createAdminDocumentsFeature(deps));
+  app.use(createAdminFeedbackFeature(deps));
   app.use(createCitationsFeature(deps));
   app.use(createInlineFeature(deps));
   app.use(createQuestionsFeature(deps));

@@ -5,9 +5,7 @@
  */
 import { FormattedString } from "@grammyjs/parse-mode";
 import type { MessageEntity } from "grammy/types";
-import { highlightRanges } from "../answer/highlight.js";
-import type { Answer, Citation } from "../answer/types.js";
-import type { Article, DocMeta } from "../ingest/types.js";
+import { type Answer, type ArticleView, type Citation, highlightRanges, type SourceMeta } from "../answer/index.js";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
@@ -50,7 +48,7 @@ export class MessageBuilder {
 }
 
 /** "人民日报 · 2021-12-28 · 第2版 · 002.txt": what is known of where a citation was printed. */
-export function whereLine(meta: DocMeta, source: string, t: Translate): string {
+export function whereLine(meta: SourceMeta, source: string, t: Translate): string {
   const page = meta.page ? (/^\d+$/.test(String(meta.page)) ? t("page-label", { page: String(meta.page) }) : String(meta.page)) : undefined;
   return [meta.publication, meta.date, page, source].filter(Boolean).join(" · ");
 }
@@ -161,7 +159,7 @@ export const pageOf = (pages: Array<[number, number]>, pos: number): number =>
 
 /** One page of an article, the cited excerpt [mark.start, mark.end) of the body in bold. */
 export function formatArticlePage(
-  article: Article,
+  article: ArticleView,
   mark: { start: number; end: number } | null,
   page: number,
   t: Translate,

@@ -8,7 +8,7 @@
  * VIEW, ANSWER and UPLOAD are random ids bound server-side to their chat, message and user.
  */
 import { InlineKeyboard } from "grammy";
-import type { Answer } from "../answer/types.js";
+import type { Answer } from "../answer/index.js";
 import type { Translate } from "./format.js";
 
 export interface CallbackCodec<T> {

@@ -1,8 +1,13 @@
 /** Terminal chat over the same answer service as the bot: one question per line, plain text out. */
 import readline from "node:readline";
-import type { AnswerService } from "../answer/answer-service.js";
-import { type FollowUpResolver, MAX_TURNS, type Turn, createFollowUpResolver } from "../answer/follow-up.js";
-import { formatAnswerText } from "../answer/format-text.js";
+import {
+  type AnswerService,
+  createFollowUpResolver,
+  type FollowUpResolver,
+  formatAnswerText,
+  MAX_TURNS,
+  type Turn,
+} from "../answer/index.js";
 
 export interface TerminalChatOptions {
   service: AnswerService;

@@ -1,9 +1,8 @@
 /** Runs an evaluation set through the answer service and computes the quality figures. */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { AnswerService } from "../answer/answer-service.js";
-import type { Answer } from "../answer/types.js";
-import { decodeText } from "../ingest/decode.js";
+import type { Answer, AnswerService } from "../answer/index.js";
+import { decodeText } from "../ingest/index.js";
 import type { QaItem } from "./eval-sets.js";
 
 /** The eval sets' matching rule: NFKC, whitespace removed, lower case. */

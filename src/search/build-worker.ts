@@ -11,7 +11,7 @@ import { createEmbeddings, type EmbeddingsConfig } from "./embeddings.js";
 import { type BuildProgress, buildIndex } from "./index-build.js";
 import { verifyFiles } from "./index-files.js";
 import { setYieldHook, waitWhileActive } from "./yield-point.js";
-import type { IngestWarning } from "../ingest/types.js";
+import type { IngestWarning } from "../ingest/index.js";
 
 /** The build thread's nice value (19 = lowest priority). */
 export const BUILD_NICE = 19;

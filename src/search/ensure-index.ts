@@ -1,5 +1,5 @@
 import { IndexBuildError, IndexBusyError } from "../errors.js";
-import type { IngestWarning } from "../ingest/types.js";
+import type { IngestWarning } from "../ingest/index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import {
   type BuildOptions,

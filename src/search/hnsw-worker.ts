@@ -3,8 +3,7 @@
  * builds the keyword index — insertion is the longest step of a large build and runs on one core.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { HnswParams } from "./vector-index.js";
-import { VectorIndex } from "./vector-index.js";
+import { type HnswParams, VectorIndex } from "./vector-index.js";
 
 export interface HnswJob {
   vectors: Float32Array;

@@ -6,8 +6,8 @@
  */
 import { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
-import type { Article, Chunk } from "../ingest/types.js";
-import type { SearchIndex } from "./index-store.js";
+import type { SearchIndex } from "./index-format.js";
+import type { RetrievalResult, Retriever, ScoredChunk, TermStatistics } from "./retrieval.js";
 import { backoffTerms, queryTerms } from "./text-normalize.js";
 
 export interface HybridParams {
@@ -19,30 +19,26 @@ export interface HybridParams {
 
 export const DEFAULT_HYBRID: HybridParams = { alpha: 0.8, candidates: 50 };
 
-export interface ScoredChunk {
-  chunk: Chunk;
-  article: Article;
-  /** Index of the chunk in the index's chunk list. */
-  doc: number;
-  score: number;
-  bm25: number;
-  vector: number;
-}
-
-export interface RetrievalResult {
-  /** The question's informative terms, unknown words re-segmented against the index vocabulary. */
-  terms: string[];
-  hits: ScoredChunk[];
-}
-
-export class HybridRetriever extends BaseRetriever {
+/**
+ * The local backend of the Retriever interface. It stays a LangChain BaseRetriever on purpose:
+ * `invoke(question)` gives LangChain Documents to any LangChain chain that wants this archive as
+ * a retriever, at no cost to our own path (`retrieve`), which keeps scores and offsets.
+ */
+export class HybridRetriever extends BaseRetriever implements Retriever {
   lc_namespace = ["citebot", "retrievers", "hybrid"];
+  readonly stats: TermStatistics;
 
   constructor(
     readonly index: SearchIndex,
     readonly params: HybridParams = DEFAULT_HYBRID,
   ) {
     super({});
+    const bm25 = index.bm25;
+    this.stats = { documents: bm25.size, docFreq: (t) => bm25.docFreq(t), idf: (t) => bm25.idf(t) };
+  }
+
+  get size(): number {
+    return this.index.chunks.length;
   }
 
   async retrieve(question: string, k: number): Promise<RetrievalResult> {

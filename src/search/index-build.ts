@@ -8,9 +8,18 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { IndexBuildError, IndexBusyError } from "../errors.js";
-import { type ChunkOptions, DEFAULT_CHUNK_OPTIONS, chunkArticle } from "../ingest/chunk.js";
-import { type CorpusFile, listCorpus, loadFile, sha256 } from "../ingest/corpus.js";
-import type { Article, Chunk, IngestWarning } from "../ingest/types.js";
+import {
+  type Article,
+  type Chunk,
+  chunkArticle,
+  type ChunkOptions,
+  type CorpusFile,
+  DEFAULT_CHUNK_OPTIONS,
+  type IngestWarning,
+  listCorpus,
+  loadFile,
+  sha256,
+} from "../ingest/index.js";
 import { Bm25Index, type Bm25Params, DEFAULT_BM25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import {

@@ -10,8 +10,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { ChunkOptions } from "../ingest/chunk.js";
-import type { Article, Chunk, IngestWarning } from "../ingest/types.js";
+import type { Article, Chunk, ChunkOptions, IngestWarning } from "../ingest/index.js";
 import type { Bm25Index, Bm25Params } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { FileChecksum } from "./index-files.js";

@@ -6,8 +6,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { IndexBusyError, IndexMismatchError, IndexMissingError } from "../errors.js";
-import { listCorpus, sha256 } from "../ingest/corpus.js";
-import type { Article } from "../ingest/types.js";
+import { type Article, listCorpus, sha256 } from "../ingest/index.js";
 import { Bm25Index, type SerializedBm25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { removeStale } from "./index-build.js";

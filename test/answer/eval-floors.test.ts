@@ -2,6 +2,7 @@
  * Quality floors on the public sets (floors, not timings). The CMRC 2018 trial set is
  * CC BY-SA 4.0 and not vendored: it is read from ../shared/eval/ and skipped where absent.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +19,7 @@ import { CMRC, CORPUS, ROOT, SEEDS_DEV, hasCmrc } from "../helpers/paths.js";
 async function evaluate(corpusDir: string, items: Awaited<ReturnType<typeof readQaJsonl>>) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "citebot-eval-"));
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  return (await runEval(createAnswerService({ getIndex: () => index }), items, corpusDir)).summary;
+  return (await runEval(createAnswerService({ retriever: localRetriever(() => index) }), items, corpusDir)).summary;
 }
 
 describe("quality floors", () => {

@@ -3,6 +3,7 @@
  * local OpenAI-compatible HTTP stub on 127.0.0.1: grounding keeps or drops citations, failures
  * and hangs fall back to the extractive answer, embeddings build and query an index.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -27,7 +28,7 @@ const prompts = () => loadPrompts(path.join(ROOT, "prompts"));
 async function serviceWith(timeoutMs = 3000): Promise<AnswerService> {
   const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs, maxRetries: 0 });
   const llm = createLlmAnswerer({ chat, prompts: await prompts(), model: "stub-chat", timeoutMs });
-  return createAnswerService({ getIndex: () => index, llm });
+  return createAnswerService({ retriever: localRetriever(() => index), llm });
 }
 
 /** The passage texts the model was given, by number, read back from the prompt it received. */
@@ -178,7 +179,7 @@ describe("neural embeddings through OpenAIEmbeddings", () => {
     expect(stub.embeddingCalls - calls).toBeGreaterThanOrEqual(Math.ceil(built.manifest.counts.chunks / 16));
     expect(built.manifest.embedding).toEqual({ id: "openai:stub-embed:d64", dimensions: 64 });
     const loaded = await loadIndex(dataDir, emb);
-    const a = await createAnswerService({ getIndex: () => loaded }).ask(Q);
+    const a = await createAnswerService({ retriever: localRetriever(() => loaded) }).ask(Q);
     expect(a.citations[0]!.excerpt).toContain("21.2万场");
     await expect(loadIndex(dataDir, new HashEmbeddings())).rejects.toThrow(IndexMismatchError);
     await expect(loadIndex(dataDir, new HashEmbeddings())).rejects.toThrow(/npm run index/);

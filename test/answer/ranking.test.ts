@@ -1,4 +1,5 @@
 /** Ranking table: fixed question → expected first citation (file and headline). */
+import { localRetriever } from "../../src/search/index.js";
 import { readFileSync } from "node:fs";
 import * as OpenCC from "opencc-js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ let service: AnswerService;
 beforeAll(async () => {
   const { corpusDir, dataDir } = scratchCorpus();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  service = createAnswerService({ getIndex: () => index });
+  service = createAnswerService({ retriever: localRetriever(() => index) });
 }, 30_000);
 
 describe("traditional Chinese", () => {

@@ -83,7 +83,7 @@ describe("upload names", () => {
   it("a 120-character Chinese name is shortened to fit the file system (no ENAMETOOLONG), no temporary file is left", async () => {
     const u = await createUnitBot();
     const name = `${"义乌市场采购贸易方式试点".repeat(10)}.txt`; // 120 characters, 360 bytes
-    const { file } = await u.deps.library.addDocument(name, Buffer.from("本报讯 测试。\n\n标题\n"));
+    const { file } = await u.deps.archive.addDocument(name, Buffer.from("本报讯 测试。\n\n标题\n"));
     expect(Buffer.byteLength(file)).toBeLessThanOrEqual(200);
     expect(file.endsWith(".txt")).toBe(true);
     expect(existsSync(path.join(u.corpusDir, file))).toBe(true);

@@ -1,4 +1,5 @@
 /** Bot features through bot.handleUpdate, with an API transformer capturing every call. */
+import { localRetriever } from "../../src/search/index.js";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,7 +41,7 @@ describe("questions and language", () => {
   it("/help lists example questions taken from the archive's headlines; /about gives its size", async () => {
     const u = await createUnitBot();
     const [help] = sent(await u.send(textMessage("/help")));
-    const titles = u.deps.library.articles().map((a) => a.title);
+    const titles = u.deps.archive.articles().map((a) => a.title);
     const examples = help!.text.split("\n").filter((l: string) => l.startsWith("• "));
     expect(examples.length).toBeGreaterThan(0);
     for (const e of examples) expect(titles).toContain(e.slice(2).replace(/？$/, ""));
@@ -311,7 +312,7 @@ describe("follow-ups and LLM mode", () => {
         model: "stub-chat",
         timeoutMs: 3000,
       });
-      const u = await createUnitBot({ service: () => createAnswerService({ getIndex: () => u.deps.library.current(), llm }) });
+      const u = await createUnitBot({ service: () => createAnswerService({ retriever: localRetriever(() => u.library.current()), llm }) });
       u.deps.streaming = true;
       stub.onChat = () => ({ reply: `义乌前11个月直播带货「达到21.2万场」[1]。${"完成零售额「299.27亿元」[1]。".repeat(3)}` });
       const calls = await u.send(textMessage("义乌前11个月直播带货多少场？"));

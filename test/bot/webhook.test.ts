@@ -26,14 +26,14 @@ beforeAll(async () => {
   await server.start();
   deps = await createTestDeps({ apiRoot: server.config.apiURL, rateLimitPerMinute: 100, adminIds: [ADMIN] });
   // a question that takes longer than grammY's webhook timeout (10 s), as a slow model would
-  const service = deps.service;
-  deps.service = {
-    ...service,
+  const archive = deps.archive;
+  deps.archive = {
+    ...archive,
     ask: async (q, o) => {
-      if (q !== "slow") return service.ask(q, o);
+      if (q !== "slow") return archive.ask(q, o);
       await new Promise((r) => setTimeout(r, 11_000));
       slowDone = true;
-      return service.ask(q, o);
+      return archive.ask(q, o);
     },
   };
   const bot = createBot(deps, { transformers: [emulatorShim([])] });

@@ -4,11 +4,12 @@
  * (sendChatAction, setMyCommands, answerInlineQuery, sendDocument): a test-only transformer
  * delays polling a little and answers those methods itself, recording the calls.
  */
+import { localRetriever } from "../../src/search/index.js";
 import net from "node:net";
 import path from "node:path";
 import type { Transformer } from "grammy";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
-import { createAnswerService } from "../../src/answer/answer-service.js";
+import { createAnswerService, createArchive } from "../../src/answer/index.js";
 import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import type { BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
@@ -17,7 +18,7 @@ import { startBot } from "../../src/bot/start-bot.js";
 import { createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
-import { createLibrary } from "../../src/search/library.js";
+import { createLibrary, type Library } from "../../src/search/library.js";
 import { scratchCorpus } from "./index.js";
 
 export const TOKEN = "123456:TEST-token_for-emulator";
@@ -68,7 +69,7 @@ export interface Harness {
 /** Everything a bot needs, on a scratch copy of the seed corpus with a real index on disk. */
 export async function createTestDeps(
   settings: Partial<BotSettings> & { apiRoot: string },
-): Promise<BotDeps & { corpusDir: string; dataDir: string }> {
+): Promise<BotDeps & { corpusDir: string; dataDir: string; library: Library }> {
   const { corpusDir, dataDir } = scratchCorpus();
   const embeddings = new HashEmbeddings();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
@@ -76,8 +77,8 @@ export async function createTestDeps(
   return {
     corpusDir,
     dataDir,
-    service: createAnswerService({ getIndex: () => library.current() }),
     library,
+    archive: createArchive({ service: createAnswerService({ retriever: localRetriever(() => library.current()) }), library }),
     feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },

@@ -1,10 +1,11 @@
 /** A bot driven with bot.handleUpdate and an API transformer that captures every call (no network). */
+import { localRetriever } from "../../src/search/index.js";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Bot, Transformer } from "grammy";
 import type { Update } from "grammy/types";
-import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
+import { type AnswerService, createAnswerService, createArchive } from "../../src/answer/index.js";
 import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import type { BotContext, BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
@@ -12,7 +13,7 @@ import { createFeedbackStore } from "../../src/bot/feedback-store.js";
 import { type Logger, createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
-import { type LibraryOptions, createLibrary } from "../../src/search/library.js";
+import { createLibrary, type Library, type LibraryOptions } from "../../src/search/library.js";
 import { TEST_SECRET_KEY } from "./bot-harness.js";
 import { scratchCorpus } from "./index.js";
 
@@ -27,6 +28,8 @@ export const UNIT_TOKEN = "42:unit-test";
 
 export interface UnitBot {
   bot: Bot<BotContext>;
+  /** The library behind the archive (tests only: the bot never sees it). */
+  library: Library;
   deps: BotDeps;
   calls: Call[];
   corpusDir: string;
@@ -47,10 +50,9 @@ export async function createUnitBot(
   const embeddings = new HashEmbeddings();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
   const library = createLibrary({ corpusDir, dataDir, embeddings, index, ...options.library });
-  const base = createAnswerService({ getIndex: () => library.current() });
+  const base = createAnswerService({ retriever: localRetriever(() => library.current()) });
   const deps: BotDeps = {
-    service: options.service ? options.service(base) : base,
-    library,
+    archive: createArchive({ service: options.service ? options.service(base) : base, library }),
     feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
@@ -108,6 +110,7 @@ export async function createUnitBot(
   let updateId = 0;
   return {
     bot,
+    library,
     deps,
     calls,
     corpusDir,

@@ -6,6 +6,7 @@
  * README quotes them). The test asserts what must hold: every question answered, the reindex
  * done, the new index serving.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { expect, it } from "vitest";
 import { writeSyntheticCorpus } from "../../bench/synthetic.js";
-import { createAnswerService } from "../../src/answer/answer-service.js";
+import { createAnswerService, createArchive } from "../../src/answer/index.js";
 import { createAnswerMemory } from "../../src/bot/answer-memory.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createFeedbackStore } from "../../src/bot/feedback-store.js";
@@ -69,8 +70,7 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   };
   const bot = createBot(
     {
-      service: createAnswerService({ getIndex: () => library.current(), activity }),
-      library,
+      archive: createArchive({ service: createAnswerService({ retriever: localRetriever(() => library.current()), activity }), library }),
       feedback: createFeedbackStore(path.join(root, "feedback.jsonl")),
       memory: createAnswerMemory(),
       stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },

@@ -3,6 +3,7 @@
  * disappears mid-scan, no read permission, symlink loops) each get one clear warning naming the
  * file; every other file is indexed; nothing crashes.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { promises as fsp, chmodSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
@@ -79,7 +80,7 @@ describe("a corpus full of bad files", () => {
     expect(indexed).toEqual(expect.arrayContaining(["gbk.txt", "utf16.txt", "000_d579d1dab696a189.txt", "004_2c58187224ef0ee6.txt"]));
     expect(indexed).toHaveLength(7);
     expect(manifest.files.find((f) => f.path === "gbk.txt")!.encoding).toMatch(/gb/i);
-    const service = createAnswerService({ getIndex: () => index });
+    const service = createAnswerService({ retriever: localRetriever(() => index) });
     expect((await service.ask("测试码头年吞吐量多少？")).citations[0]!.excerpt).toContain("九百万吨");
     expect((await service.ask("测试公园占地多少？")).citations[0]!.excerpt).toContain("六百亩");
   }, 60_000);
@@ -107,7 +108,7 @@ describe("a corpus full of bad files", () => {
     expect(outsideWarnings).toEqual(["outdir", "passwd.txt"]);
     expect(manifest.files.map((f) => f.path)).toContain("alias.txt");
     expect(manifest.files.map((f) => f.path).some((p) => /passwd|outdir/.test(p))).toBe(false);
-    const a = await createAnswerService({ getIndex: () => index }).ask("数据库密码是什么？");
+    const a = await createAnswerService({ retriever: localRetriever(() => index) }).ask("数据库密码是什么？");
     expect(a.citations.map((c) => c.excerpt).join("")).not.toContain("七七八八");
   });
 
@@ -133,7 +134,7 @@ describe("a corpus full of bad files", () => {
     const mixed = index.articles.filter((a) => a.source === "mixed.txt");
     expect(mixed.map((a) => a.title)).toContain("混合编码测试");
     expect(mixed.map((a) => a.body).join("")).toContain("国标编码文字");
-    const service = createAnswerService({ getIndex: () => index });
+    const service = createAnswerService({ retriever: localRetriever(() => index) });
     expect((await service.ask("测试大桥全长多少？")).citations[0]!.excerpt).toContain("一千二百米");
     const lamp = await service.ask("测试灯塔有多高？");
     expect(lamp.citations[0]!.excerpt).toContain("三十米");

@@ -3,6 +3,7 @@
  * as before, with a consistent manifest; a second concurrent reindex is refused, never
  * interleaved. The real `index` command is spawned and killed (CITEBOT_FAULT=crash@POINT).
  */
+import { localRetriever } from "../../src/search/index.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ const NEW_FILE = "zz-new.md";
 
 async function answerNow(dataDir: string) {
   const index = await loadIndex(dataDir, new HashEmbeddings());
-  const a = await createAnswerService({ getIndex: () => index }).ask(QUESTION);
+  const a = await createAnswerService({ retriever: localRetriever(() => index) }).ask(QUESTION);
   return { index, cited: a.citations.map((c) => [c.source, c.excerpt]) };
 }
 

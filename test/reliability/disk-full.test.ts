@@ -4,6 +4,7 @@
  * temporary directory; the previous index keeps answering (the CLI and the bot's library); once
  * space is back the next build succeeds.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -82,7 +83,7 @@ describe.skipIf(!mounted)("a full disk under DATA_DIR", () => {
     expect(failed).toBeInstanceOf(IndexBuildError);
     expect((failed as Error).message).toMatch(/no space left on the disk \(ENOSPC\)/);
     expect(library.current().manifest.buildId).toBe(built);
-    const a = await createAnswerService({ getIndex: () => library.current() }).ask(QUESTION);
+    const a = await createAnswerService({ retriever: localRetriever(() => library.current()) }).ask(QUESTION);
     expect(a.citations[0]!.excerpt).toContain("21.2万场");
 
     rmSync(filler);

@@ -3,6 +3,7 @@
  * no exception, every message valid for Telegram (≤ 4096, not blank, entities in range and
  * nested). 300 come from fixed families, 700 from fast-check.
  */
+import { localRetriever } from "../../src/search/index.js";
 import * as fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
@@ -21,7 +22,7 @@ const t = (key: string, vars?: Record<string, string | number>) => i18n.t("zh", 
 beforeAll(async () => {
   const { corpusDir, dataDir } = scratchCorpus();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  service = createAnswerService({ getIndex: () => index });
+  service = createAnswerService({ retriever: localRetriever(() => index) });
 }, 30_000);
 
 const seedQ = "义乌前11个月直播带货多少场？";

@@ -4,6 +4,7 @@
  * vectors are never reused; every file and directory is fsynced before CURRENT names them;
  * a skipped file that is fixed later is picked up; readers keep answering during a reindex.
  */
+import { localRetriever } from "../../src/search/index.js";
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -55,7 +56,7 @@ function damage(file: string, how: Damage): void {
 async function answerAfterEnsure(corpusDir: string, dataDir: string) {
   const rebuilt: string[] = [];
   const { index } = await ensureIndex({ corpusDir, dataDir, embeddings, onBuild: (r) => rebuilt.push(r) });
-  const a = await createAnswerService({ getIndex: () => index }).ask(QUESTION);
+  const a = await createAnswerService({ retriever: localRetriever(() => index) }).ask(QUESTION);
   return { rebuilt, excerpt: a.citations[0]?.excerpt ?? "" };
 }
 

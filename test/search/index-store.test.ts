@@ -1,3 +1,4 @@
+import { localRetriever } from "../../src/search/index.js";
 import { appendFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -102,7 +103,7 @@ describe("index store", () => {
     await import("node:fs/promises").then((fs) => fs.mkdir(corpusDir));
     await buildIndex({ corpusDir, dataDir, embeddings });
     const index = await loadIndex(dataDir, embeddings);
-    const answer = await createAnswerService({ getIndex: () => index }).ask("义乌有多少市场主体？");
+    const answer = await createAnswerService({ retriever: localRetriever(() => index) }).ask("义乌有多少市场主体？");
     expect(answer).toMatchObject({ abstained: true, citations: [] });
   });
 });

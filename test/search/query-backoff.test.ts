@@ -1,4 +1,5 @@
 /** Re-segmenting unknown question words against the index vocabulary: fixed question → terms table. */
+import { localRetriever } from "../../src/search/index.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -65,11 +66,11 @@ describe("retrieval with re-segmentation and named headlines", () => {
     mkdirSync(corpusDir);
     for (const [name, text] of Object.entries(docs)) writeFileSync(path.join(corpusDir, name), text);
     const { index } = await buildIndex({ corpusDir, dataDir: path.join(root, "data"), embeddings: new HashEmbeddings() });
-    const service = createAnswerService({ getIndex: () => index });
+    const service = createAnswerService({ retriever: localRetriever(() => index) });
     expect((await service.ask("杨昊现效力于哪里？")).citations[0]?.source).toBe("a.md");
     expect((await service.ask("黄蝉的别称叫什么？")).citations[0]?.source).toBe("d.md");
     // …which the named-headline rule decides: without it the other article comes first.
-    const unnamed = createAnswerService({ getIndex: () => index, rerank: { titleNamed: 0 } });
+    const unnamed = createAnswerService({ retriever: localRetriever(() => index), rerank: { titleNamed: 0 } });
     expect((await unnamed.ask("黄蝉的别称叫什么？")).citations[0]?.source).toBe("c.md");
   });
 });

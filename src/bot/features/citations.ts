@@ -4,7 +4,8 @@
  * vote counts once per user and answer, and an id the bot never issued (or forgot) does nothing.
  */
 import { Composer } from "grammy";
-import { type PressCheck, type Press, createTokenStore } from "../answer-memory.js";
+import { createTokenStore } from "../answer-memory.js";
+import { pressOf, refusal } from "../presses.js";
 import type { BotContext, BotDeps } from "../context.js";
 import { hashUserId } from "../feedback-store.js";
 import { articlePages, formatArticlePage, pageOf } from "../format.js";
@@ -16,21 +17,12 @@ interface ArticleView {
   end: number;
 }
 
-/** The press on a callback's own message, or undefined for an inline message (no chat known). */
-export const pressOf = (ctx: BotContext): Press | undefined => {
-  const m = ctx.callbackQuery?.message;
-  return m && ctx.from ? { chatId: m.chat.id, messageId: m.message_id, userId: ctx.from.id } : undefined;
-};
-
-export const refusal = (ctx: BotContext, check: PressCheck<unknown>): string =>
-  ctx.t(!check.ok && check.why === "not-owner" ? "button-not-yours" : "button-expired");
-
 export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const views = createTokenStore<ArticleView>();
 
   const render = (ctx: BotContext, view: ArticleView, viewId: string, page: number | null) => {
-    const article = deps.library.article(view.key);
+    const article = deps.archive.article(view.key);
     if (!article) return null;
     const p = page ?? pageOf(articlePages(article.body), view.start);
     const { message, pages } = formatArticlePage(article, view, p, ctx.t);
@@ -40,7 +32,7 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
 
   composer.callbackQuery(SourceData.pattern, async (ctx) => {
     const view = SourceData.decode(ctx.match as RegExpMatchArray);
-    const article = deps.library.article(view.key);
+    const article = deps.archive.article(view.key);
     if (!article || view.start >= view.end || view.end > article.body.length)
       return ctx.answerCallbackQuery({ text: ctx.t("source-gone"), show_alert: true });
     const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;

@@ -3,7 +3,7 @@ import { Composer } from "grammy";
 import type { InlineQueryResult } from "grammy/types";
 import type { BotContext, BotDeps } from "../context.js";
 import { MessageBuilder, formatCitation } from "../format.js";
-import { exampleQuestion } from "./welcome.js";
+import { exampleQuestion } from "../examples.js";
 
 export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -16,7 +16,7 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
       });
       return;
     }
-    const a = await deps.service.ask(q);
+    const a = await deps.archive.ask(q);
     deps.stats.questions++;
     deps.stats.totalMs += a.timings.total_ms;
     if (a.abstained) {

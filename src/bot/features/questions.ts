@@ -3,7 +3,7 @@ import { safeError } from "../../logger.js";
 import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { MAX_TURNS, createFollowUpResolver } from "../../answer/follow-up.js";
+import { MAX_TURNS, createFollowUpResolver } from "../../answer/index.js";
 import type { BotContext, BotDeps } from "../context.js";
 import { formatAnswer, splitMessage } from "../format.js";
 import { mentionPattern } from "../addressed.js";
@@ -28,7 +28,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const question = await followUps.resolve(turns, asked);
     if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
     const stream = deps.streaming ? createStreamingReply(ctx, replyTo, deps) : undefined;
-    const a = await deps.service.ask(question, { onPartial: stream?.onPartial });
+    const a = await deps.archive.ask(question, { onPartial: stream?.onPartial });
     if (ctx.session && !a.abstained) ctx.session.turns = [...turns, { question, at: Date.now() }].slice(-MAX_TURNS);
     deps.stats.questions++;
     deps.stats.totalMs += a.timings.total_ms;
@@ -37,7 +37,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     deps.log.debug({ question }, "question");
     const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
     const message = formatAnswer(a, ctx.t);
-    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.library.articleKey, ctx.t);
+    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t);
     const sent = stream?.started()
       ? await stream.finish(message, reply_markup)
       : await replyFormatted(ctx, message, { reply_markup, replyTo });

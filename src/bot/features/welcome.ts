@@ -1,20 +1,7 @@
 /** /start, /help (with examples from the archive), /about. */
 import { Composer } from "grammy";
 import { type BotContext, type BotDeps, isAdmin } from "../context.js";
-
-/** Example questions built from the archive's own headlines (no fixed list). */
-export function exampleQuestions(deps: BotDeps, n = 3): string[] {
-  const titled = deps.library.articles().filter((a) => a.kind === "article" && a.title && a.title.length <= 24);
-  const step = Math.max(1, Math.floor(titled.length / n));
-  return titled
-    .filter((_, i) => i % step === 0)
-    .slice(0, n)
-    .map((a) => `${a.title}？`);
-}
-
-export const exampleQuestion = (deps: BotDeps): string => exampleQuestions(deps, 1)[0] ?? "…？";
-
-export const formatBuiltAt = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+import { exampleQuestions, formatBuiltAt } from "../examples.js";
 
 export function createWelcomeFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -32,7 +19,7 @@ export function createWelcomeFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.reply(help(ctx));
   });
   composer.command("about", async (ctx) => {
-    const i = deps.library.info();
+    const i = deps.archive.info();
     await ctx.reply(
       ctx.t("about", { files: i.files, articles: i.articles, notes: i.notes, chunks: i.chunks, builtAt: formatBuiltAt(i.builtAt) }),
     );

@@ -1,0 +1,6 @@
+/** Public face of `bot`: build the bot from an archive and start it. */
+export { createAnswerMemory } from "./answer-memory.js";
+export type { BotDeps, BotSettings } from "./context.js";
+export { createBot } from "./create-bot.js";
+export { createFeedbackStore } from "./feedback-store.js";
+export { startBot } from "./start-bot.js";

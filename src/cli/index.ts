@@ -1,0 +1,2 @@
+/** Public face of `cli`: the terminal chat. */
+export * from "./terminal-chat.js";

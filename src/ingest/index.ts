@@ -1,0 +1,5 @@
+/** Public face of `ingest`: text files → articles → chunks. */
+export * from "./chunk.js";
+export * from "./corpus.js";
+export * from "./decode.js";
+export * from "./types.js";

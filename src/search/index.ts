@@ -1,0 +1,15 @@
+/**
+ * Public face of `search`: the index lifecycle (build, load, check, freshness), the library that
+ * serves it and runs admin operations, embeddings, the retrieval interface and its local hybrid
+ * implementation, and the text normalisation that answers share with the index.
+ */
+export * from "./embeddings.js";
+export * from "./ensure-index.js";
+export type { IdentifiedEmbeddings } from "./hash-embeddings.js";
+export { HashEmbeddings } from "./hash-embeddings.js";
+export * from "./hybrid-retriever.js";
+export * from "./index-store.js";
+export * from "./library.js";
+export * from "./retrieval.js";
+export { claimTokens, normalizeText, queryTerms } from "./text-normalize.js";
+export { type ActivityGauge, createActivityGauge } from "./yield-point.js";
