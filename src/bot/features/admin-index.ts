@@ -68,16 +68,5 @@ export function createAdminIndexFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.editMessageText(message.text, { entities: message.entities, reply_markup: kb });
   });
 
-  admin.command("sources", async (ctx) => {
-    const { message, kb } = sourcesPage(ctx, Number(ctx.match.trim()) - 1 || 0);
-    await replyFormatted(ctx, message, { reply_markup: kb?.inline_keyboard ? kb : undefined });
-  });
-
-  admin.callbackQuery(SourcesPageData.pattern, async (ctx) => {
-    const { message, kb } = sourcesPage(ctx, SourcesPageData.decode(ctx.match as RegExpMatchArray).page);
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(message.text, { entities: message.entities, reply_markup: kb });
-  });
-
   return composer;
 }
