@@ -15,9 +15,9 @@
  * - furniture (banners, captions, credits, jump lines) never enters a body: it is kept as one
  *   `note` per page so it stays searchable.
  */
-import { createHash } from "node:crypto";
-import { type Para, displayLines, displayText, plainText, repair, splitLines, toParagraphs } from "./layout.js";
-import { MappedTextBuilder, SENTENCE_END, charBigrams, needsSpaceAtBreak } from "./text.js";
+import { type Para, displayLines, displayText, plainText, splitLines, toParagraphs } from "./layout.js";
+import { SENTENCE_END, charBigrams, needsSpaceAtBreak } from "./text.js";
+import { assembleArticles } from "./assemble.js";
 import type { Article, DocMeta } from "./types.js";
 
 export interface SegmentOptions {
@@ -151,167 +151,124 @@ function assignHeadline(draft: Draft, run: Para[]): Para[] {
   return furniture;
 }
 
-function stableId(source: string, ordinal: number, body: string): string {
-  return createHash("sha1")
-    .update(`${source}\n${ordinal}\n${body.slice(0, 64)}`)
-    .digest("hex")
-    .slice(0, 12);
-}
+/** The state machine over a page's paragraphs: which paragraphs make which article, and what is furniture. */
+class PageSegmenter {
+  readonly drafts: Draft[] = [];
+  readonly notes: Para[] = [];
+  private cur: Draft | null = null;
 
-/** Joins paragraphs with "\n"; where the source has other text between two of them, marks a cut. */
-function buildBody(paras: Para[], src: string): Pick<Article, "body" | "spans" | "cuts"> {
-  const b = new MappedTextBuilder();
-  let prevEnd = -1;
-  paras.forEach((p, i) => {
-    if (i > 0) {
-      if (/\S/.test(src.slice(prevEnd, p.lines[0]!.start))) b.cut();
-      b.push("\n", null);
+  constructor(private readonly paras: Para[]) {}
+
+  run(): this {
+    for (let i = 0; i < this.paras.length; i++) i = this.step(i);
+    return this;
+  }
+
+  private start(init: Partial<Draft> = {}): Draft {
+    this.cur = newDraft(init);
+    this.drafts.push(this.cur);
+    return this.cur;
+  }
+
+  private skipFurniture(k: number): number {
+    while (k < this.paras.length && (this.paras[k]!.kind === "furniture" || this.paras[k]!.kind === "jump")) k++;
+    return k;
+  }
+
+  private isLeadingByline(k: number): boolean {
+    const p = this.paras[k];
+    if (p?.kind !== "byline") return false;
+    return p.marked === true || this.paras[this.skipFurniture(k + 1)]?.kind === "opener";
+  }
+
+  /** Does the text from k on end in a closing byline before the next article start? */
+  private segmentHasClosingByline(k: number): boolean {
+    for (; k < this.paras.length; k++) {
+      const kind = this.paras[k]!.kind;
+      if (kind === "opener" || kind === "mdTitle") return false;
+      if (kind === "byline") return !this.isLeadingByline(k);
     }
-    repair(p.lines, b);
-    const last = p.lines[p.lines.length - 1]!;
-    prevEnd = last.start + last.text.length;
-  });
-  return { body: b.toString(), spans: b.spans, cuts: b.cuts };
+    return false;
+  }
+
+  /** Handles paragraph i (and any run it starts); returns the index of the last paragraph used. */
+  private step(i: number): number {
+    const p = this.paras[i]!;
+    const d = this.cur;
+    switch (p.kind) {
+      case "mdTitle":
+        this.start({ title: displayLines(p).join(" "), fromMarkdown: true });
+        break;
+      case "jump":
+        if (d && /下转|转第|转下/.test(plainText(p))) d.jumped = true;
+        this.notes.push(p);
+        break;
+      case "furniture":
+        this.notes.push(p);
+        break;
+      case "byline":
+        this.byline(i, p, d);
+        break;
+      case "opener":
+        if (d && d.body.length === 0 && !d.closed) d.body.push(p);
+        else this.start().body.push(p);
+        break;
+      case "body":
+      case "mdSection":
+        if (!d || d.closed) this.start().body.push(p);
+        else d.body.push(p);
+        break;
+      case "heading":
+        return this.headingRun(i, d);
+    }
+    return i;
+  }
+
+  private byline(i: number, p: Para, d: Draft | null): void {
+    const leading = this.isLeadingByline(i);
+    if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
+    else if (leading) this.start({ byline: p });
+    else if (d && !d.byline && d.body.length > 0) {
+      d.byline = p;
+      d.closed = true;
+    } else this.notes.push(p);
+  }
+
+  /** A run of heading paragraphs: a banner, part of the body, or the headline that closes the article above. */
+  private headingRun(i: number, d: Draft | null): number {
+    const paras = this.paras;
+    let j = i;
+    while (j < paras.length && paras[j]!.kind === "heading") j++;
+    const run = paras.slice(i, j);
+    const nextIdx = this.skipFurniture(j);
+    const next = paras[nextIdx];
+    if (!d || d.body.length === 0) {
+      // Before any body: a banner or caption, unless a byline already opened an article.
+      if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
+      else this.notes.push(...run);
+      return j - 1;
+    }
+    const closing =
+      d.jumped ||
+      d.closed ||
+      next === undefined ||
+      next.kind === "opener" ||
+      next.kind === "mdTitle" ||
+      this.isLeadingByline(nextIdx) ||
+      (d.byline !== null && next.kind !== "byline" && this.segmentHasClosingByline(nextIdx));
+    if (!closing) {
+      d.body.push(...run);
+      return j - 1;
+    }
+    if (d.title !== null) this.notes.push(...run);
+    else this.notes.push(...assignHeadline(d, run));
+    d.closed = true;
+    return j - 1;
+  }
 }
 
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
-  const paras = joinColumnBreaks(toParagraphs(splitLines(text)));
-  const drafts: Draft[] = [];
-  const notes: Para[] = [];
-  let cur: Draft | null = null;
-  const start = (init: Partial<Draft> = {}): Draft => {
-    cur = newDraft(init);
-    drafts.push(cur);
-    return cur;
-  };
-  const skipFurniture = (k: number): number => {
-    while (k < paras.length && (paras[k]!.kind === "furniture" || paras[k]!.kind === "jump")) k++;
-    return k;
-  };
-  const isLeadingByline = (k: number): boolean => {
-    const p = paras[k];
-    if (p?.kind !== "byline") return false;
-    return p.marked === true || paras[skipFurniture(k + 1)]?.kind === "opener";
-  };
-  /** Does the text from k on end in a closing byline before the next article start? */
-  const segmentHasClosingByline = (k: number): boolean => {
-    for (; k < paras.length; k++) {
-      const kind = paras[k]!.kind;
-      if (kind === "opener" || kind === "mdTitle") return false;
-      if (kind === "byline") return !isLeadingByline(k);
-    }
-    return false;
-  };
-
-  for (let i = 0; i < paras.length; i++) {
-    const p = paras[i]!;
-    const d = cur as Draft | null;
-    switch (p.kind) {
-      case "mdTitle":
-        start({ title: displayLines(p).join(" "), fromMarkdown: true });
-        break;
-      case "jump":
-        if (d && /下转|转第|转下/.test(plainText(p))) d.jumped = true;
-        notes.push(p);
-        break;
-      case "furniture":
-        notes.push(p);
-        break;
-      case "byline": {
-        const leading = isLeadingByline(i);
-        if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
-        else if (leading) start({ byline: p });
-        else if (d && !d.byline && d.body.length > 0) {
-          d.byline = p;
-          d.closed = true;
-        } else notes.push(p);
-        break;
-      }
-      case "opener":
-        if (d && d.body.length === 0 && !d.closed) d.body.push(p);
-        else start().body.push(p);
-        break;
-      case "body":
-      case "mdSection":
-        if (!d || d.closed) start().body.push(p);
-        else d.body.push(p);
-        break;
-      case "heading": {
-        let j = i;
-        while (j < paras.length && paras[j]!.kind === "heading") j++;
-        const run = paras.slice(i, j);
-        i = j - 1;
-        const nextIdx = skipFurniture(j);
-        const next = paras[nextIdx];
-        if (!d || d.body.length === 0) {
-          // Before any body: a banner or caption, unless a byline already opened an article.
-          if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
-          else notes.push(...run);
-          break;
-        }
-        const closing =
-          d.jumped ||
-          d.closed ||
-          next === undefined ||
-          next.kind === "opener" ||
-          next.kind === "mdTitle" ||
-          isLeadingByline(nextIdx) ||
-          (d.byline !== null && next.kind !== "byline" && segmentHasClosingByline(nextIdx));
-        if (!closing) {
-          d.body.push(...run);
-          break;
-        }
-        if (d.title !== null) notes.push(...run);
-        else notes.push(...assignHeadline(d, run));
-        d.closed = true;
-        break;
-      }
-    }
-  }
-
-  const articles: Article[] = [];
-  for (const d of drafts) {
-    if (d.body.length === 0) {
-      if (d.byline) notes.push(d.byline);
-      continue;
-    }
-    const { body, spans, cuts } = buildBody(d.body, text);
-    const ordinal = articles.length;
-    articles.push({
-      id: stableId(options.source, ordinal, body),
-      source: options.source,
-      kind: "article",
-      ordinal,
-      title: d.title ?? (articles.length === 0 ? (options.defaultTitle ?? null) : null),
-      kicker: d.kicker,
-      subtitle: d.subtitle,
-      byline: d.byline ? displayText(d.byline) : null,
-      body,
-      spans,
-      cuts,
-      meta: options.meta ?? {},
-    });
-  }
-  const noteParas = notes.filter((p) => /[\p{Script=Han}A-Za-z0-9]/u.test(plainText(p)));
-  if (noteParas.length > 0) {
-    const sorted = [...noteParas].sort((a, b) => a.lines[0]!.start - b.lines[0]!.start);
-    const { body, spans, cuts } = buildBody(sorted, text);
-    const ordinal = articles.length;
-    articles.push({
-      id: stableId(options.source, ordinal, body),
-      source: options.source,
-      kind: "note",
-      ordinal,
-      title: null,
-      kicker: null,
-      subtitle: null,
-      byline: null,
-      body,
-      spans,
-      cuts,
-      meta: options.meta ?? {},
-    });
-  }
-  return articles;
+  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(toParagraphs(splitLines(text)))).run();
+  return assembleArticles(drafts, notes, text, { ...options, bylineText: displayText });
 }
