@@ -88,8 +88,11 @@ async function runIndex(opts: CommonOptions): Promise<void> {
   );
 }
 
+/** Citations an eval run asks for (ranks down to 10 are measured). */
+const EVAL_CITATIONS = 10;
+
 interface AskOptions extends CommonOptions {
-  topK: number;
+  topK?: number;
   llm?: boolean;
   json?: boolean;
   batch?: string;
@@ -123,9 +126,10 @@ async function runAsk(words: string[], opts: AskOptions): Promise<void> {
     llm = await llmFromConfig(config);
     if (!llm) throw new CitebotError("--llm needs LLM_BASE_URL and LLM_MODEL (see .env.example)");
   }
-  const service = createAnswerService({ retriever: localRetriever(() => index), topK: opts.topK, abstainBelow: config.ABSTAIN_BELOW, llm });
+  const topK = opts.topK ?? config.TOP_K;
+  const service = createAnswerService({ retriever: localRetriever(() => index), topK, abstainBelow: config.ABSTAIN_BELOW, llm });
   for (const q of questions) {
-    const answer = await service.ask(q, { topK: opts.topK });
+    const answer = await service.ask(q, { topK });
     process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
   }
 }
@@ -155,7 +159,12 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
       embeddings: await createEmbeddings(config),
       onWarning: (w) => log.warn({ file: w.file }, w.message),
     });
-    const service = createAnswerService({ retriever: localRetriever(() => index), topK: 10, abstainBelow: config.ABSTAIN_BELOW });
+    // the eval reads ranks down to EVAL_CITATIONS (Hit@5, MRR@10); --top-k says how many excerpts count as shown
+    const service = createAnswerService({
+      retriever: localRetriever(() => index),
+      topK: EVAL_CITATIONS,
+      abstainBelow: config.ABSTAIN_BELOW,
+    });
     const result = await runEval(service, items, corpusDir, opts.topK);
     const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
     process.stdout.write(report);
@@ -205,7 +214,7 @@ export function createCli(): Command {
       .command("ask")
       .description("answer a question (or --batch FILE, one question per line)")
       .argument("[question...]", "the question")
-      .option("-k, --top-k <n>", "citations per answer", positiveInt, 3)
+      .option("-k, --top-k <n>", "citations per answer (default: TOP_K, 3)", positiveInt)
       .option("--json", "one JSON object per question on stdout")
       .option("--llm", "answer with the configured LLM (LLM_BASE_URL, LLM_MODEL); citations are checked, extractive on failure")
       .option("--batch <file>", "answer every line of FILE, in order (one output per line, blank lines included)"),

@@ -25,7 +25,7 @@ export const ConfigSchema = z
     EMBEDDINGS_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16384).optional()),
     HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(128),
     TOP_K: z.coerce.number().int().min(1).max(10).default(3),
-    ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).optional()),
+    ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.25)),
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyAsUndefined,
       z
@@ -33,7 +33,7 @@ export const ConfigSchema = z
         .regex(/^\d+:[\w-]+$/, "must look like 123456:ABC-DEF")
         .optional(),
     ),
-    TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+    TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.string().url().default("https://api.telegram.org")),
     ADMIN_USER_IDS: idList,
     ALLOWED_USER_IDS: idList,
     ALLOWED_CHAT_IDS: idList,

@@ -8,16 +8,15 @@ import path from "node:path";
 import { createAnswerService, createArchive, createFollowUpResolver, llmFromConfig } from "./answer/index.js";
 import { createAnswerMemory, createBot, createFeedbackStore, startBot } from "./bot/index.js";
 import { runTerminalChat } from "./cli/index.js";
-import { loadConfig } from "./config.js";
+import { type Config, loadConfig } from "./config.js";
 import { stopWhenOrphaned } from "./process-watch.js";
 import { loadSecretKey } from "./secret-key.js";
-import { createLogger, safeError } from "./logger.js";
+import { createLogger, type Logger, safeError } from "./logger.js";
 
-export const DEFAULT_API_ROOT = "https://api.telegram.org";
+type Parts = Awaited<ReturnType<typeof openArchive>>;
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL, undefined, config.TELEGRAM_BOT_TOKEN ? [config.TELEGRAM_BOT_TOKEN] : []);
+/** The index (built or checked first), the library serving it, the answer service and follow-ups. */
+async function openArchive(config: Config, log: Logger) {
   const embeddings = await createEmbeddings(config);
   const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
   const { index } = await ensureIndex({
@@ -39,9 +38,9 @@ async function main(): Promise<void> {
     onWarning,
     maxDocumentBytes: config.MAX_UPLOAD_BYTES,
   });
-  // getIndex is called per question, so a reindex swaps the index under the running service.
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
+  // the retriever follows library.current(), so a reindex swaps the index under the running service
   const service = createAnswerService({
     retriever: localRetriever(() => library.current()),
     topK: config.TOP_K,
@@ -49,20 +48,15 @@ async function main(): Promise<void> {
     llm,
     activity,
   });
-
   const followUps = createFollowUpResolver({
     llm,
     onError: (err) => log.warn({ err: safeError(err) }, "follow-up rewrite failed; using the rule"),
   });
-  if (!config.TELEGRAM_BOT_TOKEN) {
-    stopWhenOrphaned(() => process.exit(0));
-    process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");
-    const { counts } = index.manifest;
-    await runTerminalChat({ service, followUps, greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：` });
-    return;
-  }
+  return { index, library, service, llm, followUps };
+}
 
-  const apiRoot = config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT;
+async function runTelegram(config: Config & { TELEGRAM_BOT_TOKEN: string }, log: Logger, parts: Parts): Promise<void> {
+  const { service, library, followUps, llm } = parts;
   const bot = createBot({
     archive: createArchive({ service, library }),
     feedback: createFeedbackStore(path.join(config.DATA_DIR, "feedback.jsonl")),
@@ -70,7 +64,7 @@ async function main(): Promise<void> {
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
     settings: {
       token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot,
+      apiRoot: config.TELEGRAM_API_ROOT,
       adminIds: config.ADMIN_USER_IDS,
       allowedUserIds: config.ALLOWED_USER_IDS,
       allowedChatIds: config.ALLOWED_CHAT_IDS,
@@ -95,6 +89,21 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   // `npm start` killed (even with SIGKILL): stop with it rather than run on unsupervised
   stopWhenOrphaned(() => void shutdown("parent exited"));
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, undefined, config.TELEGRAM_BOT_TOKEN ? [config.TELEGRAM_BOT_TOKEN] : []);
+  const parts = await openArchive(config, log);
+  if (config.TELEGRAM_BOT_TOKEN) return runTelegram({ ...config, TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN }, log, parts);
+  stopWhenOrphaned(() => process.exit(0));
+  process.stderr.write("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (type a question, Ctrl-D to quit).\n");
+  const { counts } = parts.index.manifest;
+  await runTerminalChat({
+    service: parts.service,
+    followUps: parts.followUps,
+    greeting: `citebot — ${counts.articles} articles from ${counts.files} files. 请提问：`,
+  });
 }
 
 main().catch((err: unknown) => {

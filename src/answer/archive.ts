@@ -3,7 +3,7 @@
  * by the key a citation carries; the list of articles; index facts; and the admin operations.
  * Front ends never reach the index, the corpus files or the ingest types behind it.
  */
-import type { BuildDiff, BuildProgress, Library } from "../search/index.js";
+import type { BuildProgress, Library, LibraryInfo, ReindexReport } from "../search/index.js";
 import type { AnswerOptions, AnswerService } from "./answer-service.js";
 import type { Answer, SourceMeta } from "./types.js";
 
@@ -22,26 +22,10 @@ export interface ArticleView {
 
 export type ArticleListing = Pick<ArticleView, "key" | "source" | "kind" | "title" | "byline">;
 
-export interface ArchiveInfo {
-  files: number;
-  articles: number;
-  notes: number;
-  chunks: number;
-  builtAt: string;
-  buildMs: number;
-  embedding: string;
-  warnings: Array<{ file: string; message: string }>;
-}
-
-export interface ReindexSummary {
-  diff: BuildDiff;
-  files: number;
-  articles: number;
-  chunks: number;
-  seconds: number;
-  warnings: Array<{ file: string; message: string }>;
-}
-
+/** Index facts (counts, build time, embedding, warnings). */
+export type ArchiveInfo = LibraryInfo;
+/** What a reindex changed. */
+export type ReindexSummary = ReindexReport;
 export type ReindexProgress = BuildProgress;
 
 export interface Archive {

@@ -89,7 +89,8 @@ export function formatCitation(c: Citation, terms: string[], t: Translate): Form
   return b.build();
 }
 
-const SENTENCE_END = /[。！？!?；;…」”』)）\]]/u;
+/** Characters after which a long message may be split (a sentence or clause ends there). */
+const SPLIT_AFTER = /[。！？!?；;…」”』)）\]]/u;
 
 /**
  * Where to cut text into pieces of at most `limit` UTF-16 units: at the last line break in the
@@ -106,7 +107,7 @@ export function cutPoints(text: string, limit: number): number[] {
     if (nl > floor) cut = nl + 1;
     if (cut < 0) {
       for (let i = start + limit; i > floor; i--) {
-        if (SENTENCE_END.test(text[i - 1]!)) {
+        if (SPLIT_AFTER.test(text[i - 1]!)) {
           cut = i;
           break;
         }

@@ -8,6 +8,7 @@
  * document ids and packed term frequencies), which keeps 100k-chunk indexes small and fast.
  */
 import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
+import { IntBuffer, mean, topHits } from "./bm25-util.js";
 import { tokenize } from "./text-normalize.js";
 
 export interface Bm25Params {
@@ -43,21 +44,6 @@ export interface SerializedBm25 {
   params: Bm25Params;
   terms: string[];
   binary: Buffer;
-}
-
-class IntBuffer {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(a: number, b: number, c: number): void {
-    if (this.length + 3 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = a;
-    this.data[this.length++] = b;
-    this.data[this.length++] = c;
-  }
 }
 
 export class Bm25Index {
@@ -269,34 +255,4 @@ export class Bm25Index {
     const titleLen = take((o, l) => new Float32Array(ab, o, l), nDocs, 4);
     return new Bm25Index(s.params, s.terms, offsets, postDoc, postTf, bodyLen, titleLen);
   }
-}
-
-function mean(xs: Float32Array): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return xs.length ? s / xs.length : 0;
-}
-
-/** The k best of the touched documents (score desc, then doc asc), without sorting them all. */
-function topHits(scores: Float64Array, touched: number[], k: number): Bm25Hit[] {
-  if (touched.length <= k * 4) {
-    return touched
-      .map((doc) => ({ doc, score: scores[doc]! }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, k);
-  }
-  // threshold from a sample-free partial selection: keep a small sorted buffer
-  const best: Bm25Hit[] = [];
-  let floor = -Infinity;
-  for (const doc of touched) {
-    const score = scores[doc]!;
-    if (best.length >= k && score < floor) continue;
-    best.push({ doc, score });
-    if (best.length >= k * 2) {
-      best.sort((a, b) => b.score - a.score || a.doc - b.doc);
-      best.length = k;
-      floor = best[k - 1]!.score;
-    }
-  }
-  return best.sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, k);
 }

@@ -3,6 +3,7 @@
  * serves it and runs admin operations, embeddings, the retrieval interface and its local hybrid
  * implementation, and the text normalisation that answers share with the index.
  */
+export * from "./corpus-documents.js";
 export * from "./embeddings.js";
 export * from "./ensure-index.js";
 export type { IdentifiedEmbeddings } from "./hash-embeddings.js";

@@ -3,15 +3,14 @@
  * remove documents). A reindex builds a new index on disk while the old one keeps serving,
  * then swaps it in; only one runs at a time.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
-import path from "node:path";
-import { DocumentRejectedError, IndexBusyError } from "../errors.js";
-import { type Article, decodeText, DOCUMENT_EXTENSIONS, type IngestWarning, MAX_FILE_BYTES } from "../ingest/index.js";
+import { createHash } from "node:crypto";
+import { IndexBusyError } from "../errors.js";
+import { type Article, type IngestWarning, MAX_FILE_BYTES } from "../ingest/index.js";
 import { buildIndexInWorker, prewarmBuildWorker } from "./build-in-worker.js";
 import type { EmbeddingsConfig } from "./embeddings.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { ActivityGauge } from "./yield-point.js";
+import { type CorpusDocuments, createCorpusDocuments } from "./corpus-documents.js";
 import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
 
 export interface LibraryInfo {
@@ -42,22 +41,16 @@ export interface ArticleSummary {
   kind: Article["kind"];
 }
 
-export interface Library {
-  readonly corpusDir: string;
+export interface Library extends CorpusDocuments {
   /** The index answering questions now. */
   current(): SearchIndex;
   info(): LibraryInfo;
-  reindexing(): boolean;
   /** Rebuilds from the corpus and swaps the new index in; throws IndexBusyError while one runs. */
   reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexReport>;
   articles(): ArticleSummary[];
   /** Short stable key of an article (fits in Telegram callback data). */
   articleKey(articleId: string): string;
   article(key: string): Article | undefined;
-  /** Validates and writes a document into the corpus (no reindex). Returns its corpus path. */
-  addDocument(fileName: string, data: Uint8Array): Promise<{ file: string; replaced: boolean }>;
-  /** Deletes a document of the corpus (no reindex). */
-  removeDocument(fileName: string): Promise<{ file: string }>;
 }
 
 export interface LibraryOptions {
@@ -81,34 +74,6 @@ export interface LibraryOptions {
 
 export const articleKey = (articleId: string): string => createHash("sha1").update(articleId).digest("base64url").slice(0, 12);
 
-/**
- * A safe corpus file name from a user-supplied one: the last path component only, no leading
- * dots, letters/digits/`._-` and spaces kept, anything else `_`; it must end in a document
- * extension. Returns null when nothing usable is left.
- */
-export function sanitizeFileName(name: string): string | null {
-  const base = name.normalize("NFKC").split(/[/\\]/).pop() ?? "";
-  const cleaned = base
-    .replace(/[^\p{L}\p{N}._ -]/gu, "_")
-    .replace(/\s+/g, " ")
-    .replace(/^[.\s_-]+/, "")
-    .trim();
-  if (!cleaned || !/[\p{L}\p{N}]/u.test(cleaned.replace(/\.[^.]*$/, ""))) return null;
-  return fitNameBytes(cleaned, MAX_NAME_BYTES);
-}
-
-/** File systems allow 255 bytes per name; leave room for the temporary prefix used while writing. */
-export const MAX_NAME_BYTES = 200;
-
-/** Shortens the stem (whole characters) so that the UTF-8 name fits in `max` bytes; the extension stays. */
-function fitNameBytes(name: string, max: number): string {
-  if (Buffer.byteLength(name) <= max) return name;
-  const ext = path.extname(name).slice(0, 16);
-  const stem = Array.from(name.slice(0, name.length - path.extname(name).length));
-  while (stem.length && Buffer.byteLength(stem.join("") + ext) > max) stem.pop();
-  return stem.join("").trim() + ext;
-}
-
 export function createLibrary(options: LibraryOptions): Library {
   const { corpusDir, dataDir, embeddings } = options;
   const maxBytes = options.maxDocumentBytes ?? MAX_FILE_BYTES;
@@ -116,26 +81,14 @@ export function createLibrary(options: LibraryOptions): Library {
   let running = false;
   // the build thread loads its modules now, not in the middle of the first reindex
   if (options.embeddingsConfig && !options.checkpoint) prewarmBuildWorker().catch(() => {});
+  const documents = createCorpusDocuments(corpusDir, maxBytes);
   let keys = new Map<string, Article>();
   const rekey = () => {
     keys = new Map(index.articles.map((a) => [articleKey(a.id), a]));
   };
   rekey();
 
-  const resolveInCorpus = (fileName: string): { file: string; abs: string } => {
-    const file = sanitizeFileName(fileName);
-    if (!file) throw new DocumentRejectedError("name", `"${fileName}" is not a usable file name`);
-    if (!DOCUMENT_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
-      throw new DocumentRejectedError("type", `only ${DOCUMENT_EXTENSIONS.join(", ")} documents are accepted`);
-    }
-    const root = path.resolve(corpusDir);
-    const abs = path.resolve(root, file);
-    if (path.dirname(abs) !== root) throw new DocumentRejectedError("name", `"${fileName}" would leave the corpus directory`);
-    return { file, abs };
-  };
-
   return {
-    corpusDir,
     current: () => index,
     info: () => {
       const m = index.manifest;
@@ -150,7 +103,6 @@ export function createLibrary(options: LibraryOptions): Library {
         warnings: m.warnings,
       };
     },
-    reindexing: () => running,
     async reindex(onProgress) {
       if (running) throw new IndexBusyError("a reindex is already running");
       running = true;
@@ -180,35 +132,6 @@ export function createLibrary(options: LibraryOptions): Library {
       index.articles.map((a) => ({ key: articleKey(a.id), source: a.source, title: a.title, byline: a.byline, kind: a.kind })),
     articleKey,
     article: (key) => keys.get(key),
-    async addDocument(fileName, data) {
-      const { file, abs } = resolveInCorpus(fileName);
-      if (data.length > maxBytes) throw new DocumentRejectedError("size", `${file} is ${data.length} bytes; the limit is ${maxBytes}`);
-      const decoded = decodeText(data);
-      if (!decoded.ok) throw new DocumentRejectedError(decoded.reason, `${file}: ${decoded.message}`);
-      const replaced = await fs.stat(abs).then(
-        () => true,
-        () => false,
-      );
-      await fs.mkdir(path.dirname(abs), { recursive: true });
-      // Hidden temporary name: a concurrent corpus scan skips it; rename is atomic.
-      const tmp = path.join(path.dirname(abs), `.upload-${randomBytes(4).toString("hex")}.tmp`);
-      try {
-        await fs.writeFile(tmp, data);
-        await fs.rename(tmp, abs);
-      } catch (err) {
-        await fs.rm(tmp, { force: true }).catch(() => {});
-        throw err;
-      }
-      return { file, replaced };
-    },
-    async removeDocument(fileName) {
-      const { file, abs } = resolveInCorpus(fileName);
-      try {
-        await fs.unlink(abs);
-      } catch (err) {
-        throw new DocumentRejectedError("missing", `${file} is not in the corpus`, { cause: err });
-      }
-      return { file };
-    },
+    ...documents,
   };
 }

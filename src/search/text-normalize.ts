@@ -145,8 +145,6 @@ const STOPWORDS = new Set([
 const NUMBER_UNIT = /\d+(?:[.．]\d+)?(?:\s*[-–~至]\s*\d+(?:[.．]\d+)?)?\s*(?:%|‰|[万亿千百]?[\p{Script=Han}])/gu;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
-export const isStopword = (token: string): boolean => STOPWORDS.has(token);
-
 /** jieba POS tags of names: people, places, organisations, other proper nouns; x = a word not in the dictionary. */
 const NAME_TAGS = new Set(["nr", "nrt", "nrfg", "ns", "nt", "nz", "x", "eng"]);
 const NUMERAL = /[0-9０-９零〇一二两三四五六七八九十百千万亿]/;

@@ -6,8 +6,9 @@ import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { DocumentRejectedError } from "../../errors.js";
 import { safeError } from "../../logger.js";
-import { createTokenStore } from "../answer-memory.js";
+import { createTokenStore, type Press } from "../answer-memory.js";
 import { type BotContext, type BotDeps, isAdmin } from "../context.js";
+import { downloadDocument } from "../download.js";
 import { UploadData, uploadKeyboard } from "../keyboards.js";
 import { pressOf, refusal } from "../presses.js";
 import { runReindex } from "../reindex-status.js";
@@ -16,6 +17,15 @@ import { runReindex } from "../reindex-status.js";
 const PENDING_UPLOADS = 200;
 /** Longest file name echoed back. */
 const SHOWN_NAME_CHARS = 200;
+
+/** Why a document was refused, as the user reads it. */
+const rejectionText = (ctx: BotContext, err: DocumentRejectedError, limit: number): string =>
+  ctx.t(`upload-rejected-${err.reason === "missing" ? "name" : err.reason}`, { limit });
+
+interface PendingUpload {
+  fileId: string;
+  fileName: string;
+}
 
 export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -26,8 +36,7 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
   others.callbackQuery(UploadData.pattern, (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
   const admin = composer.filter((ctx) => isAdmin(deps, ctx));
 
-  const rejection = (ctx: BotContext, err: DocumentRejectedError) =>
-    ctx.t(`upload-rejected-${err.reason === "missing" ? "name" : err.reason}`, { limit: deps.settings.maxUploadBytes });
+  const rejection = (ctx: BotContext, err: DocumentRejectedError) => rejectionText(ctx, err, deps.settings.maxUploadBytes);
 
   admin.command("remove", async (ctx) => {
     const name = ctx.match.trim();
@@ -43,7 +52,7 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
   });
 
   /** Documents waiting for the admin's confirmation, bound to the question message. */
-  const uploads = createTokenStore<{ fileId: string; fileName: string }>(PENDING_UPLOADS);
+  const uploads = createTokenStore<PendingUpload>(PENDING_UPLOADS);
 
   admin.chatType("private").on("message:document", async (ctx) => {
     const doc = ctx.msg.document;
@@ -65,16 +74,21 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
     if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check), show_alert: true }));
     uploads.forget(upload);
     await ctx.answerCallbackQuery();
-    const { fileId, fileName } = check.entry.value;
-    const status = { chat: { id: press!.chatId }, message_id: press!.messageId } as Pick<Message, "chat" | "message_id">;
+    await addConfirmed(ctx, press!, add, check.entry.value);
+  });
+
+  /** The admin pressed ✅ or ✖ on an upload: download, add and reindex, editing the question message as it goes. */
+  async function addConfirmed(ctx: BotContext, press: Press, add: boolean, upload: PendingUpload): Promise<void> {
+    const { fileId, fileName } = upload;
+    const status = { chat: { id: press.chatId }, message_id: press.messageId } as Pick<Message, "chat" | "message_id">;
     const say = (text: string) =>
       ctx.api
-        .editMessageText(press!.chatId, press!.messageId, text)
+        .editMessageText(press.chatId, press.messageId, text)
         .catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
     if (!add) return void (await say(ctx.t("upload-cancelled", { file: fileName.slice(0, SHOWN_NAME_CHARS) })));
     let data: Uint8Array;
     try {
-      data = await download(ctx, fileId, deps.settings.maxUploadBytes);
+      data = await downloadDocument(ctx, deps.settings, fileId, deps.settings.maxUploadBytes);
     } catch (err) {
       if (err instanceof DocumentRejectedError) return void (await say(rejection(ctx, err)));
       log.warn({ err: safeError(err) }, "document download failed");
@@ -89,23 +103,6 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
       if (!(err instanceof DocumentRejectedError)) throw err;
       await say(rejection(ctx, err));
     }
-  });
-
-  /** Downloads a document from the Bot API file endpoint, refusing more than `limit` bytes. */
-  async function download(ctx: BotContext, fileId: string, limit: number): Promise<Uint8Array> {
-    const file = await ctx.api.getFile(fileId);
-    if (!file.file_path) throw new Error("the Bot API gave no file path");
-    // The URL holds the token: it is never logged or shown.
-    const res = await fetch(`${deps.settings.apiRoot}/file/bot${deps.settings.token}/${file.file_path}`);
-    if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > limit) throw new DocumentRejectedError("size", `more than ${limit} bytes`);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
   }
 
   return composer;
