@@ -1,6 +1,7 @@
 /** Configuration from the environment (and `.env`), validated once at start-up. */
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
+import { DEFAULT_ABSTAIN_BELOW, DEFAULT_TOP_K } from "./answer/index.js";
 
 const idList = z
   .string()
@@ -24,8 +25,8 @@ export const ConfigSchema = z
     EMBEDDINGS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
     EMBEDDINGS_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16384).optional()),
     HASH_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(128),
-    TOP_K: z.coerce.number().int().min(1).max(10).default(3),
-    ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.25)),
+    TOP_K: z.coerce.number().int().min(1).max(10).default(DEFAULT_TOP_K),
+    ABSTAIN_BELOW: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(DEFAULT_ABSTAIN_BELOW)),
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyAsUndefined,
       z

@@ -3,7 +3,7 @@
  * Telegram bot when TELEGRAM_BOT_TOKEN is set — otherwise a terminal chat over the same
  * answer service, on the bundled corpus.
  */
-import { createActivityGauge, createEmbeddings, createLibrary, embeddingsConfigOf, ensureIndex, localRetriever } from "./search/index.js";
+import { createActivityGauge, createEmbeddings, openLibrary, embeddingsConfigOf, localRetriever } from "./search/index.js";
 import path from "node:path";
 import { createAnswerService, createArchive, createFollowUpResolver, llmFromConfig } from "./answer/index.js";
 import { createAnswerMemory, createBot, createFeedbackStore, startBot } from "./bot/index.js";
@@ -19,25 +19,19 @@ type Parts = Awaited<ReturnType<typeof openArchive>>;
 async function openArchive(config: Config, log: Logger) {
   const embeddings = await createEmbeddings(config);
   const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
-  const { index } = await ensureIndex({
-    corpusDir: config.CORPUS_DIR,
-    dataDir: config.DATA_DIR,
-    embeddings,
-    onBuild: (reason) => log.info({ reason }, "building the index"),
-    onWarning,
-  });
   // questions in flight: the bot's reindex (a worker thread) gives way to them
   const activity = createActivityGauge();
-  const library = createLibrary({
+  const { library } = await openLibrary({
     corpusDir: config.CORPUS_DIR,
     dataDir: config.DATA_DIR,
     embeddings,
     embeddingsConfig: embeddingsConfigOf(config),
     activity,
-    index,
+    onBuild: (reason) => log.info({ reason }, "building the index"),
     onWarning,
     maxDocumentBytes: config.MAX_UPLOAD_BYTES,
   });
+  const index = library.current();
   const llm = await llmFromConfig(config);
   if (llm) log.info({ model: llm.model }, "LLM answers on (citations are checked; extractive on any failure)");
   // the retriever follows library.current(), so a reindex swaps the index under the running service

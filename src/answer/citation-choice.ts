@@ -1,6 +1,6 @@
 /** Choosing citations: non-overlapping verbatim excerpt windows around the best sentences, and the answer line. */
 import type { Article } from "../ingest/index.js";
-import { articleSentences, excerptText, sentenceWindow, sourceRange } from "./excerpt.js";
+import { articleSentences, excerptText, MAX_EXCERPT, sentenceWindow, sourceRange } from "./excerpt.js";
 import type { Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
@@ -46,12 +46,15 @@ export function chooseCitations(candidates: Candidate[], topK: number): Citation
   return chosen;
 }
 
+/** A sentence shorter than this (characters) is shown with the next one. */
+const SHORT_SENTENCE = 20;
+
 /** The best sentence, verbatim; a very short one gets its successor for context. */
 export function shortAnswer(article: Article, sentence: number): string {
   const sentences = articleSentences(article);
   const s = sentences[sentence]!;
   let end = s.end;
   const next = sentences[sentence + 1];
-  if (end - s.start < 20 && next) end = next.end;
-  return excerptText(article, s.start, Math.min(end, s.start + 300));
+  if (end - s.start < SHORT_SENTENCE && next) end = next.end;
+  return excerptText(article, s.start, Math.min(end, s.start + MAX_EXCERPT));
 }

@@ -32,6 +32,8 @@ export interface SegmentOptions {
 export const HEADLINE_OVERLAP = 0.3;
 /** A two-line headline joins into one title while the joined title stays this short (characters). */
 const MAX_JOINED_TITLE = 26;
+/** With no wrapped neighbours to measure the column by, a line this wide (and with a comma) counts as running text. */
+const MIN_LONE_LINE_WIDTH = 15;
 
 interface Draft {
   title: string | null;
@@ -103,7 +105,7 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
     ...wrappedWidths(after),
   ];
   const last = visualWidth(p.lines[p.lines.length - 1]!.text);
-  if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= 15;
+  if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= MIN_LONE_LINE_WIDTH;
   return last >= 0.8 * median(samples);
 }
 

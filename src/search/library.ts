@@ -11,6 +11,7 @@ import type { EmbeddingsConfig } from "./embeddings.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { ActivityGauge } from "./yield-point.js";
 import { type CorpusDocuments, createCorpusDocuments } from "./corpus-documents.js";
+import { type EnsureIndexOptions, ensureIndex } from "./ensure-index.js";
 import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
 
 export interface LibraryInfo {
@@ -73,6 +74,17 @@ export interface LibraryOptions {
 }
 
 export const articleKey = (articleId: string): string => createHash("sha1").update(articleId).digest("base64url").slice(0, 12);
+
+/**
+ * The one owner of the index: checks (or builds) the index for the corpus, then serves it and
+ * runs reindexes and document changes. Created once, in main.ts (or by the CLI).
+ */
+export async function openLibrary(
+  options: Omit<LibraryOptions, "index"> & Pick<EnsureIndexOptions, "onBuild" | "onProgress">,
+): Promise<{ library: Library; built: boolean }> {
+  const { index, built } = await ensureIndex(options);
+  return { library: createLibrary({ ...options, index }), built: built !== null };
+}
 
 export function createLibrary(options: LibraryOptions): Library {
   const { corpusDir, dataDir, embeddings } = options;
