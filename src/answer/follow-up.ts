@@ -18,6 +18,9 @@ export const FOLLOW_UP_WINDOW_MS = 10 * 60_000;
 /** Turns kept per chat. */
 export const MAX_TURNS = 3;
 
+/** The history after a question was answered: the last MAX_TURNS questions. */
+export const addTurn = (turns: Turn[], question: string, at = Date.now()): Turn[] => [...turns, { question, at }].slice(-MAX_TURNS);
+
 const LINKING = /^(那么|那|还有|另外|以及|其中|它们|它|他们|他|她们|她|这些|这个|这|该|其|此|then|and|what about|how about)/iu;
 
 export function looksLikeFollowUp(question: string): boolean {

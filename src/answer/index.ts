@@ -4,5 +4,6 @@ export * from "./archive.js";
 export * from "./follow-up.js";
 export * from "./format-text.js";
 export { highlightRanges } from "./highlight.js";
+export { escapeRegExp } from "./scoring.js";
 export * from "./llm.js";
 export * from "./types.js";

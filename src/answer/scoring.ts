@@ -4,7 +4,7 @@
  * and the ranking of every sentence of the retrieved passages.
  */
 import type { Article, Chunk } from "../ingest/index.js";
-import { normalizeText, type ScoredChunk, type TermStatistics } from "../search/index.js";
+import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics } from "../search/index.js";
 import { articleSentences, sentenceAt } from "./excerpt.js";
 import { createLru } from "./lru.js";
 
@@ -65,7 +65,7 @@ export function termWeights(stats: TermStatistics, terms: string[]): Weighted[] 
   return kept.map((term) => ({ term, weight: stats.docFreq(term) > 0 ? stats.idf(term) : maxIdf }));
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Abbreviation patterns by question term: bounded, since the terms come from users. */
 export const ABBREVIATION_CACHE_SIZE = 5000;
 const abbreviationCache = createLru<string, RegExp>(ABBREVIATION_CACHE_SIZE);
@@ -132,7 +132,7 @@ const normalized = (() => {
     return v;
   };
   return {
-    title: (a: Article) => once(a, () => titleText(a)),
+    title: (a: Article) => once(a, () => chunkTitle(a)),
     chunk: (c: Chunk) => once(c, () => c.text),
     /** The headline without a trailing bracketed qualifier. */
     headlineCore(a: Article): string {
@@ -153,8 +153,6 @@ const normalized = (() => {
     },
   };
 })();
-
-const titleText = (a: Article): string => [a.kicker, a.title, a.subtitle, a.byline].filter(Boolean).join(" ");
 
 /**
  * Every sentence of every retrieved passage, scored and sorted best first; a sentence shared by

@@ -1,7 +1,6 @@
 /** Is an update meant for the bot? (Group chatter is not: it neither gets answers nor costs rate limit.) */
+import { escapeRegExp } from "../answer/index.js";
 import type { BotContext } from "./context.js";
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Matches @botname as a whole word, case-insensitively (global: use with replace or a fresh test). */
 export const mentionPattern = (username: string): RegExp => new RegExp(`@${escapeRegExp(username)}(?![\\w])`, "gi");

@@ -2,7 +2,7 @@
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, SessionFlavor } from "grammy";
 // The bot sees the archive (answer layer), never the index or the corpus behind it.
-import type { Archive, FollowUpResolver, Turn } from "../answer/index.js";
+import type { Answer, Archive, FollowUpResolver, Turn } from "../answer/index.js";
 import type { Logger } from "../logger.js";
 import type { AnswerMemory } from "./answer-memory.js";
 import type { FeedbackStore } from "./feedback-store.js";
@@ -19,6 +19,13 @@ export interface BotStats {
   questions: number;
   abstained: number;
   totalMs: number;
+}
+
+/** Counts one answered question in the stats /stats shows. */
+export function countAnswer(stats: BotStats, a: Pick<Answer, "abstained" | "timings">): void {
+  stats.questions++;
+  stats.totalMs += a.timings.total_ms;
+  if (a.abstained) stats.abstained++;
 }
 
 export interface BotSettings {

@@ -5,7 +5,7 @@ import {
   createFollowUpResolver,
   type FollowUpResolver,
   formatAnswerText,
-  MAX_TURNS,
+  addTurn,
   type Turn,
 } from "../answer/index.js";
 
@@ -38,7 +38,7 @@ export async function runTerminalChat({
     if (q) {
       const question = await followUps.resolve(turns, q);
       const answer = await service.ask(question);
-      if (!answer.abstained) turns = [...turns, { question, at: Date.now() }].slice(-MAX_TURNS);
+      if (!answer.abstained) turns = addTurn(turns, question);
       output.write(`${formatAnswerText(answer)}\n\n`);
     }
     prompt();

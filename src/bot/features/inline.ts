@@ -1,7 +1,7 @@
 /** Inline mode: `@bot 问题` in any chat offers the top passages, each with its citation. */
 import { Composer } from "grammy";
 import type { InlineQueryResult } from "grammy/types";
-import type { BotContext, BotDeps } from "../context.js";
+import { type BotContext, type BotDeps, countAnswer } from "../context.js";
 import { MessageBuilder, formatCitation } from "../format.js";
 import { exampleQuestion } from "../examples.js";
 
@@ -17,10 +17,8 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const a = await deps.archive.ask(q);
-    deps.stats.questions++;
-    deps.stats.totalMs += a.timings.total_ms;
+    countAnswer(deps.stats, a);
     if (a.abstained) {
-      deps.stats.abstained++;
       await ctx.answerInlineQuery([], { cache_time: 10, button: { text: ctx.t("inline-not-found"), start_parameter: "notfound" } });
       return;
     }
