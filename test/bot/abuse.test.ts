@@ -154,7 +154,7 @@ describe("buttons", () => {
       expect(sent(await u.send(textMessage(`闲聊 ${i}`, { userId: 5, chatType: "supergroup", chatId: GROUP })))).toHaveLength(0);
     const ask = (i: number) => u.send(textMessage(`/ask ${QUESTION} ${i}`, { userId: 5, chatType: "supergroup", chatId: GROUP }));
     for (let i = 0; i < 3; i++) expect(sent(await ask(i))[0]!.payload.text).toContain("21.2万场");
-    expect(sent(await ask(3))[0]!.payload.text).toBe("提问太频繁了，请稍等一会儿再试。");
+    expect(sent(await ask(3))[0]!.payload.text).toBe("提问太频繁了，请一分钟后再试。");
     for (let i = 4; i < 10; i++) expect(sent(await ask(i))).toHaveLength(0);
   });
 });

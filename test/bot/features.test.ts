@@ -49,6 +49,23 @@ describe("questions and language", () => {
     expect(about!.text).toMatch(/资料库共 5 个文件、19 篇文章/);
   });
 
+  it('"typing…" only for an answer slower than 300 ms, sent before it', async () => {
+    let delay = 0;
+    const u = await createUnitBot({
+      service: (s) => ({
+        ask: async (q, o) => {
+          await new Promise((r) => setTimeout(r, delay));
+          return s.ask(q, o);
+        },
+      }),
+    });
+    const fast = await u.send(textMessage("义乌前11个月直播带货多少场？"));
+    expect(fast.map((c) => c.method)).toEqual(["sendMessage"]);
+    delay = 500;
+    const slow = await u.send(textMessage("义乌前11个月直播带货多少场？"));
+    expect(slow.map((c) => c.method)).toEqual(["sendChatAction", "sendMessage"]);
+  });
+
   it("an error inside a handler is logged and answered with 出错了, and the bot goes on", async () => {
     let fail = true;
     const u = await createUnitBot({
@@ -244,7 +261,7 @@ describe("access and rate limits", () => {
   it("past the per-user limit, a polite message, once", async () => {
     const u = await createUnitBot({ settings: { rateLimitPerMinute: 2 } });
     for (let i = 0; i < 2; i++) expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))[0]!.text).toContain("21.2万场");
-    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))[0]!.text).toBe("提问太频繁了，请稍等一会儿再试。");
+    expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))[0]!.text).toBe("提问太频繁了，请一分钟后再试。");
     expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？")))).toEqual([]);
     expect(sent(await u.send(textMessage("义乌前11个月直播带货多少场？", { userId: 2 })))[0]!.text).toContain("21.2万场");
   });

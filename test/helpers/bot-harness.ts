@@ -104,7 +104,8 @@ export async function startHarness(settings: Partial<BotSettings> = {}, options:
   const deps = await createTestDeps({ ...settings, apiRoot });
   const { corpusDir, dataDir, log } = deps;
   const stubbed: StubbedCall[] = [];
-  const bot = createBot(deps, { transformers: [emulatorShim(stubbed)], throttle: options.throttle });
+  // the shim stands in for the server: inside the throttler, so chat actions cost a slot as they would
+  const bot = createBot(deps, { network: [emulatorShim(stubbed)], throttle: options.throttle });
   const stopBot = await startBot(bot, { port: 0, log });
   return {
     server,

@@ -12,6 +12,8 @@ import { replyFormatted, timeoutSignal } from "../reply.js";
 
 /** "typing…" is best effort: never retried for long. */
 export const TYPING_TIMEOUT_MS = 3000;
+/** "typing…" is shown only when an answer takes longer than this (LLM answers do; extractive ones take milliseconds). */
+export const TYPING_AFTER_MS = 300;
 
 export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -19,16 +21,29 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   const followUps = deps.followUps ?? createFollowUpResolver();
 
   async function answer(ctx: BotContext, asked: string): Promise<void> {
-    // "typing…" while answering; a Bot API that lacks the method must not cost the answer.
-    ctx
-      .replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS))
-      .catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
+    // "typing…" only when the answer is slow to come (an LLM): an early chat action would take the
+    // chat's slot in the outgoing throttle and hold the reply back by a second. Best effort.
+    const typing = setTimeout(() => {
+      ctx
+        .replyWithChatAction("typing", undefined, timeoutSignal(TYPING_TIMEOUT_MS))
+        .catch((err: unknown) => deps.log.debug({ err: safeError(err) }, "sendChatAction failed"));
+    }, TYPING_AFTER_MS);
+    try {
+      // the timer stops once the answer is ready: waiting for the chat's send slot is not "typing"
+      await answerNow(ctx, asked, () => clearTimeout(typing));
+    } finally {
+      clearTimeout(typing);
+    }
+  }
+
+  async function answerNow(ctx: BotContext, asked: string, answered: () => void): Promise<void> {
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
     const turns = ctx.session?.turns ?? [];
     const question = await followUps.resolve(turns, asked);
     if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
     const stream = deps.streaming ? createStreamingReply(ctx, replyTo, deps) : undefined;
     const a = await deps.archive.ask(question, { onPartial: stream?.onPartial });
+    answered();
     if (ctx.session && !a.abstained) ctx.session.turns = addTurn(turns, question);
     countAnswer(deps.stats, a);
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
