@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerService } from "../src/answer/answer-service.js";
 import { createI18n } from "../src/bot/create-bot.js";
-import { formatAnswer } from "../src/bot/format.js";
+import { formatAnswer } from "../src/bot/answer-card.js";
 import { normalizeForMatch } from "../src/eval/run-eval.js";
 import { Bm25Index } from "../src/search/bm25-index.js";
 import { HashEmbeddings } from "../src/search/hash-embeddings.js";

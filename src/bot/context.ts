@@ -57,3 +57,9 @@ export interface BotDeps {
 }
 
 export const isAdmin = (deps: BotDeps, ctx: Context): boolean => ctx.from !== undefined && deps.settings.adminIds.includes(ctx.from.id);
+
+/** An article's text (its first words make a card's headline when it has none), by the id a citation carries. */
+export const articleLead =
+  (deps: Pick<BotDeps, "archive">) =>
+  (articleId: string): string | undefined =>
+    deps.archive.article(deps.archive.articleKey(articleId))?.body;

@@ -5,7 +5,7 @@
  */
 import { FormattedString } from "@grammyjs/parse-mode";
 import type { MessageEntity } from "grammy/types";
-import { type Answer, type ArticleView, type Citation, highlightRanges, type SourceMeta } from "../answer/index.js";
+import type { ArticleView, SourceMeta } from "../answer/index.js";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
@@ -47,46 +47,11 @@ export class MessageBuilder {
   }
 }
 
-/** "人民日报 · 2021-12-28 · 第2版 · 002.txt": what is known of where a citation was printed. */
-export function whereLine(meta: SourceMeta, source: string, t: Translate): string {
+/** "人民日报 · 2021-12-28 · 第2版": what is known of where an article was printed; the file only when nothing else is. */
+export function printedLine(meta: SourceMeta, source: string, titled: boolean, t: Translate): string {
   const page = meta.page ? (/^\d+$/.test(String(meta.page)) ? t("page-label", { page: String(meta.page) }) : String(meta.page)) : undefined;
-  return [meta.publication, meta.date, page, source].filter(Boolean).join(" · ");
-}
-
-function citationBlock(b: MessageBuilder, c: Citation, terms: string[], t: Translate): void {
-  b.wrap("bold", `[${c.n}] ${c.title ?? t("untitled")}`);
-  if (c.byline) b.add(` — ${c.byline}`);
-  b.add("\n")
-    .wrap("italic", whereLine(c.meta, c.source, t))
-    .add("\n");
-  const excerpt = c.excerpt.replace(/\s*\n\s*/g, " ").trim();
-  b.wrap("expandable_blockquote", (q) => q.addHighlighted(excerpt, highlightRanges(excerpt, terms)));
-}
-
-/** The reply to a question: short answer, then numbered citations with highlighted excerpts. */
-export function formatAnswer(answer: Answer, t: Translate): FormattedString {
-  const b = new MessageBuilder();
-  if (answer.abstained) return b.add(t(answer.reason === "empty" ? "empty-question" : "not-found")).build();
-  b.wrap("bold", t("answer-label")).add(answer.answer.replace(/\s*\n\s*/g, " ").trim());
-  for (const c of answer.citations) {
-    b.add("\n\n");
-    citationBlock(b, c, answer.terms, t);
-  }
-  // Which mode answered, when an LLM is configured.
-  if (answer.llm) {
-    b.add("\n\n").wrap(
-      "italic",
-      answer.mode === "llm" ? t("mode-llm", { model: answer.llm.model }) : t("mode-fallback", { reason: answer.llm.fallback ?? "error" }),
-    );
-  }
-  return b.build();
-}
-
-/** One citation alone (inline results). */
-export function formatCitation(c: Citation, terms: string[], t: Translate): FormattedString {
-  const b = new MessageBuilder();
-  citationBlock(b, c, terms, t);
-  return b.build();
+  const known = [meta.publication, meta.date, page].filter(Boolean);
+  return (known.length === 0 && !titled ? [source] : known).join(" · ");
 }
 
 /** Characters after which a long message may be split (a sentence or clause ends there). */
@@ -172,7 +137,7 @@ export function formatArticlePage(
   const head = [article.kicker, article.title ?? t("untitled"), article.subtitle].filter(Boolean).join(" / ");
   b.wrap("bold", head);
   if (article.byline) b.add(` — ${article.byline}`);
-  b.add("\n").wrap("italic", whereLine(article.meta, article.source, t));
+  b.add("\n").wrap("italic", printedLine(article.meta, article.source, false, t));
   if (pages.length > 1) b.add(` · ${t("page-of", { page: p + 1, pages: pages.length })}`);
   b.add("\n\n");
   const body = article.body.slice(s, e);

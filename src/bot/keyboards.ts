@@ -5,10 +5,13 @@
  *   f:u|d:ANSWER      👍 / 👎 on a remembered answer (on its own message; one vote per user)
  *   l:PAGE            page of the /sources list (admins)
  *   u:y|n:UPLOAD      add / discard a document an admin sent (that admin, on its own message)
+ *   m:ANSWER          show the answer's excerpts whole (更多), on its own message
+ *   m:ANSWER          show the answer's excerpts whole (更多), on its own message
  * VIEW, ANSWER and UPLOAD are random ids bound server-side to their chat, message and user.
  */
 import { InlineKeyboard } from "grammy";
 import type { Answer } from "../answer/index.js";
+import { articleCards } from "./answer-card.js";
 import type { Translate } from "./format.js";
 
 export interface CallbackCodec<T> {
@@ -50,10 +53,26 @@ export const UploadData = codec<{ add: boolean; upload: string }>(
   (m) => ({ add: m[1] === "y", upload: m[2]! }),
 );
 
-export function answerKeyboard(answer: Answer, answerId: string, keyOf: (articleId: string) => string, t: Translate): InlineKeyboard {
+export const MoreData = codec<{ answer: string }>(
+  /^m:([\w-]{8})$/,
+  (v) => `m:${v.answer}`,
+  (m) => ({ answer: m[1]! }),
+);
+
+/** 原文 N for each cited article (its first excerpt marked), 更多 when the excerpts were shortened, then 👍 👎. */
+export function answerKeyboard(
+  answer: Answer,
+  answerId: string,
+  keyOf: (articleId: string) => string,
+  t: Translate,
+  more = false,
+): InlineKeyboard {
   const kb = new InlineKeyboard();
-  for (const c of answer.citations)
-    kb.text(t("source-button", { n: c.n }), SourceData.encode({ key: keyOf(c.articleId), start: c.start, end: c.end }));
+  for (const card of articleCards(answer.citations)) {
+    const c = card.citations[0]!;
+    kb.text(t("source-button", { n: card.n }), SourceData.encode({ key: keyOf(c.articleId), start: c.start, end: c.end }));
+  }
+  if (more) kb.text(t("more-button"), MoreData.encode({ answer: answerId }));
   return kb
     .row()
     .text("👍", FeedbackData.encode({ vote: "up", answer: answerId }))

@@ -3,7 +3,10 @@ import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { highlightRanges } from "../../src/answer/highlight.js";
 import type { Answer, Citation } from "../../src/answer/types.js";
-import { MessageBuilder, cutPoints, formatAnswer, splitMessage } from "../../src/bot/format.js";
+import { formatAnswer as formatCards } from "../../src/bot/answer-card.js";
+import { cutPoints, MessageBuilder, splitMessage } from "../../src/bot/format.js";
+
+const formatAnswer = (...args: Parameters<typeof formatCards>) => formatCards(...args).message;
 import { telegramProblems } from "../helpers/telegram-validity.js";
 
 const t = (key: string, vars: Record<string, string | number> = {}) => `${key}${Object.values(vars).join(",")}`;
@@ -62,10 +65,11 @@ describe("splitMessage", () => {
     const sentence = "义乌市场主体数量持续增长，😀直播电商带动就业。";
     const long = formatAnswer(
       answerWith(
-        Array.from({ length: 8 }, () => sentence.repeat(40)),
+        Array.from({ length: 8 }, () => sentence.repeat(45)),
         ["直播"],
       ),
       t,
+      { full: true },
     );
     expect(long.text.length).toBeGreaterThan(4096 * 2);
     const parts = splitMessage(long);

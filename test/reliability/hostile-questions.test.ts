@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
 import { formatAnswerText } from "../../src/answer/format-text.js";
 import { createI18n } from "../../src/bot/create-bot.js";
-import { formatAnswer, formatCitation, splitMessage } from "../../src/bot/format.js";
+import { formatAnswer, formatCitation } from "../../src/bot/answer-card.js";
+import { splitMessage } from "../../src/bot/format.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
@@ -45,7 +46,7 @@ const families: Array<(i: number) => string> = [
 ];
 
 function check(question: string, answer: Awaited<ReturnType<AnswerService["ask"]>>) {
-  const parts = splitMessage(formatAnswer(answer, t));
+  const parts = [false, true].flatMap((full) => splitMessage(formatAnswer(answer, t, { full }).message));
   expect(parts.length, JSON.stringify(question.slice(0, 40))).toBeGreaterThan(0);
   for (const p of parts) expect(telegramProblems(p.text, p.entities), JSON.stringify(question.slice(0, 40))).toEqual([]);
   for (const c of answer.citations) {

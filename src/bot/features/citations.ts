@@ -4,12 +4,14 @@
  * vote counts once per user and answer, and an id the bot never issued (or forgot) does nothing.
  */
 import { Composer } from "grammy";
+import { createLru } from "../../answer/index.js";
 import { createTokenStore } from "../answer-memory.js";
 import { pressOf, refusal } from "../presses.js";
-import type { BotContext, BotDeps } from "../context.js";
+import { articleLead, type BotContext, type BotDeps } from "../context.js";
 import { hashUserId } from "../feedback-store.js";
-import { articlePages, formatArticlePage, pageOf } from "../format.js";
-import { FeedbackData, PageData, SourceData, pagerKeyboard } from "../keyboards.js";
+import { formatAnswer } from "../answer-card.js";
+import { articlePages, formatArticlePage, pageOf, splitMessage } from "../format.js";
+import { answerKeyboard, FeedbackData, MoreData, PageData, pagerKeyboard, SourceData } from "../keyboards.js";
 
 interface ArticleView {
   key: string;
@@ -17,9 +19,30 @@ interface ArticleView {
   end: number;
 }
 
+/** 更多: the same answer with its excerpts whole, edited in place. */
+async function expandAnswer(deps: BotDeps, ctx: BotContext): Promise<void> {
+  const { answer: id } = MoreData.decode(ctx.match as RegExpMatchArray);
+  const press = pressOf(ctx);
+  const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
+  if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check) }));
+  const a = check.entry.value;
+  const [first] = splitMessage(formatAnswer(a, ctx.t, { full: true, leadOf: articleLead(deps) }).message);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(first!.text, {
+    entities: first!.entities,
+    reply_markup: answerKeyboard(a, id, deps.archive.articleKey, ctx.t),
+    link_preview_options: { is_disabled: true },
+  });
+}
+
+/** Article messages remembered for editing in place. */
+const SHOWN_ARTICLES = 2000;
+
 export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const views = createTokenStore<ArticleView>();
+  /** The message showing an article in a chat, by `chat:key` (bounded: oldest forgotten first). */
+  const shownArticles = createLru<string, number>(SHOWN_ARTICLES);
 
   const render = (ctx: BotContext, view: ArticleView, viewId: string, page: number | null) => {
     const article = deps.archive.article(view.key);
@@ -39,12 +62,19 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
     const id = views.remember(view, { chatId, ownerId: ctx.from.id });
     const r = render(ctx, view, id, null)!;
     await ctx.answerCallbackQuery();
-    const sent = await ctx.api.sendMessage(chatId, r.message.text, {
-      entities: r.message.entities,
-      reply_markup: r.kb,
-      link_preview_options: { is_disabled: true },
-    });
+    const extra = { entities: r.message.entities, reply_markup: r.kb, link_preview_options: { is_disabled: true } };
+    // one message per article and chat: the article shown already is turned to this excerpt's page
+    const shown = shownArticles.get(`${chatId}:${view.key}`);
+    if (shown !== undefined) {
+      const edited = await ctx.api.editMessageText(chatId, shown, r.message.text, extra).then(
+        () => true,
+        (err: unknown) => /not modified/i.test(String((err as Error).message)),
+      );
+      if (edited) return views.bind(id, shown);
+    }
+    const sent = await ctx.api.sendMessage(chatId, r.message.text, extra);
     views.bind(id, sent.message_id);
+    shownArticles.set(`${chatId}:${view.key}`, sent.message_id);
   });
 
   composer.callbackQuery(PageData.pattern, async (ctx) => {
@@ -61,6 +91,8 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
       link_preview_options: { is_disabled: true },
     });
   });
+
+  composer.callbackQuery(MoreData.pattern, (ctx) => expandAnswer(deps, ctx));
 
   composer.callbackQuery(FeedbackData.pattern, async (ctx) => {
     const { vote, answer: id } = FeedbackData.decode(ctx.match as RegExpMatchArray);

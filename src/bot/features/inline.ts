@@ -2,7 +2,8 @@
 import { Composer } from "grammy";
 import type { InlineQueryResult } from "grammy/types";
 import { type BotContext, type BotDeps, countAnswer } from "../context.js";
-import { MessageBuilder, formatCitation } from "../format.js";
+import { formatCitation } from "../answer-card.js";
+import { MessageBuilder } from "../format.js";
 import { exampleQuestion } from "../examples.js";
 
 export function createInlineFeature(deps: BotDeps): Composer<BotContext> {

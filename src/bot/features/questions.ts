@@ -4,8 +4,9 @@ import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { addTurn, createFollowUpResolver } from "../../answer/index.js";
-import { type BotContext, type BotDeps, countAnswer } from "../context.js";
-import { formatAnswer, splitMessage } from "../format.js";
+import { articleLead, type BotContext, type BotDeps, countAnswer } from "../context.js";
+import { formatAnswer } from "../answer-card.js";
+import { splitMessage } from "../format.js";
 import { mentionPattern } from "../addressed.js";
 import { answerKeyboard } from "../keyboards.js";
 import { replyFormatted, timeoutSignal } from "../reply.js";
@@ -49,8 +50,8 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
     deps.log.debug({ question }, "question");
     const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
-    const message = formatAnswer(a, ctx.t);
-    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t);
+    const { message, shortened } = formatAnswer(a, ctx.t, { leadOf: articleLead(deps) });
+    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t, shortened);
     const sent = stream?.started()
       ? await stream.finish(message, reply_markup)
       : await replyFormatted(ctx, message, { reply_markup, replyTo });

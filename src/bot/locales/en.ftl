@@ -69,3 +69,4 @@ upload-ask = Add { $file } ({ $size } bytes) to the archive and reindex?
 upload-confirm = ✅ Add
 upload-cancel = ✖ Cancel
 upload-cancelled = Cancelled: { $file } was not added.
+more-button = More

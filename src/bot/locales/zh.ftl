@@ -69,3 +69,4 @@ upload-ask = 要把 { $file }（{ $size } 字节）加入资料库并重建索�
 upload-confirm = ✅ 加入
 upload-cancel = ✖ 取消
 upload-cancelled = 已取消，{ $file } 没有加入资料库。
+more-button = 更多
