@@ -31,6 +31,8 @@ export interface TokenStore<T> {
   check(id: string, press: Press, options?: { ownerOnly?: boolean }): PressCheck<T>;
   /** Forgets an id (a one-shot button, once used). */
   forget(id: string): void;
+  /** The entry bound to a message (a reply to it continues it). */
+  find(chatId: number, messageId: number): Remembered<T> | undefined;
 }
 
 export type AnswerMemory = TokenStore<Answer>;
@@ -40,6 +42,7 @@ export const TOKEN_LENGTH = 8;
 
 export function createTokenStore<T>(capacity = 2000): TokenStore<T> {
   const map = new Map<string, Remembered<T>>();
+  const byMessage = new Map<string, string>();
   return {
     remember(value, where) {
       const id = randomBytes(6).toString("base64url");
@@ -49,7 +52,10 @@ export function createTokenStore<T>(capacity = 2000): TokenStore<T> {
     },
     bind(id, messageId) {
       const e = map.get(id);
-      if (e) e.messageId = messageId;
+      if (!e) return;
+      e.messageId = messageId;
+      byMessage.set(`${e.chatId}:${messageId}`, id);
+      if (byMessage.size > capacity) byMessage.delete(byMessage.keys().next().value!);
     },
     check(id, press, options = {}) {
       const entry = map.get(id);
@@ -59,6 +65,10 @@ export function createTokenStore<T>(capacity = 2000): TokenStore<T> {
       return { ok: true, entry };
     },
     forget: (id) => void map.delete(id),
+    find(chatId, messageId) {
+      const id = byMessage.get(`${chatId}:${messageId}`);
+      return id === undefined ? undefined : map.get(id);
+    },
   };
 }
 

@@ -9,11 +9,12 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { I18n } from "@grammyjs/i18n";
 import { limit } from "@grammyjs/ratelimiter";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type BotError, type Transformer, session } from "grammy";
+import { Bot, type BotError, type Context, session, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
+import { createConversationFeature } from "./features/conversation.js";
 import { createAdminDocumentsFeature } from "./features/admin-documents.js";
 import { createAdminFeedbackFeature } from "./features/admin-feedback.js";
 import { createAdminIndexFeature } from "./features/admin-index.js";
@@ -46,6 +47,10 @@ export const GROUP_THROTTLE = {
   reservoirRefreshAmount: 20,
   reservoirRefreshInterval: 60_000,
 };
+
+/** Private chats keep one conversation; in a group each member has their own. */
+export const sessionKey = (ctx: Context): string | undefined =>
+  ctx.chat === undefined ? undefined : ctx.chat.type === "private" ? String(ctx.chat.id) : `${ctx.chat.id}:${ctx.from?.id ?? 0}`;
 
 /** The rate limit's window. */
 export const RATE_WINDOW_MS = 60_000;
@@ -120,7 +125,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   });
   const app = bot.errorBoundary(onError);
   app.use(createI18n());
-  app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: (ctx) => ctx.chat?.id.toString() }));
+  // follow-up context: per chat in private, per member in groups (a reply to an answer continues that answer)
+  app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: sessionKey }));
   app.use(createAccessGuard(deps));
   // Every update meant for the bot counts (questions, commands, button presses, inline queries);
   // group chatter does not. Over the limit: one notice per user and window, then silence.
@@ -149,6 +155,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   app.use(createAdminFeedbackFeature(deps));
   app.use(createCitationsFeature(deps));
   app.use(createInlineFeature(deps));
+  app.use(createConversationFeature(deps));
   app.use(createQuestionsFeature(deps));
   bot.catch(onError);
   return bot;
@@ -156,5 +163,5 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
 /** Commands shown in Telegram's menu, per language. */
 export function commandList(t: (key: string) => string): Array<{ command: string; description: string }> {
-  return ["start", "help", "ask", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
+  return ["start", "help", "ask", "new", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
 }

@@ -3,7 +3,7 @@ import { safeError } from "../../logger.js";
 import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { addTurn, createFollowUpResolver } from "../../answer/index.js";
+import { addTurn, createFollowUpResolver, type Turn } from "../../answer/index.js";
 import { articleLead, type BotContext, type BotDeps, countAnswer } from "../context.js";
 import { formatAnswer } from "../answer-card.js";
 import { splitMessage } from "../format.js";
@@ -21,7 +21,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
 
   const followUps = deps.followUps ?? createFollowUpResolver();
 
-  async function answer(ctx: BotContext, asked: string): Promise<void> {
+  async function answer(ctx: BotContext, asked: string, context?: Turn[]): Promise<void> {
     // "typing…" only when the answer is slow to come (an LLM): an early chat action would take the
     // chat's slot in the outgoing throttle and hold the reply back by a second. Best effort.
     const typing = setTimeout(() => {
@@ -31,15 +31,15 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     }, TYPING_AFTER_MS);
     try {
       // the timer stops once the answer is ready: waiting for the chat's send slot is not "typing"
-      await answerNow(ctx, asked, () => clearTimeout(typing));
+      await answerNow(ctx, asked, () => clearTimeout(typing), context);
     } finally {
       clearTimeout(typing);
     }
   }
 
-  async function answerNow(ctx: BotContext, asked: string, answered: () => void): Promise<void> {
+  async function answerNow(ctx: BotContext, asked: string, answered: () => void, context?: Turn[]): Promise<void> {
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
-    const turns = ctx.session?.turns ?? [];
+    const turns = context ?? ctx.session?.turns ?? [];
     const question = await followUps.resolve(turns, asked);
     if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
     const stream = deps.streaming ? createStreamingReply(ctx, replyTo, deps) : undefined;
@@ -77,7 +77,10 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const mentioned = mention.test(text);
     const repliedToMe = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
     if (!mentioned && !repliedToMe) return next();
-    await answer(ctx, text.replace(mention, " ").trim());
+    // a reply to one of the bot's answers continues that answer, whoever asked it
+    const replied = repliedToMe ? deps.memory.find(ctx.chat.id, ctx.msg.reply_to_message!.message_id) : undefined;
+    const context = replied ? [{ question: replied.value.question, at: Date.now() }] : undefined;
+    await answer(ctx, text.replace(mention, " ").trim(), context);
   });
 
   return composer;
