@@ -15,6 +15,7 @@ import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
 import { createConversationFeature } from "./features/conversation.js";
+import { createMediaFeature } from "./features/media.js";
 import { createAdminDocumentsFeature } from "./features/admin-documents.js";
 import { createAdminFeedbackFeature } from "./features/admin-feedback.js";
 import { createAdminIndexFeature } from "./features/admin-index.js";
@@ -156,6 +157,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   app.use(createCitationsFeature(deps));
   app.use(createInlineFeature(deps));
   app.use(createConversationFeature(deps));
+  app.use(createMediaFeature(deps));
   app.use(createQuestionsFeature(deps));
   bot.catch(onError);
   return bot;

@@ -62,3 +62,43 @@ describe("conversation", () => {
     expect(sentTexts(await u.send(groupReply("零售额是多少？", 1, GROUP, first.result.message_id)))[0]).toContain("答：");
   });
 });
+
+describe("inputs", () => {
+  const media = (extra: Record<string, unknown>, userId = 5) => ({
+    message: {
+      message_id: 900 + userId,
+      date: 0,
+      chat: { id: userId, type: "private", first_name: "u" },
+      from: { id: userId, is_bot: false, first_name: "u", language_code: "zh-hans" },
+      ...extra,
+    } as never,
+  });
+
+  it("/start notfound (the inline button's deep link) says so and offers examples", async () => {
+    const u = await createUnitBot();
+    const start = { ...textMessage("/start notfound") };
+    const [text] = sentTexts(await u.send(start));
+    expect(text).toMatch(/^刚才的问题在资料库中没有找到答案/);
+    expect(text).toContain("• ");
+  });
+
+  it("a photo's caption is answered as a question; a sticker or voice gets a one-line hint", async () => {
+    const u = await createUnitBot();
+    const photo = [{ file_id: "p", file_unique_id: "p", width: 10, height: 10 }];
+    const [answer] = sentTexts(await u.send(media({ photo, caption: "义乌前11个月直播带货多少场？" })));
+    expect(answer).toContain("21.2万场");
+    const hint = "我只能回答文字问题：请直接发文字（照片可以把问题写在说明里）。";
+    expect(sentTexts(await u.send(media({ photo }, 6)))).toEqual([hint]);
+    expect(
+      sentTexts(
+        await u.send(
+          media(
+            { sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } },
+            7,
+          ),
+        ),
+      ),
+    ).toEqual([hint]);
+    expect(sentTexts(await u.send(media({ voice: { file_id: "v", file_unique_id: "v", duration: 1 } }, 8)))).toEqual([hint]);
+  });
+});

@@ -70,6 +70,13 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     await answer(ctx, ctx.msg.text);
   });
 
+  // a photo with a caption in a private chat: the caption is the question
+  composer.chatType("private").on("message:photo", async (ctx, next) => {
+    const caption = ctx.msg.caption?.trim();
+    if (!caption) return next();
+    await answer(ctx, caption);
+  });
+
   composer.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
     const text = ctx.msg.text;
     if (text.startsWith("/")) return next();

@@ -13,6 +13,10 @@ export function createWelcomeFeature(deps: BotDeps): Composer<BotContext> {
     return lines.join("\n");
   };
   composer.command("start", async (ctx) => {
+    // deep links of the bot's own buttons: t.me/bot?start=notfound (inline "not found"), ?start=help
+    const param = ctx.match.trim();
+    if (param === "notfound") return void (await ctx.reply(`${ctx.t("start-notfound")}\n\n${help(ctx)}`));
+    if (param === "help") return void (await ctx.reply(help(ctx)));
     await ctx.reply(`${ctx.t("start", { botname: ctx.me.username })}\n\n${help(ctx)}`);
   });
   composer.command("help", async (ctx) => {

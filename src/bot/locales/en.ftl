@@ -74,3 +74,5 @@ more-button = More
 conversation-new = Starting afresh: the next question will not be read as a follow-up.
 conversation-hello = Hello! Ask me anything about the archive (it is in Chinese), e.g. “{ $example }”
 conversation-thanks = You're welcome! Ask again any time.
+start-notfound = The archive had no answer to that question. Try other words, or one of the examples below.
+media-hint = I answer text questions only: please type your question (or put it in a photo's caption).

@@ -74,3 +74,5 @@ more-button = 更多
 conversation-new = 好的，我们重新开始：接下来的问题不再接着上一个问题理解。
 conversation-hello = 你好！直接问我关于资料库的问题就行，比如“{ $example }”
 conversation-thanks = 不客气！还有问题随时问我。
+start-notfound = 刚才的问题在资料库中没有找到答案。可以换个说法，或者看看下面的示例问题。
+media-hint = 我只能回答文字问题：请直接发文字（照片可以把问题写在说明里）。
