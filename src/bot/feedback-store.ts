@@ -26,6 +26,8 @@ export interface FeedbackStore {
   all(): Promise<FeedbackRecord[]>;
   /** The seeds-dev.jsonl format: the latest vote per question; 👎 ones flagged for review. */
   exportEvalSet(): Promise<{ jsonl: string; count: number; up: number; down: number }>;
+  /** Current votes on one answer (each user's latest). */
+  tally(answerId: string): Promise<{ up: number; down: number }>;
 }
 
 /** The pseudonym of a user: HMAC-SHA-256 of the id under `key` (32 hex digits). */
@@ -34,43 +36,50 @@ export const hashUserId = (key: Uint8Array, id: number): string =>
 
 export const FEEDBACK_FILE_MODE = 0o600;
 
+/** Every record in the file (a torn last line after a crash is skipped). */
+async function readRecords(file: string): Promise<FeedbackRecord[]> {
+  let text = "";
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch {
+    return [];
+  }
+  const out: FeedbackRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as FeedbackRecord);
+    } catch {
+      // a torn last line after a crash: skip it
+    }
+  }
+  return out;
+}
+
 export function createFeedbackStore(file: string): FeedbackStore {
   let queue: Promise<unknown> = Promise.resolve();
   /** The last vote per answer and user, loaded from the file on first use. */
   let votes: Map<string, FeedbackRecord["vote"]> | undefined;
   const voteKey = (r: FeedbackRecord) => `${r.answerId}:${r.user}`;
-  const readAll = async (): Promise<FeedbackRecord[]> => {
-    let text = "";
-    try {
-      text = await fs.readFile(file, "utf8");
-    } catch {
-      return [];
-    }
-    const out: FeedbackRecord[] = [];
-    for (const line of text.split("\n")) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as FeedbackRecord);
-      } catch {
-        // a torn last line after a crash: skip it
-      }
-    }
-    return out;
-  };
+  const readAll = () => readRecords(file);
   const all = async (): Promise<FeedbackRecord[]> => {
     await queue.catch(() => {});
     return readAll();
+  };
+  const loadVotes = async () => {
+    if (!votes) {
+      const known = new Map<string, FeedbackRecord["vote"]>();
+      for (const old of await readAll()) if (old.answerId) known.set(voteKey(old), old.vote);
+      votes = known;
+    }
+    return votes;
   };
   return {
     record(r) {
       const task = queue
         .catch(() => {})
         .then(async () => {
-          if (!votes) {
-            const known = new Map<string, FeedbackRecord["vote"]>();
-            for (const old of await readAll()) if (old.answerId) known.set(voteKey(old), old.vote);
-            votes = known;
-          }
+          const votes = await loadVotes();
           if (r.answerId && votes.get(voteKey(r)) === r.vote) return "unchanged" as const;
           await fs.mkdir(path.dirname(file), { recursive: true });
           await fs.appendFile(file, `${JSON.stringify(r)}\n`, { mode: FEEDBACK_FILE_MODE });
@@ -82,6 +91,12 @@ export function createFeedbackStore(file: string): FeedbackStore {
       return task;
     },
     all,
+    async tally(answerId) {
+      await queue.catch(() => {});
+      const out = { up: 0, down: 0 };
+      for (const [key, vote] of await loadVotes()) if (key.startsWith(`${answerId}:`)) out[vote]++;
+      return out;
+    },
     async exportEvalSet() {
       const records = await all();
       const latest = new Map<string, FeedbackRecord>();
@@ -101,9 +116,10 @@ export function createFeedbackStore(file: string): FeedbackStore {
       });
       return {
         jsonl: items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""),
-        count: records.length,
-        up: records.filter((r) => r.vote === "up").length,
-        down: records.filter((r) => r.vote === "down").length,
+        // the caption counts what the file holds: one line per question, its latest vote
+        count: items.length,
+        up: items.filter((x) => x.feedback === "up").length,
+        down: items.filter((x) => x.feedback === "down").length,
       };
     },
   };

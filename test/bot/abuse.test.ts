@@ -129,6 +129,22 @@ describe("buttons", () => {
     expect(await u.deps.feedback.all()).toHaveLength(2);
   });
 
+  it("the 👍/👎 buttons show the answer's current votes, each user's latest", async () => {
+    const GROUP = -1003;
+    const u = await createUnitBot();
+    const a = sent(await u.send(textMessage(`/ask ${QUESTION}`, { userId: 3, chatType: "supergroup", chatId: GROUP })))[0]!;
+    const labels = (calls: Call[]) => {
+      const edit = calls.find((c) => c.method === "editMessageReplyMarkup");
+      return edit
+        ? (edit.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string }>).map((b) => b.text).filter((t) => /👍|👎/.test(t))
+        : null;
+    };
+    expect(labels(await u.send(press(a, "👍", { userId: 3 })))).toEqual(["👍 1", "👎"]);
+    expect(labels(await u.send(press(a, "👎", { userId: 4 })))).toEqual(["👍 1", "👎 1"]);
+    expect(labels(await u.send(press(a, "👍", { userId: 3 })))).toBeNull(); // unchanged: nothing to edit
+    expect(labels(await u.send(press(a, "👎", { userId: 3 })))).toEqual(["👍", "👎 2"]);
+  });
+
   it("an article view pages only for its owner, on its own message", async () => {
     const GROUP = -1001;
     const u = await createUnitBot();

@@ -171,9 +171,12 @@ export function press(sentCall: Call, label: string | RegExp, opts: { userId?: n
   const b = buttons.find((x) => (typeof label === "string" ? x.text === label : label.test(x.text)));
   if (!b) throw new Error(`no button ${label} among ${buttons.map((x) => x.text).join(", ")}`);
   const chatId = Number(sentCall.payload.chat_id);
-  return callbackQuery(b.callback_data, {
+  const update = callbackQuery(b.callback_data, {
     userId: opts.userId ?? (chatId > 0 ? chatId : 1),
     chatId,
     messageId: sentCall.result.message_id,
   });
+  // the pressed message as Telegram sends it along: with its buttons
+  Object.assign((update.callback_query as unknown as { message: object }).message, { reply_markup: sentCall.payload.reply_markup });
+  return update;
 }

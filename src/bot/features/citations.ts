@@ -35,6 +35,25 @@ async function expandAnswer(deps: BotDeps, ctx: BotContext): Promise<void> {
   });
 }
 
+/** The 👍/👎 buttons under an answer show its current votes (each user's latest). */
+async function showVotes(deps: BotDeps, ctx: BotContext, answerId: string): Promise<void> {
+  const markup = ctx.callbackQuery?.message?.reply_markup;
+  if (!markup) return;
+  const { up, down } = await deps.feedback.tally(answerId);
+  const label = (data: string | undefined, text: string) => {
+    if (data === FeedbackData.encode({ vote: "up", answer: answerId })) return up ? `👍 ${up}` : "👍";
+    if (data === FeedbackData.encode({ vote: "down", answer: answerId })) return down ? `👎 ${down}` : "👎";
+    return text;
+  };
+  const rows = markup.inline_keyboard.map((row) =>
+    row.map((b) => ({ ...b, text: label("callback_data" in b ? b.callback_data : undefined, b.text) })),
+  );
+  if (JSON.stringify(rows) === JSON.stringify(markup.inline_keyboard)) return;
+  await ctx
+    .editMessageReplyMarkup({ reply_markup: { inline_keyboard: rows } })
+    .catch((err: unknown) => deps.log.debug({ err: String(err) }, "vote display failed"));
+}
+
 /** Article messages remembered for editing in place. */
 const SHOWN_ARTICLES = 2000;
 
@@ -111,6 +130,7 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
     });
     const key = outcome === "unchanged" ? "feedback-already" : vote === "up" ? "feedback-thanks-up" : "feedback-thanks-down";
     await ctx.answerCallbackQuery({ text: ctx.t(key) });
+    if (outcome === "recorded") await showVotes(deps, ctx, id);
   });
 
   return composer;
