@@ -20,7 +20,7 @@ export interface ArticleView {
   meta: SourceMeta;
 }
 
-export type ArticleListing = Pick<ArticleView, "key" | "source" | "kind" | "title" | "byline">;
+export type ArticleListing = Pick<ArticleView, "key" | "source" | "kind" | "title" | "byline"> & { date: string | null };
 
 /** Index facts (counts, build time, embedding, warnings). */
 export type ArchiveInfo = LibraryInfo;

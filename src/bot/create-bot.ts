@@ -14,6 +14,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
 import { createAccessGuard } from "./features/access.js";
+import { createBrowseFeature } from "./features/browse.js";
 import { createConversationFeature } from "./features/conversation.js";
 import { createMediaFeature } from "./features/media.js";
 import { createAdminDocumentsFeature } from "./features/admin-documents.js";
@@ -157,6 +158,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   app.use(createCitationsFeature(deps));
   app.use(createInlineFeature(deps));
   app.use(createConversationFeature(deps));
+  app.use(createBrowseFeature(deps));
   app.use(createMediaFeature(deps));
   app.use(createQuestionsFeature(deps));
   bot.catch(onError);
@@ -165,5 +167,5 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
 /** Commands shown in Telegram's menu, per language. */
 export function commandList(t: (key: string) => string): Array<{ command: string; description: string }> {
-  return ["start", "help", "ask", "new", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
+  return ["start", "help", "ask", "new", "sources", "by", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
 }

@@ -40,6 +40,8 @@ export interface ArticleSummary {
   title: string | null;
   byline: string | null;
   kind: Article["kind"];
+  /** Publication date, when the article's metadata states one. */
+  date: string | null;
 }
 
 export interface Library extends CorpusDocuments {
@@ -141,7 +143,14 @@ export function createLibrary(options: LibraryOptions): Library {
       }
     },
     articles: () =>
-      index.articles.map((a) => ({ key: articleKey(a.id), source: a.source, title: a.title, byline: a.byline, kind: a.kind })),
+      index.articles.map((a) => ({
+        key: articleKey(a.id),
+        source: a.source,
+        title: a.title,
+        byline: a.byline,
+        kind: a.kind,
+        date: a.meta.date ?? null,
+      })),
     articleKey,
     article: (key) => keys.get(key),
     ...documents,

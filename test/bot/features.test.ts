@@ -235,15 +235,35 @@ describe("admin", () => {
     }
   });
 
-  it("/sources pages the article list; /stats reports counts", async () => {
+  it("/sources pages the article list (everyone; file names for admins); /by lists an author's articles; /stats reports counts", async () => {
     const u = await createUnitBot({ settings: { adminIds: [ADMIN] } });
+    // a user's view: the 19 articles (page notes are not articles), no file names
+    const [mine] = sent(await u.send(textMessage("/sources", { userId: 12 })));
+    expect(mine!.text).toMatch(/^资料库文章（第 1\/1 页）：/);
+    expect(mine!.text.split("\n").filter((l: string) => /^\d+\. /.test(l))).toHaveLength(19);
+    expect(mine!.text).not.toContain(".txt");
+    // an author's articles, by command and by question
+    const [by] = sent(await u.send(textMessage("/by 吴峰宇", { userId: 12 })));
+    expect(by!.text).toMatch(/^署名含“吴峰宇”的文章（\d+ 篇）：/);
+    expect(
+      by!.text
+        .split("\n")
+        .slice(1)
+        .every((l: string) => l.includes("吴峰宇")),
+    ).toBe(true);
+    const [asked] = sent(await u.send(textMessage("吴峰宇写了哪些文章？", { userId: 12 })));
+    expect(asked!.text).toBe(by!.text);
+    // admins page through a longer list with the files named
+    for (let i = 0; i < 5; i++) await u.deps.archive.addDocument(`extra-${i}.md`, Buffer.from(`# 补充文章${i}\n\n补充正文${i}。\n`));
+    await u.deps.archive.reindex();
     const [list] = sent(await u.send(textMessage("/sources", { userId: ADMIN })));
     expect(list!.text).toMatch(/^资料库文章（第 1\/2 页）：/);
+    expect(list!.text).toContain(".txt");
     const next = list!.reply_markup.inline_keyboard.flat()[0].callback_data;
     const [page2] = sent(await u.send(callbackQuery(next, { userId: ADMIN })), "editMessageText");
     expect(page2!.text).toMatch(/^资料库文章（第 2\/2 页）：/);
     const [stats] = sent(await u.send(textMessage("/stats", { userId: ADMIN })));
-    expect(stats!.text).toMatch(/资料库：5 个文件、19 篇文章/);
+    expect(stats!.text).toMatch(/资料库：10 个文件、24 篇文章/);
   });
 });
 
