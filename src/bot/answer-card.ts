@@ -51,6 +51,8 @@ export interface AnswerFormatOptions {
 }
 
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
+/** "Answer:" takes a space before the text, "答：" does not. */
+const spaced = (label: string) => (/[A-Za-z:]$/.test(label) ? `${label} ` : label);
 
 function headline(c: Citation, options: AnswerFormatOptions, t: Translate): string {
   if (c.title) return c.title;
@@ -66,7 +68,7 @@ function headline(c: Citation, options: AnswerFormatOptions, t: Translate): stri
 function build(answer: Answer, t: Translate, options: AnswerFormatOptions, excerptChars: number): FormattedString {
   const b = new MessageBuilder();
   const terms = highlightTerms(answer.terms);
-  b.wrap("bold", t("answer-label")).add(oneLine(answer.answer));
+  b.wrap("bold", spaced(t("answer-label"))).add(oneLine(answer.answer));
   for (const card of articleCards(answer.citations)) {
     const first = card.citations[0]!;
     b.add("\n\n").wrap("bold", `[${card.n}] ${headline(first, options, t)}`);

@@ -101,4 +101,14 @@ describe("inputs", () => {
     ).toEqual([hint]);
     expect(sentTexts(await u.send(media({ voice: { file_id: "v", file_unique_id: "v", duration: 1 } }, 8)))).toEqual([hint]);
   });
+
+  it("an English question the Chinese archive cannot answer gets, in English, a note and a Chinese example; labels are spaced", async () => {
+    const u = await createUnitBot();
+    const [note] = sentTexts(await u.send(textMessage("Who is the mayor of Yiwu?", { lang: "en" })));
+    expect(note).toMatch(/^The archive holds Chinese articles, .* for example: “.*\p{Script=Han}.*”$/u);
+    const [zh] = sentTexts(await u.send(textMessage("Who is the mayor of Yiwu?")));
+    expect(zh).toMatch(/^资料库里的文章是中文的/);
+    const [answer] = sentTexts(await u.send(textMessage("义乌前11个月直播带货多少场？", { lang: "en" })));
+    expect(answer).toMatch(/^Answer: \S/);
+  });
 });

@@ -3,10 +3,11 @@ import { safeError } from "../../logger.js";
 import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { addTurn, createFollowUpResolver, type Turn } from "../../answer/index.js";
+import { type Answer, addTurn, createFollowUpResolver, type Turn } from "../../answer/index.js";
 import { articleLead, type BotContext, type BotDeps, countAnswer } from "../context.js";
 import { formatAnswer } from "../answer-card.js";
-import { splitMessage } from "../format.js";
+import { exampleQuestion } from "../examples.js";
+import { MessageBuilder, splitMessage } from "../format.js";
 import { mentionPattern } from "../addressed.js";
 import { answerKeyboard } from "../keyboards.js";
 import { replyFormatted, timeoutSignal } from "../reply.js";
@@ -15,6 +16,32 @@ import { replyFormatted, timeoutSignal } from "../reply.js";
 export const TYPING_TIMEOUT_MS = 3000;
 /** "typing…" is shown only when an answer takes longer than this (LLM answers do; extractive ones take milliseconds). */
 export const TYPING_AFTER_MS = 300;
+
+/** A question with Latin words and no Chinese characters (the archive is Chinese). */
+const isForeign = (q: string): boolean => !/\p{Script=Han}/u.test(q) && /[A-Za-z]{2,}.*[A-Za-z]{2,}/.test(q);
+
+/** Sends the reply (or finishes the streamed one) and binds its buttons to the message that carries them. */
+async function sendAnswer(
+  deps: BotDeps,
+  ctx: BotContext,
+  a: Answer,
+  question: string,
+  replyTo: number | undefined,
+  stream?: StreamingReply,
+): Promise<void> {
+  if (a.abstained && isForeign(question)) {
+    // the archive is Chinese: say so, in the user's language, with a question it can answer
+    await replyFormatted(ctx, new MessageBuilder().add(ctx.t("foreign-question", { example: exampleQuestion(deps) })).build(), { replyTo });
+    return;
+  }
+  const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
+  const { message, shortened } = formatAnswer(a, ctx.t, { leadOf: articleLead(deps) });
+  const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t, shortened);
+  const sent = stream?.started()
+    ? await stream.finish(message, reply_markup)
+    : await replyFormatted(ctx, message, { reply_markup, replyTo });
+  deps.memory.bind(id, sent.at(-1)!.message_id);
+}
 
 export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -49,14 +76,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     countAnswer(deps.stats, a);
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
     deps.log.debug({ question }, "question");
-    const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
-    const { message, shortened } = formatAnswer(a, ctx.t, { leadOf: articleLead(deps) });
-    const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t, shortened);
-    const sent = stream?.started()
-      ? await stream.finish(message, reply_markup)
-      : await replyFormatted(ctx, message, { reply_markup, replyTo });
-    // the buttons act only on the message that carries them
-    deps.memory.bind(id, sent.at(-1)!.message_id);
+    await sendAnswer(deps, ctx, a, question, replyTo, stream);
   }
 
   composer.command("ask", async (ctx) => {
@@ -100,6 +120,8 @@ export const STREAM_EDIT_MS = 1000;
  * A reply that shows LLM tokens as they arrive: a placeholder message edited at most once a
  * second with the text so far, then edited into the final, checked answer with its citations.
  */
+type StreamingReply = ReturnType<typeof createStreamingReply>;
+
 function createStreamingReply(ctx: BotContext, replyTo: number | undefined, deps: BotDeps) {
   let placeholder: Promise<Message.TextMessage> | undefined;
   let text = "";

@@ -81,3 +81,4 @@ by-none = No article in the archive has a byline with “{ $name }”.
 by-header = Articles whose byline has “{ $name }” ({ $count }):
 cmd-sources = Browse the archive
 cmd-by = Articles by an author: /by NAME
+foreign-question = The archive holds Chinese articles, and nothing answered this question in English. Please ask in Chinese, for example: “{ $example }”

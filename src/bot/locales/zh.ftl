@@ -81,3 +81,4 @@ by-none = 资料库中没有署名含“{ $name }”的文章。
 by-header = 署名含“{ $name }”的文章（{ $count } 篇）：
 cmd-sources = 浏览资料库文章
 cmd-by = 按作者查文章：/by 作者名
+foreign-question = 资料库里的文章是中文的，这个问题没有找到答案。请用中文提问，比如：“{ $example }”
