@@ -4,8 +4,8 @@ start =
 help =
     Send a question: you get a short answer and numbered citations; tap "Source N" for the whole article, 👍 / 👎 to give feedback.
     Groups: @{ $botname } question, a reply to me, or /ask question. In any chat, type @{ $botname } question for inline results.
-    Commands: /ask · /about · /help
-help-admin = Admin: /reindex · /stats · /sources · /remove FILE · /feedback; send a .txt/.md document to add it to the archive.
+    Commands: /ask · /new · /sources · /by AUTHOR · /about · /help
+help-admin = Admin: /reindex · /stats · /remove FILE · /feedback; send a .txt/.md document in this private chat (and confirm) to add it to the archive.
 help-examples = Try asking:
 about = The archive holds { $files } files, { $articles } articles (plus { $notes } page notes), { $chunks } passages; last indexed { $builtAt }.
 answer-label = Answer:

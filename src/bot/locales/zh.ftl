@@ -4,8 +4,8 @@ start =
 help =
     直接发一个问题，我会给出简短回答和带编号的原文出处；点「原文 N」查看整篇文章，点 👍 / 👎 反馈。
     群聊：@{ $botname } 问题、回复我的消息，或 /ask 问题。任意聊天中输入 @{ $botname } 问题 可以内联引用。
-    命令：/ask 提问 · /about 资料库信息 · /help 帮助
-help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /sources 文章列表 · /remove 文件名 删除文件 · /feedback 导出反馈；发送 .txt/.md 文件即可加入资料库。
+    命令：/ask 提问 · /new 重新开始 · /sources 浏览文章 · /by 作者名 · /about 资料库信息 · /help 帮助
+help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /remove 文件名 删除文件 · /feedback 导出反馈；在私聊中发送 .txt/.md 文件并确认即可加入资料库。
 help-examples = 可以这样问：
 about = 资料库共 { $files } 个文件、{ $articles } 篇文章（另有 { $notes } 条版面信息），{ $chunks } 个段落；最近索引时间 { $builtAt }。
 answer-label = 答：
