@@ -13,7 +13,7 @@ const bare = (text: string) =>
 
 export function smallTalk(text: string): "hello" | "thanks" | null {
   const b = bare(text);
-  if (!b) return "thanks"; // 👍, 🙏, "！" alone
+  if (!b) return text.replace(/@\w+/g, "").trim() ? "thanks" : null; // 👍, 🙏 alone; a bare mention is not small talk
   if (HELLO.test(b)) return "hello";
   if (THANKS.test(b)) return "thanks";
   return null;
