@@ -26,6 +26,20 @@ export const BOT_ID = 666; // the emulator's getMe
 export const BOT_USERNAME = "TestNameBot";
 export const MISSING_METHODS = ["sendChatAction", "setMyCommands", "answerInlineQuery", "sendDocument", "deleteWebhook"];
 
+/** Bot settings for tests: no admins or allowlists, a generous rate limit, a fixed key; `over` wins. */
+export function testSettings(over: Partial<BotSettings> & { apiRoot: string }): BotSettings {
+  return {
+    token: TOKEN,
+    adminIds: [],
+    allowedUserIds: [],
+    allowedChatIds: [],
+    rateLimitPerMinute: 1000,
+    maxUploadBytes: 1 << 20,
+    secretKey: TEST_SECRET_KEY,
+    ...over,
+  };
+}
+
 /** A fixed key for the user pseudonyms in tests. */
 export const TEST_SECRET_KEY = new Uint8Array(32).fill(7);
 
@@ -82,16 +96,7 @@ export async function createTestDeps(
     feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: {
-      token: TOKEN,
-      adminIds: [],
-      allowedUserIds: [],
-      allowedChatIds: [],
-      rateLimitPerMinute: 1000,
-      maxUploadBytes: 1 << 20,
-      secretKey: TEST_SECRET_KEY,
-      ...settings,
-    },
+    settings: testSettings({ token: TOKEN, ...settings }),
     log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
 }

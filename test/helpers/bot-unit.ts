@@ -14,7 +14,7 @@ import { type Logger, createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { createLibrary, type Library, type LibraryOptions } from "../../src/search/library.js";
-import { TEST_SECRET_KEY } from "./bot-harness.js";
+import { testSettings } from "./bot-harness.js";
 import { scratchCorpus } from "./index.js";
 
 export interface Call {
@@ -56,17 +56,7 @@ export async function createUnitBot(
     feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
     memory: createAnswerMemory(),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-    settings: {
-      token: UNIT_TOKEN,
-      apiRoot: "http://127.0.0.1:9",
-      adminIds: [],
-      allowedUserIds: [],
-      allowedChatIds: [],
-      rateLimitPerMinute: 1000,
-      maxUploadBytes: 1 << 20,
-      secretKey: TEST_SECRET_KEY,
-      ...options.settings,
-    },
+    settings: testSettings({ token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", ...options.settings }),
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   };
   const calls: Call[] = [];

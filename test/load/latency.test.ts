@@ -9,14 +9,8 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { afterAll, expect, it } from "vitest";
 import { BOT_USERNAME, startHarness, TOKEN } from "../helpers/bot-harness.js";
+import { QUESTIONS, pct } from "./figures.js";
 
-const QUESTIONS = [
-  "义乌前11个月直播带货多少场？",
-  "伏龙山公园改造项目在哪个街道？",
-  "常驻义乌的外商有多少人？",
-  "1-5月义乌外贸进出口总值是多少？",
-];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const rows: string[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, expect, it } from "vitest";
 import { TOKEN, startHarness } from "../helpers/bot-harness.js";
 import { SEEDS_DEV } from "../helpers/paths.js";
+import { pct } from "./figures.js";
 
 const USERS = 50;
 const PER_USER = 20;
@@ -17,8 +18,6 @@ const questions = readFileSync(SEEDS_DEV, "utf8")
   .trim()
   .split("\n")
   .map((l) => JSON.parse(l).question as string);
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 afterAll(() => {
   const report = [

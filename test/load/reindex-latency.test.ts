@@ -23,18 +23,12 @@ import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { createLibrary } from "../../src/search/library.js";
 import { createActivityGauge } from "../../src/search/yield-point.js";
-import { TEST_SECRET_KEY } from "../helpers/bot-harness.js";
+import { testSettings } from "../helpers/bot-harness.js";
 import { scratchCorpus } from "../helpers/index.js";
+import { QUESTIONS, pct } from "./figures.js";
 
 const TARGET_CHUNKS = 21_000;
 const GAP_MS = 25;
-const QUESTIONS = [
-  "义乌前11个月直播带货多少场？",
-  "伏龙山公园改造项目在哪个街道？",
-  "常驻义乌的外商有多少人？",
-  "1-5月义乌外贸进出口总值是多少？",
-];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 it("answers keep flowing during a reindex of more than 20,000 chunks", async () => {
   // a corpus of seed-page sentences recombined (reproducible, nothing from ../shared)
@@ -74,16 +68,7 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
       feedback: createFeedbackStore(path.join(root, "feedback.jsonl")),
       memory: createAnswerMemory(),
       stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
-      settings: {
-        token: "1:x",
-        apiRoot: "http://127.0.0.1:9",
-        adminIds: [],
-        allowedUserIds: [],
-        allowedChatIds: [],
-        rateLimitPerMinute: 1_000_000,
-        maxUploadBytes: 1 << 20,
-        secretKey: TEST_SECRET_KEY,
-      },
+      settings: testSettings({ token: "1:x", apiRoot: "http://127.0.0.1:9", rateLimitPerMinute: 1_000_000 }),
       log: createLogger("silent"),
     },
     { botInfo: { id: 777, is_bot: true, first_name: "b", username: "b_bot" } as never, throttle: false, transformers: [capture] },
