@@ -54,7 +54,10 @@ async function runTelegram(config: Config & { TELEGRAM_BOT_TOKEN: string }, log:
   const bot = createBot({
     archive: createArchive({ service, library }),
     feedback: createFeedbackStore(path.join(config.DATA_DIR, "feedback.jsonl")),
-    memory: createAnswerMemory(),
+    memory: createAnswerMemory({
+      file: path.join(config.DATA_DIR, "answers.jsonl"),
+      onError: (err) => log.warn({ err: safeError(err) }, "could not keep an answer for after a restart"),
+    }),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
     settings: {
       token: config.TELEGRAM_BOT_TOKEN,
@@ -70,7 +73,13 @@ async function runTelegram(config: Config & { TELEGRAM_BOT_TOKEN: string }, log:
     followUps,
     streaming: !!llm,
   });
-  const stop = await startBot(bot, { webhookUrl: config.WEBHOOK_URL, webhookSecret: config.WEBHOOK_SECRET, port: config.PORT, log });
+  const stop = await startBot(bot, {
+    adminIds: config.ADMIN_USER_IDS,
+    webhookUrl: config.WEBHOOK_URL,
+    webhookSecret: config.WEBHOOK_SECRET,
+    port: config.PORT,
+    log,
+  });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

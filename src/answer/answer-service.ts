@@ -8,6 +8,7 @@ import type { Retriever } from "../search/index.js";
 import { chooseCitations, round, shortAnswer } from "./citation-choice.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
+import { askThroughTranslation, isForeignQuestion } from "./translation.js";
 import { DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights } from "./scoring.js";
 import type { Answer } from "./types.js";
 
@@ -102,6 +103,13 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const weights: RerankWeights = { ...DEFAULT_RERANK, ...options.rerank };
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
+    const { llm } = options;
+    if (llm && askOptions.llm !== false && isForeignQuestion(rawQuestion))
+      return askThroughTranslation(llm, rawQuestion, (zh) => askChinese(zh, { ...askOptions, onPartial: undefined }));
+    return askChinese(rawQuestion, askOptions);
+  }
+
+  async function askChinese(rawQuestion: string, askOptions: AnswerOptions): Promise<Answer> {
     options.activity?.enter();
     let ext: Answer;
     try {

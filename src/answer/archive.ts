@@ -40,6 +40,8 @@ export interface Archive {
   /** Validates and writes a document into the corpus (no reindex); DocumentRejectedError says why not. */
   addDocument(fileName: string, data: Uint8Array): Promise<{ file: string; replaced: boolean }>;
   removeDocument(fileName: string): Promise<{ file: string }>;
+  /** The corpus name an upload or /remove would use, and whether that file exists. */
+  findDocument(fileName: string): Promise<{ file: string; exists: boolean }>;
 }
 
 export function createArchive(options: { service: AnswerService; library: Library }): Archive {
@@ -69,5 +71,6 @@ export function createArchive(options: { service: AnswerService; library: Librar
     reindex: (onProgress) => library.reindex(onProgress),
     addDocument: (name, data) => library.addDocument(name, data),
     removeDocument: (name) => library.removeDocument(name),
+    findDocument: (name) => library.findDocument(name),
   };
 }

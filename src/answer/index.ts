@@ -8,3 +8,4 @@ export { escapeRegExp } from "./scoring.js";
 export { createLru, type Lru } from "./lru.js";
 export * from "./llm.js";
 export * from "./types.js";
+export { isForeignQuestion } from "./translation.js";

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatPromptTemplate, PromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
@@ -16,6 +17,8 @@ export interface LlmAnswerer {
   answer(question: string, passages: Citation[], options?: { onToken?: (token: string) => void }): Promise<string>;
   /** A standalone form of a follow-up question, given the previous questions. */
   rewrite(history: string[], question: string): Promise<string>;
+  /** `text` in the `target` language (a description such as "简体中文"). */
+  translate(text: string, target: string): Promise<string>;
 }
 
 export interface ChatModelConfig {
@@ -43,12 +46,17 @@ export interface Prompts {
   system: string;
   answer: string;
   followup: string;
+  translate: string;
 }
+
+/** The prompts bundled with citebot (a custom PROMPTS_DIR without translate.txt falls back to this one). */
+export const BUNDLED_PROMPTS_DIR = fileURLToPath(new URL("../../prompts", import.meta.url));
 
 export async function loadPrompts(dir: string): Promise<Prompts> {
   const read = (name: string) => fs.readFile(path.join(dir, name), "utf8");
   const [system, answer, followup] = await Promise.all([read("system.txt"), read("answer.txt"), read("followup.txt")]);
-  return { system, answer, followup };
+  const translate = await read("translate.txt").catch(() => fs.readFile(path.join(BUNDLED_PROMPTS_DIR, "translate.txt"), "utf8"));
+  return { system, answer, followup, translate };
 }
 
 export const formatPassages = (passages: Citation[], untitled = "无标题"): string =>
@@ -69,6 +77,7 @@ export function createLlmAnswerer(options: { chat: BaseChatModel; prompts: Promp
     ["human", options.prompts.answer],
   ]);
   const followupPrompt = PromptTemplate.fromTemplate(options.prompts.followup);
+  const translatePrompt = PromptTemplate.fromTemplate(options.prompts.translate);
   return {
     model: options.model,
     async answer(question, passages, { onToken } = {}) {
@@ -89,6 +98,11 @@ export function createLlmAnswerer(options: { chat: BaseChatModel; prompts: Promp
       const prompt = await followupPrompt.format({ history: history.map((h, i) => `${i + 1}. ${h}`).join("\n"), question });
       const reply = await options.chat.invoke(prompt, { signal: AbortSignal.timeout(options.timeoutMs) });
       return text(reply.content).trim().split("\n")[0]!.trim();
+    },
+    async translate(source, target) {
+      const prompt = await translatePrompt.format({ text: source, target });
+      const reply = await options.chat.invoke(prompt, { signal: AbortSignal.timeout(options.timeoutMs) });
+      return text(reply.content).trim();
     },
   };
 }

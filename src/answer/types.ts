@@ -48,4 +48,10 @@ export interface Answer {
   /** When an LLM is configured: its model, sentences dropped by the grounding check, and why it was not used. */
   llm?: { model: string; dropped: number; fallback?: "error" | "timeout" | "ungrounded"; error?: string };
   timings: { total_ms: number; retrieve_ms: number; llm_ms?: number };
+  /**
+   * A question in another language, answered through an LLM translation: the Chinese question
+   * searched, and the answer line in the asker's language (absent when it failed the number
+   * check, "ungrounded", or the call failed, "error"). `answer` stays the verbatim Chinese line.
+   */
+  translation?: { model: string; question: string; answer?: string; dropped?: "ungrounded" | "error" };
 }

@@ -48,6 +48,8 @@ export interface AnswerFormatOptions {
   leadOf?: (articleId: string) => string | undefined;
   /** Whole excerpts, however long (after 更多). */
   full?: boolean;
+  /** Show the question first (it was asked by a button, so the chat does not show it). */
+  showQuestion?: boolean;
 }
 
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
@@ -68,7 +70,11 @@ function headline(c: Citation, options: AnswerFormatOptions, t: Translate): stri
 function build(answer: Answer, t: Translate, options: AnswerFormatOptions, excerptChars: number): FormattedString {
   const b = new MessageBuilder();
   const terms = highlightTerms(answer.terms);
-  b.wrap("bold", spaced(t("answer-label"))).add(oneLine(answer.answer));
+  if (options.showQuestion && answer.question) b.add("❓ ").wrap("italic", oneLine(answer.question)).add("\n");
+  const translated = answer.translation?.answer;
+  b.wrap("bold", spaced(t("answer-label"))).add(oneLine(translated ?? answer.answer));
+  // the translation first, then the verbatim Chinese line it was made from
+  if (translated) b.add("\n").wrap("italic", oneLine(answer.answer));
   for (const card of articleCards(answer.citations)) {
     const first = card.citations[0]!;
     b.add("\n\n").wrap("bold", `[${card.n}] ${headline(first, options, t)}`);
@@ -81,6 +87,10 @@ function build(answer: Answer, t: Translate, options: AnswerFormatOptions, excer
       const excerpt = chars.length > excerptChars ? `${chars.slice(0, excerptChars).join("")}…` : whole;
       b.add("\n").wrap("expandable_blockquote", (q) => q.addHighlighted(excerpt, highlightRanges(excerpt, terms)));
     }
+  }
+  if (answer.translation) {
+    const { model, question, dropped } = answer.translation;
+    b.add("\n\n").wrap("italic", t(dropped ? "mode-translation-dropped" : "mode-translated", { model, question }));
   }
   if (answer.llm) {
     b.add("\n\n").wrap(

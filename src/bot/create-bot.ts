@@ -169,3 +169,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 export function commandList(t: (key: string) => string): Array<{ command: string; description: string }> {
   return ["start", "help", "ask", "new", "sources", "by", "about"].map((command) => ({ command, description: t(`cmd-${command}`) }));
 }
+
+/** Commands added to admins' own menus. */
+export const adminCommandList = (t: (key: string) => string): Array<{ command: string; description: string }> =>
+  ["reindex", "stats", "remove", "feedback"].map((command) => ({ command, description: t(`cmd-${command}`) }));

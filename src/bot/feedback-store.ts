@@ -18,10 +18,12 @@ export interface FeedbackRecord {
   user: string;
   /** The answer voted on (its button id): one vote per user and answer. */
   answerId?: string;
+  /** Why 👎, when the user said (wrong | source | incomplete). */
+  reason?: string;
 }
 
 export interface FeedbackStore {
-  /** "unchanged" when this user already gave this vote on this answer (nothing is written). */
+  /** "unchanged" when this user already gave this vote (and reason) on this answer (nothing is written). */
   record(r: FeedbackRecord): Promise<"recorded" | "unchanged">;
   all(): Promise<FeedbackRecord[]>;
   /** The seeds-dev.jsonl format: the latest vote per question; 👎 ones flagged for review. */
@@ -59,7 +61,7 @@ async function readRecords(file: string): Promise<FeedbackRecord[]> {
 export function createFeedbackStore(file: string): FeedbackStore {
   let queue: Promise<unknown> = Promise.resolve();
   /** The last vote per answer and user, loaded from the file on first use. */
-  let votes: Map<string, FeedbackRecord["vote"]> | undefined;
+  let votes: Map<string, Pick<FeedbackRecord, "vote" | "reason">> | undefined;
   const voteKey = (r: FeedbackRecord) => `${r.answerId}:${r.user}`;
   const readAll = () => readRecords(file);
   const all = async (): Promise<FeedbackRecord[]> => {
@@ -68,8 +70,8 @@ export function createFeedbackStore(file: string): FeedbackStore {
   };
   const loadVotes = async () => {
     if (!votes) {
-      const known = new Map<string, FeedbackRecord["vote"]>();
-      for (const old of await readAll()) if (old.answerId) known.set(voteKey(old), old.vote);
+      const known = new Map<string, Pick<FeedbackRecord, "vote" | "reason">>();
+      for (const old of await readAll()) if (old.answerId) known.set(voteKey(old), { vote: old.vote, reason: old.reason });
       votes = known;
     }
     return votes;
@@ -80,11 +82,12 @@ export function createFeedbackStore(file: string): FeedbackStore {
         .catch(() => {})
         .then(async () => {
           const votes = await loadVotes();
-          if (r.answerId && votes.get(voteKey(r)) === r.vote) return "unchanged" as const;
+          const known = r.answerId ? votes.get(voteKey(r)) : undefined;
+          if (known && known.vote === r.vote && (r.reason === undefined || known.reason === r.reason)) return "unchanged" as const;
           await fs.mkdir(path.dirname(file), { recursive: true });
           await fs.appendFile(file, `${JSON.stringify(r)}\n`, { mode: FEEDBACK_FILE_MODE });
           await fs.chmod(file, FEEDBACK_FILE_MODE);
-          if (r.answerId) votes.set(voteKey(r), r.vote);
+          if (r.answerId) votes.set(voteKey(r), { vote: r.vote, reason: r.reason });
           return "recorded" as const;
         });
       queue = task;
@@ -94,7 +97,7 @@ export function createFeedbackStore(file: string): FeedbackStore {
     async tally(answerId) {
       await queue.catch(() => {});
       const out = { up: 0, down: 0 };
-      for (const [key, vote] of await loadVotes()) if (key.startsWith(`${answerId}:`)) out[vote]++;
+      for (const [key, { vote }] of await loadVotes()) if (key.startsWith(`${answerId}:`)) out[vote]++;
       return out;
     },
     async exportEvalSet() {
@@ -111,6 +114,7 @@ export function createFeedbackStore(file: string): FeedbackStore {
           title: up ? (r.citations[0]?.title ?? null) : null,
           answerable: true,
           feedback: r.vote,
+          ...(r.reason ? { reason: r.reason } : {}),
           needs_review: !up,
         };
       });

@@ -6,7 +6,9 @@
  *   l:PAGE            page of the /sources list (admins)
  *   u:y|n:UPLOAD      add / discard a document an admin sent (that admin, on its own message)
  *   m:ANSWER          show the answer's excerpts whole (更多), on its own message
- *   m:ANSWER          show the answer's excerpts whole (更多), on its own message
+ *   r:w|s|i:ANSWER    why 👎: wrong answer, unrelated sources, incomplete (optional, after 👎)
+ *   x:y|n:REMOVAL     delete / keep a document an admin asked to /remove (that admin, on its own message)
+ *   q:N               ask example question N of /start (anyone)
  * VIEW, ANSWER and UPLOAD are random ids bound server-side to their chat, message and user.
  */
 import { InlineKeyboard } from "grammy";
@@ -59,6 +61,36 @@ export const MoreData = codec<{ answer: string }>(
   (m) => ({ answer: m[1]! }),
 );
 
+export const FEEDBACK_REASONS = ["wrong", "source", "incomplete"] as const;
+export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
+
+export const ReasonData = codec<{ reason: FeedbackReason; answer: string }>(
+  /^r:([wsi]):([\w-]{8})$/,
+  (v) => `r:${v.reason[0]}:${v.answer}`,
+  (m) => ({ reason: FEEDBACK_REASONS.find((r) => r[0] === m[1])!, answer: m[2]! }),
+);
+
+export const RemoveData = codec<{ remove: boolean; removal: string }>(
+  /^x:([yn]):([\w-]{8})$/,
+  (v) => `x:${v.remove ? "y" : "n"}:${v.removal}`,
+  (m) => ({ remove: m[1] === "y", removal: m[2]! }),
+);
+
+export const ExampleData = codec<{ example: number }>(
+  /^q:(\d{1,2})$/,
+  (v) => `q:${v.example}`,
+  (m) => ({ example: Number(m[1]) }),
+);
+
+/** The optional reasons offered after 👎, as one keyboard row. */
+export const reasonRow = (answerId: string, t: Translate) =>
+  FEEDBACK_REASONS.map((reason) => ({ text: t(`reason-${reason}`), callback_data: ReasonData.encode({ reason, answer: answerId }) }));
+
+/** ✅ / ✖ under a confirmation (uploads, removals), with the confirming label given. */
+export function confirmKeyboard(confirm: { text: string; data: string }, cancel: { text: string; data: string }): InlineKeyboard {
+  return new InlineKeyboard().text(confirm.text, confirm.data).text(cancel.text, cancel.data);
+}
+
 /** 原文 N for each cited article (its first excerpt marked), 更多 when the excerpts were shortened, then 👍 👎. */
 export function answerKeyboard(
   answer: Answer,
@@ -87,8 +119,14 @@ export function pagerKeyboard(page: number, pages: number, data: (page: number) 
   return kb;
 }
 
-export function uploadKeyboard(upload: string, t: Translate): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(t("upload-confirm"), UploadData.encode({ add: true, upload }))
-    .text(t("upload-cancel"), UploadData.encode({ add: false, upload }));
-}
+export const uploadKeyboard = (upload: string, t: Translate, replace = false): InlineKeyboard =>
+  confirmKeyboard(
+    { text: t(replace ? "upload-confirm-replace" : "upload-confirm"), data: UploadData.encode({ add: true, upload }) },
+    { text: t("upload-cancel"), data: UploadData.encode({ add: false, upload }) },
+  );
+
+export const removeKeyboard = (removal: string, t: Translate): InlineKeyboard =>
+  confirmKeyboard(
+    { text: t("remove-confirm"), data: RemoveData.encode({ remove: true, removal }) },
+    { text: t("upload-cancel"), data: RemoveData.encode({ remove: false, removal }) },
+  );

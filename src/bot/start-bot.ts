@@ -3,11 +3,13 @@ import { run } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import { type Logger, safeError } from "../logger.js";
 import type { BotContext } from "./context.js";
-import { commandList, createI18n, lastHandledUpdate, whenIdle } from "./create-bot.js";
+import { adminCommandList, commandList, createI18n, lastHandledUpdate, whenIdle } from "./create-bot.js";
 import { timeoutSignal } from "./reply.js";
 import { startWebhookServer } from "./webhook-server.js";
 
 export interface StartOptions {
+  /** Admins get their commands in their own chat's menu (a command scope); others never see them. */
+  adminIds?: number[];
   webhookUrl?: string;
   webhookSecret?: string;
   port: number;
@@ -16,19 +18,27 @@ export interface StartOptions {
 
 export const COMMANDS_TIMEOUT_MS = 30_000;
 
-async function registerCommands(bot: Bot<BotContext>, log: Logger): Promise<void> {
+/**
+ * The command menu (everyone's, and each admin's own chat with the admin commands added) and the
+ * bot's description and short description, in Chinese (the default) and English.
+ */
+async function registerCommands(bot: Bot<BotContext>, log: Logger, adminIds: number[]): Promise<void> {
   const i18n = createI18n();
+  const signal = () => timeoutSignal(COMMANDS_TIMEOUT_MS);
+  const attempt = async (what: string, call: () => Promise<unknown>) =>
+    call().catch((err: unknown) => log.warn({ err: safeError(err), what }, "Bot API setup call failed (cosmetic; everything else works)"));
   for (const locale of ["zh", "en"] as const) {
-    try {
-      const scope = locale === "zh" ? {} : { language_code: locale };
-      await bot.api.setMyCommands(
-        commandList((key) => i18n.t(locale, key)),
-        scope,
-        timeoutSignal(COMMANDS_TIMEOUT_MS),
+    const t = (key: string) => i18n.t(locale, key);
+    const lang = locale === "zh" ? {} : { language_code: locale };
+    await attempt("setMyCommands", () => bot.api.setMyCommands(commandList(t), lang, signal()));
+    for (const id of adminIds) {
+      const scope = { type: "chat", chat_id: id } as const;
+      await attempt("setMyCommands admin", () =>
+        bot.api.setMyCommands([...commandList(t), ...adminCommandList(t)], { scope, ...lang }, signal()),
       );
-    } catch (err) {
-      log.warn({ err: safeError(err) }, "setMyCommands failed (the menu shows no commands; everything else works)");
     }
+    await attempt("setMyDescription", () => bot.api.setMyDescription(t("bot-description"), lang, signal()));
+    await attempt("setMyShortDescription", () => bot.api.setMyShortDescription(t("bot-short-description"), lang, signal()));
   }
 }
 
@@ -37,7 +47,7 @@ export async function startBot(bot: Bot<BotContext>, options: StartOptions): Pro
   const { log } = options;
   await bot.init();
   // The command menu is cosmetic: registered in the background, a failure only logged.
-  void registerCommands(bot, log);
+  void registerCommands(bot, log, options.adminIds ?? []);
   if (options.webhookUrl) {
     // Without a secret anyone who finds the port could post updates as any user (an admin too).
     if (!options.webhookSecret) throw new Error("webhook mode needs WEBHOOK_SECRET (Telegram sends it with every update; others cannot)");

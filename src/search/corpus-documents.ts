@@ -38,6 +38,8 @@ export interface CorpusDocuments {
   addDocument(fileName: string, data: Uint8Array): Promise<{ file: string; replaced: boolean }>;
   /** Deletes a document of the corpus (no reindex). */
   removeDocument(fileName: string): Promise<{ file: string }>;
+  /** The corpus name a user-supplied name maps to, and whether a file has it (DocumentRejectedError for unusable names). */
+  findDocument(fileName: string): Promise<{ file: string; exists: boolean }>;
 }
 
 export function createCorpusDocuments(corpusDir: string, maxBytes: number): CorpusDocuments {
@@ -53,16 +55,23 @@ export function createCorpusDocuments(corpusDir: string, maxBytes: number): Corp
     return { file, abs };
   };
 
+  const exists = (abs: string) =>
+    fs.stat(abs).then(
+      (st) => st.isFile(),
+      () => false,
+    );
+
   return {
+    async findDocument(fileName) {
+      const { file, abs } = resolveInCorpus(fileName);
+      return { file, exists: await exists(abs) };
+    },
     async addDocument(fileName, data) {
       const { file, abs } = resolveInCorpus(fileName);
       if (data.length > maxBytes) throw new DocumentRejectedError("size", `${file} is ${data.length} bytes; the limit is ${maxBytes}`);
       const decoded = decodeText(data);
       if (!decoded.ok) throw new DocumentRejectedError(decoded.reason, `${file}: ${decoded.message}`);
-      const replaced = await fs.stat(abs).then(
-        () => true,
-        () => false,
-      );
+      const replaced = await exists(abs);
       await fs.mkdir(path.dirname(abs), { recursive: true });
       // Hidden temporary name: a concurrent corpus scan skips it; rename is atomic.
       const tmp = path.join(path.dirname(abs), `.upload-${randomBytes(4).toString("hex")}.tmp`);

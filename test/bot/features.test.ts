@@ -24,7 +24,7 @@ describe("questions and language", () => {
     const [en] = sent(await u.send(textMessage("Python 怎么读取 CSV 文件？", { lang: "en" })));
     expect(en!.text).toBe("Sorry, the archive holds nothing that answers this question.");
     const [help] = sent(await u.send(textMessage("/help", { lang: "en" })));
-    expect(help!.text).toContain("Try asking:");
+    expect(help!.text).toContain("Tap a question to try it:");
     expect(help!.text).not.toMatch(/[\u2068\u2069]/); // no Fluent isolation marks
   });
 
@@ -38,13 +38,21 @@ describe("questions and language", () => {
     expect(a!.reply_parameters).toMatchObject({ allow_sending_without_reply: true });
   });
 
-  it("/help lists example questions taken from the archive's headlines; /about gives its size", async () => {
+  it("/help offers example questions as buttons, made from the archive and answered by it; a tap asks one; /about gives its size", async () => {
     const u = await createUnitBot();
     const [help] = sent(await u.send(textMessage("/help")));
-    const titles = u.deps.archive.articles().map((a) => a.title);
-    const examples = help!.text.split("\n").filter((l: string) => l.startsWith("• "));
-    expect(examples.length).toBeGreaterThan(0);
-    for (const e of examples) expect(titles).toContain(e.slice(2).replace(/？$/, ""));
+    const buttons = help!.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;
+    expect(buttons.length).toBe(3);
+    const titles = u.deps.archive.articles().map((a) => a.title ?? "");
+    for (const b of buttons) {
+      expect(b.text).toMatch(/(多少|几|谁).*？$/); // a question, not a headline with ？ appended
+      expect(titles).not.toContain(b.text.replace(/？$/, ""));
+      // a tap asks it: the reply shows the question, then an answer from the archive
+      const [reply] = sent(await u.send(callbackQuery(b.callback_data, { userId: 1, messageId: 1 })));
+      expect(reply!.text.split("\n")[0]).toBe(`❓ ${b.text}`);
+      expect(reply!.text.split("\n")[1]).toMatch(/^答：/);
+      expect(reply!.reply_markup.inline_keyboard.flat().map((k: { text: string }) => k.text)).toContain("原文 1");
+    }
     const [about] = sent(await u.send(textMessage("/about")));
     expect(about!.text).toMatch(/资料库共 5 个文件、19 篇文章/);
   });
@@ -207,9 +215,10 @@ describe("admin", () => {
       } as never,
     });
     try {
-      expect(sent(await u.send(upload("x.txt", 12)))[0]!.text).toBe("抱歉，只有管理员可以使用这个命令。");
+      expect(sent(await u.send(upload("x.txt", 12)))[0]!.text).toBe("只有管理员可以往资料库里添加文件。想问问题的话，直接发文字就行。");
       const ask = (await u.send(upload("../../etc/上传 测试.txt"))).find((c) => c.method === "sendMessage")!;
-      expect(ask.payload.text).toBe("要把 ../../etc/上传 测试.txt（100 字节）加入资料库并重建索引吗？");
+      // the name the file will have in the corpus, not the path it was sent with
+      expect(ask.payload.text).toBe("要把 上传 测试.txt（100 字节）加入资料库并重建索引吗？");
       const calls = await u.send(press(ask, "✅ 加入", { userId: ADMIN }));
       expect(sent(calls, "editMessageText")[0]!.text).toBe("已加入 上传 测试.txt，正在重建索引…");
       expect(existsSync(path.join(u.corpusDir, "上传 测试.txt"))).toBe(true);
@@ -222,11 +231,18 @@ describe("admin", () => {
         return sent(await u.send(press(q, "✅ 加入", { userId: ADMIN })), "editMessageText").at(-1)!.text;
       };
       expect(await confirm("b.txt")).toBe("这不是文本文件。");
-      expect(await confirm("b.pdf")).toBe("只接受 .txt / .md 文本文件。");
+      // a name the corpus cannot take is refused at once, before any button
+      const pdf = sent(await u.send(upload("b.pdf")))[0]!;
+      expect(pdf.text).toBe("只接受 .txt / .md 文本文件。");
+      expect(pdf.reply_markup).toBeUndefined();
       expect(existsSync(path.join(u.corpusDir, "b.txt"))).toBe(false);
 
-      const removed = await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN }));
-      expect(sent(removed)[0]!.text).toBe("已删除 上传 测试.txt，正在重建索引…");
+      const removal = sent(await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN })))[0]!;
+      expect(removal.text).toBe("确定要从资料库删除 上传 测试.txt 吗？删除后会重建索引。");
+      expect(existsSync(path.join(u.corpusDir, "上传 测试.txt"))).toBe(true);
+      const removed = await u.send(press(u.calls.find((c) => c.payload === removal)!, "🗑 删除", { userId: ADMIN }));
+      expect(sent(removed, "editMessageText")[0]!.text).toBe("已删除 上传 测试.txt，正在重建索引…");
+      expect(existsSync(path.join(u.corpusDir, "上传 测试.txt"))).toBe(false);
       expect(sent(await u.send(textMessage("/remove ../../etc/passwd.txt", { userId: ADMIN })))[0]!.text).toBe(
         "资料库中没有这个文件：../../etc/passwd.txt",
       );
@@ -368,6 +384,43 @@ describe("follow-ups and LLM mode", () => {
       const [fallback] = sent(await u.send(textMessage("义乌前11个月直播带货多少场？")));
       expect(fallback!.text).toContain("语言模型的回答未采用（error）");
       expect(fallback!.text).toContain("21.2万场");
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("with an LLM, a question in English is translated, answered from the archive and answered back in English; citations stay verbatim", async () => {
+    const { startOpenAiStub } = await import("../helpers/openai-stub.js");
+    const { createChatModel, createLlmAnswerer, loadPrompts } = await import("../../src/answer/llm.js");
+    const { createAnswerService } = await import("../../src/answer/answer-service.js");
+    const stub = await startOpenAiStub();
+    try {
+      const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
+      const prompts = await loadPrompts(path.join(process.cwd(), "prompts"));
+      const llm = createLlmAnswerer({ chat, prompts, model: "stub-chat", timeoutMs: 3000 });
+      const u = await createUnitBot({ service: () => createAnswerService({ retriever: localRetriever(() => u.library.current()), llm }) });
+      let back = "From January to May, Yiwu's imports and exports reached 1831.4亿元 [1].";
+      // the stub plays the model: translations by the prompt's wording, answers quoting the passage
+      stub.onChat = (req) => {
+        const prompt = req.messages.at(-1)!.content;
+        if (prompt.startsWith("Translate") && prompt.includes("简体中文")) return { reply: "1-5月义乌外贸进出口总值是多少？" };
+        if (prompt.startsWith("Translate")) return { reply: back };
+        return { reply: "今年1-5月，「义乌市进出口总值达1831.4亿元」[1]。" };
+      };
+      const question = "How much did Yiwu import and export from January to May?";
+      const [en] = sent(await u.send(textMessage(question, { lang: "en" })));
+      const lines = en!.text.split("\n");
+      expect(lines[0]).toBe(`Answer: ${back}`);
+      expect(lines[1]).toBe("今年1-5月，「义乌市进出口总值达1831.4亿元」[1]。"); // the verbatim line it came from
+      expect(en!.text).toContain("义乌市进出口总值达1831.4亿元"); // the excerpt, in Chinese
+      expect(en!.text).toContain("translated into Chinese by stub-chat (“1-5月义乌外贸进出口总值是多少？”)");
+      expect(stub.chat.some((c) => c.messages.at(-1)!.content.includes(question))).toBe(true);
+      // a translation whose numbers are not the source's is not shown
+      back = "From January to May, Yiwu's imports and exports reached 183.14 billion yuan [1].";
+      const [checked] = sent(await u.send(textMessage(question, { lang: "en" })));
+      expect(checked!.text).not.toContain("183.14");
+      expect(checked!.text.split("\n")[0]).toBe("Answer: 今年1-5月，「义乌市进出口总值达1831.4亿元」[1]。");
+      expect(checked!.text).toContain("the translated answer failed the check");
     } finally {
       await stub.close();
     }

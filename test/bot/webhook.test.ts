@@ -83,10 +83,30 @@ describe("webhook", () => {
     expect((await post(forged, { secret: "s3cret", path: "/other" })).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/tg/hook`)).status).toBe(405);
     await new Promise((r) => setTimeout(r, 300));
-    expect(existsSync(victim)).toBe(true);
+    expect(server.storage.botMessages.some((u) => /确定要从资料库删除/.test(u.message.text))).toBe(false);
     // the same update with the secret is handled: the refusals above are what kept the file
     expect((await post(forged, { secret: "s3cret" })).status).toBe(200);
-    await waitFor(() => !existsSync(victim), "the authenticated /remove");
+    const ask = await waitFor(
+      () => server.storage.botMessages.find((u) => /确定要从资料库删除/.test(u.message.text)),
+      "the removal confirmation",
+    );
+    // pressing 🗑: forged without the secret it does nothing; with it the file goes
+    const data = ask.message.reply_markup.inline_keyboard[0][0].callback_data as string;
+    const pressed = JSON.stringify({
+      update_id: ++updateId,
+      callback_query: {
+        id: `cb${updateId}`,
+        from: { id: ADMIN, is_bot: false, first_name: "w" },
+        chat_instance: "c",
+        data,
+        message: { message_id: ask.messageId, date: 0, chat: { id: ADMIN, type: "private", first_name: "w" }, text: ask.message.text },
+      },
+    });
+    expect((await post(pressed)).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(victim)).toBe(true);
+    expect((await post(pressed, { secret: "s3cret" })).status).toBe(200);
+    await waitFor(() => !existsSync(victim), "the confirmed /remove");
   });
 
   it("malformed, non-update and oversized bodies get 4xx and the process keeps serving", async () => {

@@ -24,7 +24,15 @@ import { scratchCorpus } from "./index.js";
 export const TOKEN = "123456:TEST-token_for-emulator";
 export const BOT_ID = 666; // the emulator's getMe
 export const BOT_USERNAME = "TestNameBot";
-export const MISSING_METHODS = ["sendChatAction", "setMyCommands", "answerInlineQuery", "sendDocument", "deleteWebhook"];
+export const MISSING_METHODS = [
+  "sendChatAction",
+  "setMyCommands",
+  "setMyDescription",
+  "setMyShortDescription",
+  "answerInlineQuery",
+  "sendDocument",
+  "deleteWebhook",
+];
 
 /** Bot settings for tests: no admins or allowlists, a generous rate limit, a fixed key; `over` wins. */
 export function testSettings(over: Partial<BotSettings> & { apiRoot: string }): BotSettings {
@@ -94,7 +102,7 @@ export async function createTestDeps(
     library,
     archive: createArchive({ service: createAnswerService({ retriever: localRetriever(() => library.current()) }), library }),
     feedback: createFeedbackStore(path.join(dataDir, "feedback.jsonl")),
-    memory: createAnswerMemory(),
+    memory: createAnswerMemory({ file: path.join(dataDir, "answers.jsonl") }),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
     settings: testSettings({ token: TOKEN, ...settings }),
     log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
@@ -111,7 +119,7 @@ export async function startHarness(settings: Partial<BotSettings> = {}, options:
   const stubbed: StubbedCall[] = [];
   // the shim stands in for the server: inside the throttler, so chat actions cost a slot as they would
   const bot = createBot(deps, { network: [emulatorShim(stubbed)], throttle: options.throttle });
-  const stopBot = await startBot(bot, { port: 0, log });
+  const stopBot = await startBot(bot, { port: 0, log, adminIds: deps.settings.adminIds });
   return {
     server,
     apiRoot,

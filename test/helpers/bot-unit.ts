@@ -44,6 +44,10 @@ export async function createUnitBot(
     service?: (s: AnswerService) => AnswerService;
     respond?: (c: Call) => unknown;
     log?: Logger;
+    /** Where answers are kept across restarts (default: in memory only). */
+    answersFile?: string;
+    /** Where feedback is written (default: a fresh temporary file). */
+    feedbackFile?: string;
   } = {},
 ): Promise<UnitBot> {
   const { corpusDir, dataDir } = scratchCorpus();
@@ -53,8 +57,8 @@ export async function createUnitBot(
   const base = createAnswerService({ retriever: localRetriever(() => library.current()) });
   const deps: BotDeps = {
     archive: createArchive({ service: options.service ? options.service(base) : base, library }),
-    feedback: createFeedbackStore(path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
-    memory: createAnswerMemory(),
+    feedback: createFeedbackStore(options.feedbackFile ?? path.join(mkdtempSync(path.join(os.tmpdir(), "citebot-fb-")), "feedback.jsonl")),
+    memory: createAnswerMemory({ file: options.answersFile }),
     stats: { startedAt: Date.now(), questions: 0, abstained: 0, totalMs: 0 },
     settings: testSettings({ token: UNIT_TOKEN, apiRoot: "http://127.0.0.1:9", ...options.settings }),
     log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),

@@ -1,15 +1,16 @@
 /**
  * Admin documents: a .txt/.md an admin sends in a private chat is added to the corpus once the
- * admin confirms with a button (documents in groups are never taken); /remove FILE.
+ * admin confirms with a button (documents in groups are never taken; replacing a file says so);
+ * /remove FILE deletes one after the same kind of confirmation.
  */
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { DocumentRejectedError } from "../../errors.js";
 import { safeError } from "../../logger.js";
-import { createTokenStore, type Press } from "../answer-memory.js";
+import { createTokenStore, type Press, type TokenStore } from "../answer-memory.js";
 import { type BotContext, type BotDeps, isAdmin } from "../context.js";
 import { downloadDocument } from "../download.js";
-import { UploadData, uploadKeyboard } from "../keyboards.js";
+import { RemoveData, removeKeyboard, UploadData, uploadKeyboard } from "../keyboards.js";
 import { pressOf, refusal } from "../presses.js";
 import { runReindex } from "../reindex-status.js";
 
@@ -27,29 +28,76 @@ interface PendingUpload {
   fileName: string;
 }
 
-export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
-  const { archive: library, log } = deps;
-  const others = composer.filter((ctx) => !isAdmin(deps, ctx));
-  others.command("remove", (ctx) => ctx.reply(ctx.t("admin-only")));
-  others.chatType("private").on("message:document", (ctx) => ctx.reply(ctx.t("admin-only")));
-  others.callbackQuery(UploadData.pattern, (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
-  const admin = composer.filter((ctx) => isAdmin(deps, ctx));
+/** A name for a document sent without one: unique (the file's own stable id) and dated. */
+export const unnamedDocumentName = (doc: { file_unique_id: string; mime_type?: string }, now = new Date()): string =>
+  `upload-${now.toISOString().slice(0, 10).replaceAll("-", "")}-${doc.file_unique_id.replace(/[^\w-]/g, "_")}${/markdown/.test(doc.mime_type ?? "") ? ".md" : ".txt"}`;
 
-  const rejection = (ctx: BotContext, err: DocumentRejectedError) => rejectionText(ctx, err, deps.settings.maxUploadBytes);
+/** A one-shot confirmation: the value of a pressed ✅/✖ when it is this admin's, on its own message. */
+async function confirmed<T>(ctx: BotContext, store: TokenStore<T>, id: string): Promise<{ press: Press; value: T } | undefined> {
+  const press = pressOf(ctx);
+  const check = press ? store.check(id, press, { ownerOnly: true }) : ({ ok: false, why: "expired" } as const);
+  if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check), show_alert: true }));
+  store.forget(id);
+  await ctx.answerCallbackQuery();
+  return { press: press!, value: check.entry.value };
+}
+
+/** /remove FILE: asks, and deletes only after the admin's 🗑 (✖ keeps the file). */
+function handleRemovals(
+  deps: BotDeps,
+  admin: Composer<BotContext>,
+  rejection: (ctx: BotContext, err: DocumentRejectedError) => string,
+): void {
+  const { archive: library, log } = deps;
+  /** Removals waiting for the admin's confirmation. */
+  const removals = createTokenStore<string>(PENDING_UPLOADS);
 
   admin.command("remove", async (ctx) => {
     const name = ctx.match.trim();
     if (!name) return void (await ctx.reply(ctx.t("remove-usage")));
     try {
-      const { file } = await library.removeDocument(name);
-      log.info({ file }, "document removed");
-      await runReindex(deps, ctx, await ctx.reply(ctx.t("removed", { file })));
+      const { file, exists } = await library.findDocument(name);
+      if (!exists) return void (await ctx.reply(ctx.t("remove-missing", { file: name.slice(0, SHOWN_NAME_CHARS) })));
+      const id = removals.remember(file, { chatId: ctx.chat.id, ownerId: ctx.from!.id });
+      const ask = await ctx.reply(ctx.t("remove-ask", { file }), { reply_markup: removeKeyboard(id, ctx.t) });
+      removals.bind(id, ask.message_id);
     } catch (err) {
       if (!(err instanceof DocumentRejectedError)) throw err;
-      await ctx.reply(err.reason === "missing" ? ctx.t("remove-missing", { file: name.slice(0, SHOWN_NAME_CHARS) }) : rejection(ctx, err));
+      await ctx.reply(rejection(ctx, err));
     }
   });
+
+  admin.callbackQuery(RemoveData.pattern, async (ctx) => {
+    const { remove, removal } = RemoveData.decode(ctx.match as RegExpMatchArray);
+    const ok = await confirmed(ctx, removals, removal);
+    if (!ok) return;
+    const file = ok.value;
+    const status = { chat: { id: ok.press.chatId }, message_id: ok.press.messageId } as Pick<Message, "chat" | "message_id">;
+    if (!remove) return void (await ctx.editMessageText(ctx.t("remove-cancelled", { file })));
+    try {
+      await library.removeDocument(file);
+    } catch (err) {
+      if (!(err instanceof DocumentRejectedError)) throw err;
+      return void (await ctx.editMessageText(ctx.t("remove-missing", { file })));
+    }
+    log.info({ file }, "document removed");
+    await ctx.editMessageText(ctx.t("removed", { file }));
+    await runReindex(deps, ctx, status);
+  });
+}
+
+export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { archive: library, log } = deps;
+  const others = composer.filter((ctx) => !isAdmin(deps, ctx));
+  others.command("remove", (ctx) => ctx.reply(ctx.t("admin-only")));
+  others.chatType("private").on("message:document", (ctx) => ctx.reply(ctx.t("upload-not-admin")));
+  others.callbackQuery([UploadData.pattern, RemoveData.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.t("admin-only") }));
+  const admin = composer.filter((ctx) => isAdmin(deps, ctx));
+
+  const rejection = (ctx: BotContext, err: DocumentRejectedError) => rejectionText(ctx, err, deps.settings.maxUploadBytes);
+
+  handleRemovals(deps, admin, rejection);
 
   /** Documents waiting for the admin's confirmation, bound to the question message. */
   const uploads = createTokenStore<PendingUpload>(PENDING_UPLOADS);
@@ -58,10 +106,18 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
     const doc = ctx.msg.document;
     const limit = deps.settings.maxUploadBytes;
     if (doc.file_size !== undefined && doc.file_size > limit) return void (await ctx.reply(ctx.t("upload-rejected-size", { limit })));
-    const fileName = doc.file_name ?? "document.txt";
+    let found: { file: string; exists: boolean };
+    try {
+      found = await library.findDocument(doc.file_name?.trim() || unnamedDocumentName(doc));
+    } catch (err) {
+      if (!(err instanceof DocumentRejectedError)) throw err;
+      return void (await ctx.reply(rejection(ctx, err)));
+    }
+    const { file: fileName, exists } = found;
     const id = uploads.remember({ fileId: doc.file_id, fileName }, { chatId: ctx.chat.id, ownerId: ctx.from.id });
-    const ask = await ctx.reply(ctx.t("upload-ask", { file: fileName.slice(0, SHOWN_NAME_CHARS), size: doc.file_size ?? "?" }), {
-      reply_markup: uploadKeyboard(id, ctx.t),
+    const vars = { file: fileName.slice(0, SHOWN_NAME_CHARS), size: doc.file_size ?? "?" };
+    const ask = await ctx.reply(ctx.t(exists ? "upload-ask-replace" : "upload-ask", vars), {
+      reply_markup: uploadKeyboard(id, ctx.t, exists),
       reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
     });
     uploads.bind(id, ask.message_id);
@@ -69,12 +125,8 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
 
   admin.callbackQuery(UploadData.pattern, async (ctx) => {
     const { add, upload } = UploadData.decode(ctx.match as RegExpMatchArray);
-    const press = pressOf(ctx);
-    const check = press ? uploads.check(upload, press, { ownerOnly: true }) : ({ ok: false, why: "expired" } as const);
-    if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check), show_alert: true }));
-    uploads.forget(upload);
-    await ctx.answerCallbackQuery();
-    await addConfirmed(ctx, press!, add, check.entry.value);
+    const ok = await confirmed(ctx, uploads, upload);
+    if (ok) await addConfirmed(ctx, ok.press, add, ok.value);
   });
 
   /** The admin pressed ✅ or ✖ on an upload: download, add and reindex, editing the question message as it goes. */
@@ -92,7 +144,7 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
     } catch (err) {
       if (err instanceof DocumentRejectedError) return void (await say(rejection(ctx, err)));
       log.warn({ err: safeError(err) }, "document download failed");
-      return void (await say(ctx.t("upload-failed", { message: (err as Error).message.slice(0, 200) })));
+      return void (await say(ctx.t("upload-failed", { file: fileName.slice(0, SHOWN_NAME_CHARS) })));
     }
     try {
       const { file, replaced } = await library.addDocument(fileName, data);

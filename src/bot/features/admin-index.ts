@@ -6,6 +6,15 @@ import { runReindex } from "../reindex-status.js";
 
 export const SOURCES_PER_PAGE = 20;
 
+/** "2 天 3 小时" / "2 days 3 hours": the two largest units of a duration. */
+export function durationWords(ms: number, t: BotContext["t"]): string {
+  const minutes = Math.floor(ms / 60_000);
+  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
+  if (d) return [t("duration-days", { n: d }), h ? t("duration-hours", { n: h }) : ""].filter(Boolean).join(" ");
+  if (h) return [t("duration-hours", { n: h }), m ? t("duration-minutes", { n: m }) : ""].filter(Boolean).join(" ");
+  return t("duration-minutes", { n: m });
+}
+
 export function createAdminIndexFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const library = deps.archive;
@@ -24,7 +33,9 @@ export function createAdminIndexFeature(deps: BotDeps): Composer<BotContext> {
         files: i.files,
         articles: i.articles,
         chunks: i.chunks,
-        embedding: i.embedding,
+        retrieval: i.embedding.startsWith("hash")
+          ? ctx.t("retrieval-builtin")
+          : ctx.t("retrieval-neural", { model: i.embedding.replace(/^[^:]*:/, "").replace(/:d\d+$/, "") }),
         builtAt: formatBuiltAt(i.builtAt),
         buildSeconds: (i.buildMs / 1000).toFixed(1),
         questions: s.questions,
@@ -32,7 +43,7 @@ export function createAdminIndexFeature(deps: BotDeps): Composer<BotContext> {
         avgMs: s.questions ? (s.totalMs / s.questions).toFixed(1) : "0",
         up: fb.filter((f) => f.vote === "up").length,
         down: fb.filter((f) => f.vote === "down").length,
-        uptime: Math.round((Date.now() - s.startedAt) / 60_000),
+        uptime: durationWords(Date.now() - s.startedAt, ctx.t),
         rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
       }),
     );

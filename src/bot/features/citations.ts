@@ -11,7 +11,17 @@ import { articleLead, type BotContext, type BotDeps } from "../context.js";
 import { hashUserId } from "../feedback-store.js";
 import { formatAnswer } from "../answer-card.js";
 import { articlePages, formatArticlePage, pageOf, splitMessage } from "../format.js";
-import { answerKeyboard, FeedbackData, MoreData, PageData, pagerKeyboard, SourceData } from "../keyboards.js";
+import {
+  answerKeyboard,
+  FeedbackData,
+  type FeedbackReason,
+  MoreData,
+  PageData,
+  pagerKeyboard,
+  ReasonData,
+  reasonRow,
+  SourceData,
+} from "../keyboards.js";
 
 interface ArticleView {
   key: string;
@@ -35,8 +45,11 @@ async function expandAnswer(deps: BotDeps, ctx: BotContext): Promise<void> {
   });
 }
 
-/** The 👍/👎 buttons under an answer show its current votes (each user's latest). */
-async function showVotes(deps: BotDeps, ctx: BotContext, answerId: string): Promise<void> {
+/**
+ * The 👍/👎 buttons under an answer show its current votes (each user's latest); right after a 👎
+ * a row of optional reasons follows them, gone once a reason is given.
+ */
+async function showVotes(deps: BotDeps, ctx: BotContext, answerId: string, askReason: boolean): Promise<void> {
   const markup = ctx.callbackQuery?.message?.reply_markup;
   if (!markup) return;
   const { up, down } = await deps.feedback.tally(answerId);
@@ -45,13 +58,56 @@ async function showVotes(deps: BotDeps, ctx: BotContext, answerId: string): Prom
     if (data === FeedbackData.encode({ vote: "down", answer: answerId })) return down ? `👎 ${down}` : "👎";
     return text;
   };
-  const rows = markup.inline_keyboard.map((row) =>
-    row.map((b) => ({ ...b, text: label("callback_data" in b ? b.callback_data : undefined, b.text) })),
-  );
+  const isReason = (row: (typeof markup.inline_keyboard)[number]) =>
+    row.some((b) => "callback_data" in b && ReasonData.pattern.test(b.callback_data ?? ""));
+  const rows = markup.inline_keyboard
+    .filter((row) => !isReason(row))
+    .map((row) => row.map((b) => ({ ...b, text: label("callback_data" in b ? b.callback_data : undefined, b.text) })));
+  if (askReason) rows.push(reasonRow(answerId, ctx.t));
   if (JSON.stringify(rows) === JSON.stringify(markup.inline_keyboard)) return;
   await ctx
     .editMessageReplyMarkup({ reply_markup: { inline_keyboard: rows } })
     .catch((err: unknown) => deps.log.debug({ err: String(err) }, "vote display failed"));
+}
+
+/** 👍/👎 and the optional reasons after a 👎: one vote per user and answer, on the answer's own message. */
+function handleVotes(deps: BotDeps, composer: Composer<BotContext>): void {
+  /** Records a vote (with its reason, when one was given) on the answer the pressed message carries. */
+  async function vote(ctx: BotContext, id: string, vote: "up" | "down", reason?: FeedbackReason) {
+    const press = pressOf(ctx);
+    const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
+    if (!check.ok) return ctx.answerCallbackQuery({ text: refusal(ctx, check) });
+    const a = check.entry.value;
+    const outcome = await deps.feedback.record({
+      at: new Date().toISOString(),
+      vote,
+      question: a.question,
+      answer: a.answer,
+      citations: a.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, articleId: c.articleId })),
+      user: hashUserId(deps.settings.secretKey, ctx.from!.id),
+      answerId: id,
+      reason,
+    });
+    const key =
+      outcome === "unchanged"
+        ? "feedback-already"
+        : reason
+          ? "feedback-reason"
+          : vote === "up"
+            ? "feedback-thanks-up"
+            : "feedback-thanks-down";
+    await ctx.answerCallbackQuery({ text: ctx.t(key) });
+    if (outcome === "recorded") await showVotes(deps, ctx, id, vote === "down" && !reason);
+  }
+
+  composer.callbackQuery(FeedbackData.pattern, async (ctx) => {
+    const { vote: v, answer } = FeedbackData.decode(ctx.match as RegExpMatchArray);
+    await vote(ctx, answer, v);
+  });
+  composer.callbackQuery(ReasonData.pattern, async (ctx) => {
+    const { reason, answer } = ReasonData.decode(ctx.match as RegExpMatchArray);
+    await vote(ctx, answer, "down", reason);
+  });
 }
 
 /** Article messages remembered for editing in place. */
@@ -113,25 +169,7 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
 
   composer.callbackQuery(MoreData.pattern, (ctx) => expandAnswer(deps, ctx));
 
-  composer.callbackQuery(FeedbackData.pattern, async (ctx) => {
-    const { vote, answer: id } = FeedbackData.decode(ctx.match as RegExpMatchArray);
-    const press = pressOf(ctx);
-    const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
-    if (!check.ok) return ctx.answerCallbackQuery({ text: refusal(ctx, check) });
-    const a = check.entry.value;
-    const outcome = await deps.feedback.record({
-      at: new Date().toISOString(),
-      vote,
-      question: a.question,
-      answer: a.answer,
-      citations: a.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, articleId: c.articleId })),
-      user: hashUserId(deps.settings.secretKey, ctx.from.id),
-      answerId: id,
-    });
-    const key = outcome === "unchanged" ? "feedback-already" : vote === "up" ? "feedback-thanks-up" : "feedback-thanks-down";
-    await ctx.answerCallbackQuery({ text: ctx.t(key) });
-    if (outcome === "recorded") await showVotes(deps, ctx, id);
-  });
+  handleVotes(deps, composer);
 
   return composer;
 }

@@ -26,7 +26,7 @@ export function createConversationFeature(deps: BotDeps): Composer<BotContext> {
     const kind = smallTalk(text);
     if (kind)
       return void (await ctx.reply(
-        kind === "hello" ? ctx.t("conversation-hello", { example: exampleQuestion(deps) }) : ctx.t("conversation-thanks"),
+        kind === "hello" ? ctx.t("conversation-hello", { example: await exampleQuestion(deps) }) : ctx.t("conversation-thanks"),
       ));
     if (group && repliedToMe && !mentioned && !looksLikeQuestion(text)) return; // a remark on an answer, not a question
     return next();

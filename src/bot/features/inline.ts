@@ -13,7 +13,7 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
     if (!q) {
       await ctx.answerInlineQuery([], {
         cache_time: 0,
-        button: { text: ctx.t("inline-hint", { example: exampleQuestion(deps) }), start_parameter: "help" },
+        button: { text: ctx.t("inline-hint", { example: await exampleQuestion(deps) }), start_parameter: "help" },
       });
       return;
     }
@@ -32,7 +32,7 @@ export function createInlineFeature(deps: BotDeps): Composer<BotContext> {
       return {
         type: "article",
         id: `${c.chunkId}:${c.start}`.slice(0, 64),
-        title: `[${c.n}] ${c.title ?? ctx.t("untitled")}`.slice(0, 120),
+        title: `[${c.n}] ${c.title ?? c.excerpt.replace(/\s+/g, " ").slice(0, 18)}`.slice(0, 120),
         description: c.excerpt.replace(/\s+/g, " ").slice(0, 120),
         input_message_content: { message_text: body.text, entities: body.entities, link_preview_options: { is_disabled: true } },
       };

@@ -3,22 +3,19 @@ import { safeError } from "../../logger.js";
 import type { FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { type Answer, addTurn, createFollowUpResolver, type Turn } from "../../answer/index.js";
+import { type Answer, addTurn, createFollowUpResolver, isForeignQuestion, type Turn } from "../../answer/index.js";
 import { articleLead, type BotContext, type BotDeps, countAnswer } from "../context.js";
 import { formatAnswer } from "../answer-card.js";
-import { exampleQuestion } from "../examples.js";
+import { exampleQuestion, exampleQuestions } from "../examples.js";
 import { MessageBuilder, splitMessage } from "../format.js";
 import { mentionPattern } from "../addressed.js";
-import { answerKeyboard } from "../keyboards.js";
+import { answerKeyboard, ExampleData } from "../keyboards.js";
 import { replyFormatted, timeoutSignal } from "../reply.js";
 
 /** "typing…" is best effort: never retried for long. */
 export const TYPING_TIMEOUT_MS = 3000;
 /** "typing…" is shown only when an answer takes longer than this (LLM answers do; extractive ones take milliseconds). */
 export const TYPING_AFTER_MS = 300;
-
-/** A question with Latin words and no Chinese characters (the archive is Chinese). */
-const isForeign = (q: string): boolean => !/\p{Script=Han}/u.test(q) && /[A-Za-z]{2,}.*[A-Za-z]{2,}/.test(q);
 
 /** Sends the reply (or finishes the streamed one) and binds its buttons to the message that carries them. */
 async function sendAnswer(
@@ -28,14 +25,17 @@ async function sendAnswer(
   question: string,
   replyTo: number | undefined,
   stream?: StreamingReply,
+  showQuestion = false,
 ): Promise<void> {
-  if (a.abstained && isForeign(question)) {
+  if (a.abstained && isForeignQuestion(question)) {
     // the archive is Chinese: say so, in the user's language, with a question it can answer
-    await replyFormatted(ctx, new MessageBuilder().add(ctx.t("foreign-question", { example: exampleQuestion(deps) })).build(), { replyTo });
+    await replyFormatted(ctx, new MessageBuilder().add(ctx.t("foreign-question", { example: await exampleQuestion(deps) })).build(), {
+      replyTo,
+    });
     return;
   }
   const id = deps.memory.remember(a, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
-  const { message, shortened } = formatAnswer(a, ctx.t, { leadOf: articleLead(deps) });
+  const { message, shortened } = formatAnswer(a, ctx.t, { leadOf: articleLead(deps), showQuestion });
   const reply_markup = a.abstained ? undefined : answerKeyboard(a, id, deps.archive.articleKey, ctx.t, shortened);
   const sent = stream?.started()
     ? await stream.finish(message, reply_markup)
@@ -48,7 +48,7 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
 
   const followUps = deps.followUps ?? createFollowUpResolver();
 
-  async function answer(ctx: BotContext, asked: string, context?: Turn[]): Promise<void> {
+  async function answer(ctx: BotContext, asked: string, context?: Turn[], showQuestion = false): Promise<void> {
     // "typing…" only when the answer is slow to come (an LLM): an early chat action would take the
     // chat's slot in the outgoing throttle and hold the reply back by a second. Best effort.
     const typing = setTimeout(() => {
@@ -58,14 +58,14 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     }, TYPING_AFTER_MS);
     try {
       // the timer stops once the answer is ready: waiting for the chat's send slot is not "typing"
-      await answerNow(ctx, asked, () => clearTimeout(typing), context);
+      await answerNow(ctx, asked, () => clearTimeout(typing), context, showQuestion);
     } finally {
       clearTimeout(typing);
     }
   }
 
-  async function answerNow(ctx: BotContext, asked: string, answered: () => void, context?: Turn[]): Promise<void> {
-    const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
+  async function answerNow(ctx: BotContext, asked: string, answered: () => void, context?: Turn[], showQuestion = false): Promise<void> {
+    const replyTo = ctx.chat?.type === "private" || showQuestion ? undefined : ctx.msg?.message_id;
     const turns = context ?? ctx.session?.turns ?? [];
     const question = await followUps.resolve(turns, asked);
     if (question !== asked) deps.log.debug({ asked, question }, "follow-up rewritten");
@@ -76,8 +76,17 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     countAnswer(deps.stats, a);
     deps.log.info({ chat: ctx.chat?.type, abstained: a.abstained, citations: a.citations.length, ms: a.timings.total_ms }, "answered");
     deps.log.debug({ question }, "question");
-    await sendAnswer(deps, ctx, a, question, replyTo, stream);
+    await sendAnswer(deps, ctx, a, question, replyTo, stream, showQuestion);
   }
+
+  // an example question of /start or /help, tapped: asked as if the user had typed it
+  composer.callbackQuery(ExampleData.pattern, async (ctx) => {
+    const { example } = ExampleData.decode(ctx.match as RegExpMatchArray);
+    const question = (await exampleQuestions(deps, example + 1))[example];
+    if (!question || !ctx.chat) return void (await ctx.answerCallbackQuery({ text: ctx.t("button-expired") }));
+    await ctx.answerCallbackQuery();
+    await answer(ctx, question, [], true);
+  });
 
   composer.command("ask", async (ctx) => {
     const q = ctx.match.trim();

@@ -1,12 +1,10 @@
-start =
-    Hello! I search a newspaper archive and answer with cited, verbatim excerpts (headline, byline, file).
-    In a private chat just send a question; in groups mention @{ $botname }, reply to me, or use /ask question.
+start = Hello! I search a Chinese newspaper archive and answer with cited, verbatim excerpts (headline, date, byline). The articles are in Chinese: questions in Chinese work best.
 help =
     Send a question: you get a short answer and numbered citations; tap "Source N" for the whole article, 👍 / 👎 to give feedback.
     Groups: @{ $botname } question, a reply to me, or /ask question. In any chat, type @{ $botname } question for inline results.
     Commands: /ask · /new · /sources · /by AUTHOR · /about · /help
 help-admin = Admin: /reindex · /stats · /remove FILE · /feedback; send a .txt/.md document in this private chat (and confirm) to add it to the archive.
-help-examples = Try asking:
+help-examples = Tap a question to try it:
 about = The archive holds { $files } files, { $articles } articles (plus { $notes } page notes), { $chunks } passages; last indexed { $builtAt }.
 answer-label = Answer:
 untitled = Untitled
@@ -34,8 +32,12 @@ reindex-warnings = Skipped or odd files: { $list }
 reindex-busy = A reindex is already running; please wait.
 reindex-failed = Reindex failed; the old index keeps serving: { $message }
 stats =
-    Archive: { $files } files, { $articles } articles, { $chunks } passages; embedding { $embedding }; indexed { $builtAt } ({ $buildSeconds } s).
-    Since start: { $questions } questions, { $abstained } not found, { $avgMs } ms on average; feedback 👍 { $up } / 👎 { $down }; up { $uptime } min, { $rssMb } MB memory.
+    📚 Archive: { $files } files, { $articles } articles, split into { $chunks } passages for search.
+    🔎 Search: { $retrieval }.
+    🕒 Last indexed { $builtAt }, in { $buildSeconds } s.
+    💬 In the { $uptime } since start: { $questions } questions, { $abstained } without an answer; { $avgMs } ms per question on average.
+    🗳 Feedback: 👍 { $up }, 👎 { $down } (/feedback exports it).
+    💾 Memory in use: { $rssMb } MB.
 sources-header = Articles (page { $page }/{ $pages }):
 sources-empty = The archive is empty.
 upload-received = Received { $file }, adding it…
@@ -47,7 +49,7 @@ upload-rejected-size = The file is too large (limit { $limit } bytes).
 upload-rejected-empty = The file is empty.
 upload-rejected-binary = This is not a text file.
 upload-rejected-undecodable = Unknown text encoding (UTF-8, UTF-16, GBK/GB18030 and Big5 are supported).
-upload-failed = Could not download the file: { $message }
+upload-failed = Could not download { $file } from Telegram (it may be too large or expired); the archive is unchanged. Please send the file again.
 remove-usage = Usage: /remove FILE (see /sources)
 removed = Removed { $file }, reindexing…
 remove-missing = No such file in the archive: { $file }
@@ -82,3 +84,37 @@ by-header = Articles whose byline has “{ $name }” ({ $count }):
 cmd-sources = Browse the archive
 cmd-by = Articles by an author: /by NAME
 foreign-question = The archive holds Chinese articles, and nothing answered this question in English. Please ask in Chinese, for example: “{ $example }”
+upload-not-admin = Only admins can add files to the archive. To ask a question, just send it as text.
+upload-ask-replace = The archive already has { $file }. Replace it with this file ({ $size } bytes) and reindex?
+upload-confirm-replace = ✅ Replace
+remove-ask = Remove { $file } from the archive? The index is rebuilt afterwards.
+remove-confirm = 🗑 Remove
+remove-cancelled = Cancelled; { $file } stays in the archive.
+reason-wrong = Wrong answer
+reason-source = Unrelated sources
+reason-incomplete = Incomplete
+feedback-reason = Thanks, reason noted.
+retrieval-builtin = built-in offline search (keywords and character vectors; no network, no keys)
+retrieval-neural = keywords and { $model } semantic vectors
+duration-days = { $n } { $n ->
+        [one] day
+       *[other] days
+    }
+duration-hours = { $n } { $n ->
+        [one] hour
+       *[other] hours
+    }
+duration-minutes = { $n } { $n ->
+        [one] minute
+       *[other] minutes
+    }
+cmd-reindex = Rebuild the index (admin)
+cmd-stats = Statistics (admin)
+cmd-remove = Remove a file: /remove FILE (admin)
+cmd-feedback = Export feedback (admin)
+bot-short-description = Ask a Chinese newspaper archive; answers cite headline, date, byline and the verbatim excerpt.
+bot-description =
+    I search a Chinese newspaper archive: first the answer itself, then where it comes from (headline, date, byline) and the exact excerpt. When the archive holds no answer, I say so.
+    Send a question in a private chat; in groups mention me or reply to my message. Tap "Source" for the whole article, 👍 / 👎 for feedback. Questions in Chinese work best.
+mode-translated = Your question was translated into Chinese by { $model } (“{ $question }”) and searched in the archive; the answer was translated back and its numbers checked against the Chinese; the excerpts are the original text.
+mode-translation-dropped = Your question was translated into Chinese by { $model } (“{ $question }”) and searched in the archive; the translated answer failed the check, so the Chinese answer is shown.

@@ -1,12 +1,10 @@
-start =
-    你好！我会在报纸资料库里找答案，并附上原文出处（标题、作者、文件和原文摘录）。
-    私聊时直接发问题即可；在群里请 @{ $botname } 提问、回复我的消息，或用 /ask 问题。
+start = 你好！我会在报纸资料库里找答案，并附上原文出处（标题、日期、作者和原文摘录）。
 help =
     直接发一个问题，我会给出简短回答和带编号的原文出处；点「原文 N」查看整篇文章，点 👍 / 👎 反馈。
     群聊：@{ $botname } 问题、回复我的消息，或 /ask 问题。任意聊天中输入 @{ $botname } 问题 可以内联引用。
     命令：/ask 提问 · /new 重新开始 · /sources 浏览文章 · /by 作者名 · /about 资料库信息 · /help 帮助
 help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /remove 文件名 删除文件 · /feedback 导出反馈；在私聊中发送 .txt/.md 文件并确认即可加入资料库。
-help-examples = 可以这样问：
+help-examples = 点下面的问题试试：
 about = 资料库共 { $files } 个文件、{ $articles } 篇文章（另有 { $notes } 条版面信息），{ $chunks } 个段落；最近索引时间 { $builtAt }。
 answer-label = 答：
 untitled = 无标题
@@ -34,8 +32,12 @@ reindex-warnings = 跳过或有问题的文件：{ $list }
 reindex-busy = 索引正在重建中，请稍候再试。
 reindex-failed = 重建索引失败，旧索引继续服务：{ $message }
 stats =
-    资料库：{ $files } 个文件、{ $articles } 篇文章、{ $chunks } 个段落；嵌入 { $embedding }；索引于 { $builtAt }（{ $buildSeconds } 秒）。
-    自启动以来：{ $questions } 个问题，其中 { $abstained } 个未找到答案，平均 { $avgMs } 毫秒；反馈 👍 { $up } / 👎 { $down }；运行 { $uptime } 分钟，内存 { $rssMb } MB。
+    📚 资料库：{ $files } 个文件、{ $articles } 篇文章，分成 { $chunks } 个段落供检索。
+    🔎 检索方式：{ $retrieval }。
+    🕒 最近一次建索引：{ $builtAt }，用时 { $buildSeconds } 秒。
+    💬 启动 { $uptime }以来收到 { $questions } 个问题，其中 { $abstained } 个没找到答案；平均每个问题用时 { $avgMs } 毫秒。
+    🗳 反馈：👍 { $up } 个，👎 { $down } 个（/feedback 导出）。
+    💾 占用内存 { $rssMb } MB。
 sources-header = 资料库文章（第 { $page }/{ $pages } 页）：
 sources-empty = 资料库是空的。
 upload-received = 已收到 { $file }，正在加入资料库…
@@ -47,7 +49,7 @@ upload-rejected-size = 文件太大（上限 { $limit } 字节）。
 upload-rejected-empty = 文件是空的。
 upload-rejected-binary = 这不是文本文件。
 upload-rejected-undecodable = 无法识别文件编码（支持 UTF-8、UTF-16、GBK/GB18030、Big5）。
-upload-failed = 下载文件失败：{ $message }
+upload-failed = 没能从 Telegram 下载 { $file }（文件可能太大或已过期），资料库没有改动。请重新发送这个文件。
 remove-usage = 用法：/remove 文件名（见 /sources）
 removed = 已删除 { $file }，正在重建索引…
 remove-missing = 资料库中没有这个文件：{ $file }
@@ -82,3 +84,28 @@ by-header = 署名含“{ $name }”的文章（{ $count } 篇）：
 cmd-sources = 浏览资料库文章
 cmd-by = 按作者查文章：/by 作者名
 foreign-question = 资料库里的文章是中文的，这个问题没有找到答案。请用中文提问，比如：“{ $example }”
+reason-wrong = 答案不对
+reason-source = 出处不相关
+reason-incomplete = 没答全
+feedback-reason = 谢谢，已记下原因。
+upload-not-admin = 只有管理员可以往资料库里添加文件。想问问题的话，直接发文字就行。
+upload-ask-replace = 资料库里已经有 { $file }。要用这个文件（{ $size } 字节）替换它并重建索引吗？
+upload-confirm-replace = ✅ 替换
+remove-ask = 确定要从资料库删除 { $file } 吗？删除后会重建索引。
+remove-confirm = 🗑 删除
+remove-cancelled = 已取消，{ $file } 仍在资料库中。
+retrieval-builtin = 内置的离线检索（关键词加字词向量，不联网、不需要密钥）
+retrieval-neural = 关键词加 { $model } 语义向量
+duration-days = { $n } 天
+duration-hours = { $n } 小时
+duration-minutes = { $n } 分钟
+cmd-reindex = 重建索引（管理员）
+cmd-stats = 统计（管理员）
+cmd-remove = 删除文件：/remove 文件名（管理员）
+cmd-feedback = 导出反馈（管理员）
+bot-short-description = 问报纸资料库，得到带原文出处的回答：标题、日期、作者和一字不差的摘录。
+bot-description =
+    我会在报纸资料库里找答案：先给出答案本身，再附上出处（标题、日期、作者）和一字不差的原文摘录。资料库里没有答案时，我会直说。
+    私聊直接发问题；在群里 @我 提问或回复我的消息。点「原文」看整篇文章，点 👍 / 👎 反馈。
+mode-translated = 问题由 { $model } 译成中文“{ $question }”后在资料库中检索；回答由它译回，其中的数字已与原文核对；摘录为原文。
+mode-translation-dropped = 问题由 { $model } 译成中文“{ $question }”后在资料库中检索；译回的回答没有通过核对，以上为原文。
