@@ -86,6 +86,35 @@ async function say(
   return replies.at(-1);
 }
 
+/** The user taps a button under `m`: the messages it sends or edits are shown. */
+async function tap(h: Harness, who: ReturnType<typeof client>, chatId: number, m: SentMessage | undefined, label: string | RegExp) {
+  const button = (m?.reply_markup?.inline_keyboard ?? [])
+    .flat()
+    .find((b) => (typeof label === "string" ? b.text === label : label.test(b.text)));
+  if (!m || !button?.callback_data) throw new Error(`no button ${label}`);
+  const before = botMessages(h, chatId).map((x) => JSON.stringify(x));
+  const chatType = chatId < 0 ? "supergroup" : "private";
+  await who.c.sendCallback(
+    who.c.makeCallbackQuery(button.callback_data, {
+      message: { message_id: m.message_id, chat: { id: chatId, type: chatType }, reply_markup: m.reply_markup },
+    }) as never,
+  );
+  lines.push(`**user taps:** [${button.text}]`, "");
+  const changed = () => botMessages(h, chatId).filter((x, i) => before[i] !== JSON.stringify(x));
+  try {
+    await waitFor(() => changed().length > 0 || undefined, "a reply or an edit", 5000);
+  } catch {
+    lines.push("*(nothing changes: the tap is answered with a notice)*", "");
+    return undefined;
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  for (const [i, x] of botMessages(h, chatId).entries()) {
+    if (before[i] === JSON.stringify(x)) continue;
+    lines.push(`**bot${i < before.length ? " (edits its message)" : ""}:**\n\n${render(x)}`, "");
+  }
+  return changed().at(-1);
+}
+
 async function main(): Promise<void> {
   const h = await startHarness({ adminIds: [ADMIN], rateLimitPerMinute: 100 });
   try {
@@ -98,8 +127,11 @@ async function main(): Promise<void> {
 
     lines.push("## Private chat", "");
     const me = client(h, 1001, { id: 1001, type: "private" });
-    await say(h, me, 1001, "/start");
-    await say(h, me, 1001, "义乌前11个月直播带货多少场？");
+    const start = await say(h, me, 1001, "/start");
+    await tap(h, me, 1001, start, /多少/);
+    const first = await say(h, me, 1001, "义乌前11个月直播带货多少场？");
+    const voted = await tap(h, me, 1001, first, "👎");
+    await tap(h, me, 1001, voted, "没答全");
     await say(h, me, 1001, "它同比增长多少？");
     await say(h, me, 1001, "义乌的市长是谁？");
     await say(h, me, 1001, "Python 怎么读取 CSV 文件？");
@@ -130,6 +162,8 @@ async function main(): Promise<void> {
     lines.push("## Admin", "");
     const admin = client(h, ADMIN, { id: ADMIN, type: "private" });
     await say(h, admin, ADMIN, "/stats");
+    const removal = await say(h, admin, ADMIN, "/remove 000_d579d1dab696a189.txt");
+    await tap(h, admin, ADMIN, removal, /取消/);
     await say(h, admin, ADMIN, "/reindex", {}, 3000);
   } finally {
     await h.stop();

@@ -183,6 +183,7 @@ export function toJson(a: Answer): Record<string, unknown> {
     reason: a.reason ?? null,
     mode: a.mode,
     ...(a.llm ? { llm: a.llm } : {}),
+    ...(a.translation ? { translation: a.translation } : {}),
     coverage: a.coverage,
     citations: a.citations.map((c) => ({
       n: c.n,

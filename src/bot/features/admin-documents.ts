@@ -14,6 +14,8 @@ import { RemoveData, removeKeyboard, UploadData, uploadKeyboard } from "../keybo
 import { pressOf, refusal } from "../presses.js";
 import { runReindex } from "../reindex-status.js";
 
+/** A confirmation, once answered, loses its buttons. */
+const NO_BUTTONS = { reply_markup: { inline_keyboard: [] } };
 /** Uploads waiting for a confirmation, at most. */
 const PENDING_UPLOADS = 200;
 /** Longest file name echoed back. */
@@ -73,15 +75,15 @@ function handleRemovals(
     if (!ok) return;
     const file = ok.value;
     const status = { chat: { id: ok.press.chatId }, message_id: ok.press.messageId } as Pick<Message, "chat" | "message_id">;
-    if (!remove) return void (await ctx.editMessageText(ctx.t("remove-cancelled", { file })));
+    if (!remove) return void (await ctx.editMessageText(ctx.t("remove-cancelled", { file }), NO_BUTTONS));
     try {
       await library.removeDocument(file);
     } catch (err) {
       if (!(err instanceof DocumentRejectedError)) throw err;
-      return void (await ctx.editMessageText(ctx.t("remove-missing", { file })));
+      return void (await ctx.editMessageText(ctx.t("remove-missing", { file }), NO_BUTTONS));
     }
     log.info({ file }, "document removed");
-    await ctx.editMessageText(ctx.t("removed", { file }));
+    await ctx.editMessageText(ctx.t("removed", { file }), NO_BUTTONS);
     await runReindex(deps, ctx, status);
   });
 }
@@ -135,7 +137,7 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
     const status = { chat: { id: press.chatId }, message_id: press.messageId } as Pick<Message, "chat" | "message_id">;
     const say = (text: string) =>
       ctx.api
-        .editMessageText(press.chatId, press.messageId, text)
+        .editMessageText(press.chatId, press.messageId, text, NO_BUTTONS)
         .catch((err: unknown) => log.debug({ err: safeError(err) }, "status edit failed"));
     if (!add) return void (await say(ctx.t("upload-cancelled", { file: fileName.slice(0, SHOWN_NAME_CHARS) })));
     let data: Uint8Array;
