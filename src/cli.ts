@@ -179,6 +179,7 @@ export function toJson(a: Answer): Record<string, unknown> {
   return {
     question: a.question,
     answer: a.answer,
+    answer_span: a.answerSpan ?? null,
     abstained: a.abstained,
     reason: a.reason ?? null,
     mode: a.mode,
@@ -198,6 +199,7 @@ export function toJson(a: Answer): Record<string, unknown> {
       verified: c.verified,
       source_start: c.sourceStart,
       source_end: c.sourceEnd,
+      supports_answer: c.supportsAnswer ?? false,
     })),
     timings: a.timings,
   };

@@ -6,10 +6,15 @@
  */
 import type { Retriever } from "../search/index.js";
 import { chooseCitations, round, shortAnswer } from "./citation-choice.js";
+import { composeAnswerLine } from "./answer-line.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
 import { askThroughTranslation, isForeignQuestion } from "./translation.js";
-import { DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights } from "./scoring.js";
+import { committedRanker, type RankerModel } from "./ranker.js";
+
+/** The model `npm run train` wrote (read once). */
+const COMMITTED_RANKER = committedRanker();
+import { DEFAULT_RERANK, type RerankWeights, rankSentences, rerank, termWeights } from "./scoring.js";
 import type { Answer } from "./types.js";
 
 export { ABBREVIATION_GAP, answerKind, DEFAULT_RERANK, type RerankWeights } from "./scoring.js";
@@ -39,6 +44,8 @@ export interface AnswerServiceOptions {
   rerank?: Partial<RerankWeights>;
   /** Optional LLM: answers from the retrieved passages, checked by the grounding check; extractive on any failure. */
   llm?: LlmAnswerer;
+  /** The answer-sentence ranker (default: the committed model; null: the hand-tuned score alone). */
+  ranker?: RankerModel | null;
   /** Told when the CPU-bound part of a question starts and ends (a background reindex gives way meanwhile). */
   activity?: { enter(): void; leave(): void };
 }
@@ -101,6 +108,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const maxChars = options.maxQuestionChars ?? DEFAULT_MAX_QUESTION_CHARS;
   const nCandidates = options.candidates ?? DEFAULT_CANDIDATES;
   const weights: RerankWeights = { ...DEFAULT_RERANK, ...options.rerank };
+  // the learned sentence ranker (npm run train); options.ranker null = the hand-tuned score alone
+  const ranker = options.ranker === null ? undefined : (options.ranker ?? COMMITTED_RANKER);
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
     const { llm } = options;
@@ -144,15 +153,33 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const retrieved = await r.retrieve(question, Math.max(nCandidates, topK));
     terms = retrieved.terms;
     retrieveMs = performance.now() - t0;
-    const termWeight = termWeights(r.stats, terms);
+    const termWeight = termWeights(r.stats, terms, question);
+    // highlight what was scored: not a term that takes part of two question words
+    terms = terms.filter((t) => termWeight.some((w) => w.term === t || w.term.includes(t)));
     if (termWeight.length === 0 || retrieved.hits.length === 0) return none("no-terms");
 
-    const candidates = rankSentences(retrieved.hits, termWeight, question, weights);
+    const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
     const top = candidates[0]!;
-    const citations = chooseCitations(candidates, topK);
-    return done({ answer: shortAnswer(top.hit.article, top.sentence), abstained: false, coverage: round(bestCoverage, 3), citations });
+    const chosen = chooseCitations(candidates, topK);
+    // the answer line: the model's best sentence among the cited articles
+    const cited = new Set(chosen.map((c) => c.articleId));
+    const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
+    const best = forLine[0] ?? top;
+    const line = composeAnswerLine(question, [best], chosen, terms) ?? {
+      text: shortAnswer(best.hit.article, best.sentence),
+      span: null,
+      start: 0,
+      end: 0,
+    };
+    const citations = chosen.map((c) => ({
+      ...c,
+      supportsAnswer:
+        c.articleId === best.hit.article.id &&
+        ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
+    }));
+    return done({ answer: line.text, answerSpan: line.span, abstained: false, coverage: round(bestCoverage, 3), citations });
   }
 
   return { ask };

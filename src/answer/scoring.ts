@@ -4,9 +4,20 @@
  * and the ranking of every sentence of the retrieved passages.
  */
 import type { Article, Chunk } from "../ingest/index.js";
-import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics } from "../search/index.js";
+import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics, wordBoundaries } from "../search/index.js";
 import { articleSentences, sentenceAt } from "./excerpt.js";
 import { createLru } from "./lru.js";
+import {
+  answerSlot,
+  bigramCover,
+  type Features,
+  featureVector,
+  longestCommon,
+  questionBigrams,
+  type RankerModel,
+  scoreWith,
+  slotMatch,
+} from "./ranker.js";
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
 export interface RerankWeights {
@@ -58,11 +69,68 @@ export interface Weighted {
   weight: number;
 }
 
-export function termWeights(stats: TermStatistics, terms: string[]): Weighted[] {
+/** How a query term sits in the question's own segmentation. */
+function placeInQuestion(term: string, normQuestion: string, bounds: Set<number>): "whole" | "inner" | "crossing" | "absent" {
+  let place: "inner" | "crossing" | "absent" = "absent";
+  // (a passage-side rule — whole question words matching whole passage words only — was measured
+  // and left out: jieba splits question and page differently too often, 主持|会议 vs 主持会议)
+  for (let i = normQuestion.indexOf(term); i >= 0; i = normQuestion.indexOf(term, i + 1)) {
+    const end = i + term.length;
+    if (bounds.has(i) && bounds.has(end)) return "whole";
+    // inside one question word (a re-segmented sub-word), or across a boundary into part of the next word
+    const crossesBoundary = [...bounds].some((b) => b > i && b < end);
+    place = crossesBoundary ? "crossing" : "inner";
+  }
+  return place;
+}
+
+/**
+ * Term weights (idf) for scoring sentences. Terms contained in a longer query term count once,
+ * through the longer one. A term that takes part of one question word with part of another
+ * (`有机` from `有|机场`) is not a word the question asked about and is dropped.
+ */
+export function termWeights(stats: TermStatistics, terms: string[], question?: string): Weighted[] {
   const maxIdf = Math.log(1 + (stats.documents + 0.5) / 0.5);
-  // Terms contained in a longer query term (search-mode sub-words) count once, through the longer one.
+  const normQuestion = question === undefined ? undefined : normalizeText(question);
+  const bounds = normQuestion === undefined ? undefined : boundariesOf(normQuestion);
   const kept = terms.filter((t) => !terms.some((o) => o !== t && o.length > t.length && o.includes(t) && stats.docFreq(o) > 0));
-  return kept.map((term) => ({ term, weight: stats.docFreq(term) > 0 ? stats.idf(term) : maxIdf }));
+  const out: Weighted[] = [];
+  const crossing: string[] = [];
+  for (const term of kept) {
+    const place = normQuestion === undefined ? "absent" : placeInQuestion(term, normQuestion, bounds!);
+    if (place === "crossing") crossing.push(term);
+    else out.push({ term, weight: stats.docFreq(term) > 0 ? stats.idf(term) : maxIdf });
+  }
+  // the question words such a term cut into still count, as words the archive may not hold (机场)
+  for (const term of crossing) {
+    for (const word of wordsOverlapping(term, normQuestion!, bounds!)) {
+      if (/^\p{Script=Han}{2,}$/u.test(word) && !out.some((w) => w.term.includes(word) || word.includes(w.term)))
+        out.push({ term: word, weight: stats.docFreq(word) > 0 ? stats.idf(word) : maxIdf });
+    }
+  }
+  return out;
+}
+
+/** The question's words that `term` covers only in part. */
+function wordsOverlapping(term: string, normQuestion: string, bounds: Set<number>): string[] {
+  const sorted = [...bounds].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = normQuestion.indexOf(term); i >= 0; i = normQuestion.indexOf(term, i + 1)) {
+    const end = i + term.length;
+    for (let k = 0; k + 1 < sorted.length; k++) {
+      const [a, b] = [sorted[k]!, sorted[k + 1]!];
+      if (a < end && b > i && (a < i || b > end)) out.push(normQuestion.slice(a, b));
+    }
+  }
+  return out;
+}
+
+/** Word boundaries of questions, cached. */
+const boundaryCache = createLru<string, Set<number>>(5000);
+function boundariesOf(norm: string): Set<number> {
+  let b = boundaryCache.get(norm);
+  if (!b) boundaryCache.set(norm, (b = wordBoundaries(norm)));
+  return b;
 }
 
 export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -109,7 +177,13 @@ export interface Candidate {
   sentenceScore: number;
   passageCoverage: number;
   score: number;
+  /** What the learned ranker sees (the costlier ones filled by `enrich`, for the best RERANKED by hand score). */
+  features: Features;
+  enrich(): void;
 }
+
+/** Sentences (best by the hand score) the learned ranker re-orders. */
+export const RERANKED = 30;
 
 /** The headline without a trailing qualifier in brackets (`杨昊 (足球运动员)` → `杨昊`). */
 function titleNamed(article: Article, normQuestion: string): boolean {
@@ -154,25 +228,50 @@ const normalized = (() => {
   };
 })();
 
+/** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
+function proximity(weights: Weighted[], norm: string): number {
+  const at = weights.map((w) => norm.indexOf(w.term)).filter((i) => i >= 0);
+  if (at.length < 2) return 1;
+  return (Math.max(...at) - Math.min(...at)) / Math.max(1, norm.length);
+}
+
+/** A definition sentence: a question term followed by 是/为/指 (`X是…`); one pattern per question. */
+const definitionPattern = (weights: Weighted[]) =>
+  weights.length ? new RegExp(`(?:${weights.map((w) => escapeRegExp(w.term)).join("|")})(?:是|为|指|即)`, "u") : null;
+
 /**
  * Every sentence of every retrieved passage, scored and sorted best first; a sentence shared by
- * two overlapping chunks keeps its best score.
+ * two overlapping chunks keeps its best score (the hand-tuned score; see `rerank` for the model).
  */
-export function rankSentences(hits: ScoredChunk[], weights: Weighted[], question: string, w: RerankWeights): Candidate[] {
+export function rankSentences(
+  hits: ScoredChunk[],
+  weights: Weighted[],
+  question: string,
+  w: RerankWeights,
+  /** Fill every feature of the best RERANKED (for `rerank` and training). */
+  withFeatures = false,
+): Candidate[] {
   const kind = answerKind(question);
   const kindPattern = KIND_PATTERN[kind];
   const maxScore = hits[0]!.score || 1;
+  const maxBm25 = Math.max(1e-9, ...hits.map((h) => h.bm25));
   const bySentence = new Map<string, Candidate>();
   const normQuestion = normalizeText(question);
-  for (const hit of hits) {
+  const bigrams = questionBigrams(normQuestion);
+  const slot = answerSlot(normQuestion);
+  const definition = definitionPattern(weights);
+  for (const [hitRank, hit] of hits.entries()) {
     const sentences = articleSentences(hit.article);
     const named = titleNamed(hit.article, normQuestion) ? w.titleNamed : 0;
     const passageCoverage = coverage(weights, `${normalized.title(hit.article)}\n${normalized.chunk(hit.chunk)}`);
     const first = sentenceAt(sentences, hit.chunk.start);
     const last = sentenceAt(sentences, Math.max(hit.chunk.start, hit.chunk.end - 1));
+    const norm = (s: number) => (sentences[s] ? normalized.sentence(hit.article, s, hit.article.body.slice(sentences[s]!.start, sentences[s]!.end)) : "");
     for (let s = first; s <= last; s++) {
       const text = hit.article.body.slice(sentences[s]!.start, sentences[s]!.end);
-      let sentenceScore = coverage(weights, normalized.sentence(hit.article, s, text));
+      const normText = norm(s);
+      const plainCoverage = coverage(weights, normText);
+      let sentenceScore = plainCoverage;
       const kindMatch = kindPattern ? kindPattern.test(text) : true;
       if (kindPattern && kindMatch) sentenceScore += w.kindBonus;
       let score = w.retrieval * (hit.score / maxScore) + w.passage * passageCoverage + w.sentence * sentenceScore + named;
@@ -181,8 +280,76 @@ export function rankSentences(hits: ScoredChunk[], weights: Weighted[], question
       if (hit.article.kind === "note") score *= w.noteFactor;
       const key = `${hit.article.id}:${s}`;
       const prev = bySentence.get(key);
-      if (!prev || prev.score < score) bySentence.set(key, { hit, sentence: s, sentenceScore, passageCoverage, score });
+      if (prev && prev.score >= score) continue;
+      const matched = kindPattern !== null && kindMatch ? 1 : 0;
+      const features: Features = {
+        handScore: score,
+        retrieval: hit.score / maxScore,
+        bm25Share: hit.bm25 / maxBm25,
+        passageCoverage,
+        sentenceCoverage: plainCoverage,
+        prevCoverage: 0,
+        nextCoverage: 0,
+        kindMatch: matched,
+        kindMatchNumber: kind === "number" ? matched : 0,
+        kindMatchTime: kind === "time" ? matched : 0,
+        kindMatchPerson: kind === "person" ? matched : 0,
+        kindMatchPlace: kind === "place" ? matched : 0,
+        kindMissTime: kind === "time" && !kindMatch ? 1 : 0,
+        titleNamed: named ? 1 : 0,
+        note: hit.article.kind === "note" ? 1 : 0,
+        firstSentence: s === 0 ? 1 : 0,
+        position: Math.log1p(s),
+        length: Math.log1p(normText.length),
+        proximity: 0,
+        density: (plainCoverage * weights.length) / Math.max(1, normText.length / 10),
+        handRank: 0,
+        hitRank: 1 / (1 + hitRank),
+        kindOther: kind === "other" ? 1 : 0,
+        quote: /[「『《“]/.test(text) ? 1 : 0,
+        definition: 0,
+        bigramCover: 0,
+        nextBigramCover: 0,
+        prevBigramCover: 0,
+        longestCommon: 0,
+        slotBoth: 0,
+        slotOne: 0,
+      };
+      // the costlier features, only for the candidates the model re-ranks
+      const enrich = () => {
+        Object.assign(features, {
+          prevCoverage: s > 0 ? coverage(weights, norm(s - 1)) : 0,
+          nextCoverage: s + 1 < sentences.length ? coverage(weights, norm(s + 1)) : 0,
+          proximity: proximity(weights, normText),
+          bigramCover: bigramCover(bigrams, normText),
+          nextBigramCover: bigramCover(bigrams, norm(s + 1)),
+          prevBigramCover: s > 0 ? bigramCover(bigrams, norm(s - 1)) : 0,
+          longestCommon: longestCommon(normQuestion, normText),
+          definition: definition?.test(normText) ? 1 : 0,
+        });
+        const sm = slotMatch(slot, normText);
+        features.slotBoth = sm.both;
+        features.slotOne = sm.one;
+      };
+      bySentence.set(key, { hit, sentence: s, sentenceScore, passageCoverage, score, features, enrich });
     }
   }
-  return [...bySentence.values()].sort((a, b) => b.score - a.score || a.hit.doc - b.hit.doc || a.sentence - b.sentence);
+  const byHand = [...bySentence.values()].sort((a, b) => b.score - a.score || a.hit.doc - b.hit.doc || a.sentence - b.sentence);
+  if (!withFeatures) return byHand;
+  for (const [i, c] of byHand.slice(0, RERANKED).entries()) {
+    c.features.handRank = 1 / (1 + i);
+    c.enrich();
+  }
+  return byHand;
+}
+
+/**
+ * The hand score's best RERANKED candidates ordered by the learned ranker (features filled by
+ * rankSentences with `withFeatures`). Citations keep the hand order (it finds the right article
+ * first more often); the answer line takes the model's best.
+ */
+export function rerank(candidates: Candidate[], ranker: RankerModel): Candidate[] {
+  const top = candidates.slice(0, RERANKED);
+  const score = new Map(top.map((c) => [c, scoreWith(ranker, featureVector(c.features))]));
+  return top.sort((a, b) => score.get(b)! - score.get(a)! || a.hit.doc - b.hit.doc || a.sentence - b.sentence);
 }

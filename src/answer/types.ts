@@ -29,12 +29,16 @@ export interface Citation {
    * citation is listed only when a sentence citing it passed the grounding check.
    */
   verified: boolean;
+  /** The citation holds the answer line's sentence (or its fact). */
+  supportsAnswer?: boolean;
 }
 
 export interface Answer {
   question: string;
-  /** Short verbatim answer, or a polite not-found message when abstained. */
+  /** The answer line: the fact first when the question asks for one, then the verbatim sentence with `[n]`; a polite not-found message when abstained. */
   answer: string;
+  /** The fact alone, verbatim (`21.2万场`, `吴峰宇`), or null when the question asks for none or it was not found. */
+  answerSpan?: string | null;
   abstained: boolean;
   /** Why it abstained ("empty" question, "no-terms", "low-coverage", "empty-index"), when it did. */
   reason?: string;

@@ -12,5 +12,5 @@ export * from "./hybrid-retriever.js";
 export * from "./index-store.js";
 export * from "./library.js";
 export * from "./retrieval.js";
-export { claimTokens, normalizeText, queryTerms } from "./text-normalize.js";
+export { claimTokens, normalizeText, queryTerms, wordBoundaries } from "./text-normalize.js";
 export { type ActivityGauge, createActivityGauge } from "./yield-point.js";

@@ -241,3 +241,11 @@ export function backoffTerms(question: string, terms: string[], docFreq: (term: 
   const coverage = [...new Set(terms.flatMap((t) => replaced.get(t) ?? [t]))];
   return { search: [...search], coverage };
 }
+
+/** Offsets (in UTF-16 units) where jieba's accurate-mode words of a normalised text start, and its end. */
+export function wordBoundaries(norm: string): Set<number> {
+  const out = new Set<number>([0]);
+  let at = 0;
+  for (const w of getJieba().cut(norm, true)) out.add((at += w.length));
+  return out;
+}

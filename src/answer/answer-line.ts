@@ -1,0 +1,99 @@
+/**
+ * The answer line users read first: the fact itself when the question asks for one (a quantity,
+ * a date, the author), then the supporting sentence with `[n]` naming its citation. Everything
+ * is verbatim from the source except the `[n]` markers, `…` at cuts and the `：` after the fact.
+ * The sentence is the whole grammatical sentence around the best clause (clauses joined by `；`
+ * stay together: `…总值达1831.4亿元；其中出口1678.3亿元；进口153.1亿元。`), without the
+ * dateline (`本报讯`, `新华社…电`) that opens many newspaper stories.
+ */
+import type { Article } from "../ingest/index.js";
+import { articleSentences, excerptText } from "./excerpt.js";
+import { answerKind, type Candidate } from "./scoring.js";
+import type { Citation } from "./types.js";
+
+/** The answer line's longest length (characters), fact and markers included. */
+export const ANSWER_LINE_CHARS = 150;
+
+/** A sentence shorter than this (characters) is shown with the next one. */
+const SHORT_SENTENCE = 20;
+/** Room kept in the line for the fact and the marker when choosing the sentence group. */
+const FACT_ROOM = 24;
+
+/** "Who wrote it / which reporter" questions: answered from the byline. */
+const AUTHOR_QUESTION = /谁写的|作者是谁|作者是|哪位记者|哪个记者|记者是谁|谁报道|谁采写|署名/u;
+/** Datelines and other furniture that open a story: never the start of an answer. */
+const DATELINE = /^(?:本报讯|本报[^，。\s]{0,12}电|(?:新华社|中新社|人民网|央视网|新华网)[^，。]{0,16}?电(?:[（(][^）)]{0,20}[）)])?|[（(]记者[^）)]{0,20}[）)])\s*/u;
+/** Quantities: a number with its magnitude and unit, or a percentage. */
+const QUANTITY = /(?<![\d.\-—~至])\d+(?:[.,]\d+)*(?:\s*[万亿千百])*(?:\s*(?:%|‰|[个次场件家名人天倍元吨亩米台辆项所户套条岁座]|亿元|万元|美元|平方米|公里|千米|公斤|千克|小时|分钟))?(?![\d\-—~]|\s*[月年日号])/gu;
+/** Dates and times. */
+const DATE = /(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:[上下]午|晚上?)?|\d{4}\s*年|[上下]午|昨[日天]|今年|去年/gu;
+
+export interface AnswerLine {
+  /** The line: fact first (when there is one), then the sentence and its `[n]`. */
+  text: string;
+  /** The fact alone (verbatim), or null. */
+  span: string | null;
+  /** The body range of the supporting sentence(s). */
+  start: number;
+  end: number;
+}
+
+/** The article's byline name (its last word of 2–4 Han characters), when it has one. */
+const bylineName = (byline: string | null): string | null =>
+  byline
+    ?.split(/[\s▢□■◆●]+/u)
+    .filter((w) => /^\p{Script=Han}{2,4}$/u.test(w))
+    .at(-1) ?? null;
+
+/** The sentence group (clauses joined by `；`) around sentence `s`, at most `max` characters, kept around `s`. */
+function sentenceGroup(article: Article, s: number, max: number): { start: number; end: number } {
+  const sentences = articleSentences(article);
+  const body = article.body;
+  const joined = (i: number) => /[；;]["”’」』）)]*\s*$/u.test(body.slice(sentences[i]!.start, sentences[i]!.end));
+  let first = s;
+  let last = s;
+  // a very short sentence is shown with the next one (context)
+  if (sentences[s]!.end - sentences[s]!.start < SHORT_SENTENCE && s + 1 < sentences.length) last = s + 1;
+  while (last + 1 < sentences.length && joined(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
+  while (first > 0 && joined(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
+  return { start: sentences[first]!.start, end: sentences[last]!.end };
+}
+
+/** The fact the question asks for, as it is written in `text` (the occurrence nearest the question's terms). */
+function factSpan(text: string, kind: ReturnType<typeof answerKind>, terms: string[]): string | null {
+  const pattern = kind === "number" ? QUANTITY : kind === "time" ? DATE : null;
+  if (!pattern) return null;
+  const found = [...text.matchAll(pattern)].filter((m) => /\d|[午日年]/u.test(m[0]) && m[0].trim().length > 0);
+  if (!found.length) return null;
+  const anchors = terms.map((t) => text.indexOf(t)).filter((i) => i >= 0);
+  const distance = (i: number) => (anchors.length ? Math.min(...anchors.map((a) => Math.abs(a - i))) : i);
+  // a quantity with a unit beats a bare number (1-5月's "5" is not an amount)
+  const unitOf = (m: RegExpMatchArray) => (/\D$/u.test(m[0].trim()) ? 0 : 1);
+  const best = found.sort((a, b) => unitOf(a) - unitOf(b) || distance(a.index!) - distance(b.index!))[0]!;
+  return best[0].trim();
+}
+
+/** The answer line for the best candidate, or undefined when there is none. */
+export function composeAnswerLine(question: string, candidates: Candidate[], citations: Citation[], terms: string[]): AnswerLine | undefined {
+  const top = candidates[0];
+  if (!top) return undefined;
+  const article = top.hit.article;
+  const n = citations.find((c) => c.articleId === article.id)?.n ?? 1;
+  const sentences = articleSentences(article);
+  if (AUTHOR_QUESTION.test(question)) {
+    const name = bylineName(article.byline);
+    if (name && article.byline) {
+      // the byline stands for the whole article: any excerpt of it supports the answer
+      const text = `${name}（${article.byline.replace(/^[▢□■◆●\s]+/u, "")}）[${n}]`;
+      return { text, span: name, start: 0, end: article.body.length };
+    }
+  }
+  const marker = `[${n}]`;
+  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - FACT_ROOM);
+  let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
+  const span = factSpan(sentence, answerKind(question), terms);
+  const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
+  const chars = Array.from(sentence);
+  if (chars.length > room) sentence = `${chars.slice(0, room - 1).join("")}…`;
+  return { text: `${span ? `${span}：` : ""}${sentence}${marker}`, span, start: range.start, end: range.end };
+}
