@@ -41,7 +41,12 @@ async function collect(items: QaItem[], corpusDir: string, groupOf: (it: QaItem)
       const got = await r.retrieve(it.question, CANDIDATES);
       const weights = termWeights(r.stats, got.terms, it.question);
       if (!weights.length || !got.hits.length) continue;
-      out.push({ set: corpusDir, group: groupOf(it), gold, candidates: rankSentences(got.hits, weights, it.question, DEFAULT_RERANK, true).slice(0, CANDIDATES) });
+      out.push({
+        set: corpusDir,
+        group: groupOf(it),
+        gold,
+        candidates: rankSentences(got.hits, weights, it.question, DEFAULT_RERANK, true).slice(0, CANDIDATES),
+      });
     }
     return out;
   } finally {
@@ -62,7 +67,7 @@ function accuracy(qs: Question[], score: (c: Candidate) => number): number {
   return qs.length ? ok / qs.length : 0;
 }
 
-function fit(qs: Question[]): RankerModel {
+function fitModel(qs: Question[]): RankerModel {
   // each set weighs the same in total, so 36 newspaper questions are not drowned by 1,000 encyclopedic ones
   const sizes = new Map<string, number>();
   for (const q of qs) sizes.set(q.set, (sizes.get(q.set) ?? 0) + 1);
@@ -100,14 +105,16 @@ async function main(): Promise<void> {
   // grouped k-fold: a context's (or file's) questions all land in one fold
   const groups = [...new Set(all.map((q) => q.group))].sort();
   const foldOf = new Map(groups.map((g, i) => [g, i % FOLDS]));
-  process.stdout.write(`${all.length} questions, ${groups.length} groups, ${FOLDS}-fold cross-validation (answer line holds the gold answer)\n\n`);
+  process.stdout.write(
+    `${all.length} questions, ${groups.length} groups, ${FOLDS}-fold cross-validation (answer line holds the gold answer)\n\n`,
+  );
   process.stdout.write("| fold | hand-tuned | learned |\n| --- | --- | --- |\n");
   let handSum = 0;
   let learnedSum = 0;
   for (let k = 0; k < FOLDS; k++) {
     const train = all.filter((q) => foldOf.get(q.group) !== k);
     const test = all.filter((q) => foldOf.get(q.group) === k);
-    const m = fit(train);
+    const m = fitModel(train);
     const hand = accuracy(test, (c) => c.features.handScore);
     const learned = accuracy(test, (c) => scoreWith(m, featureVector(c.features)));
     handSum += hand * test.length;
@@ -116,11 +123,19 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`| all | ${((handSum / all.length) * 100).toFixed(1)} % | ${((learnedSum / all.length) * 100).toFixed(1)} % |\n\n`);
 
-  const model = fit(all);
+  const model = fitModel(all);
   for (const s of sets)
-    process.stdout.write(`${s.name} (fitted on everything, for reference): ${(accuracy(s.questions, (c) => scoreWith(model, featureVector(c.features))) * 100).toFixed(1)} %\n`);
+    process.stdout.write(
+      `${s.name} (fitted on everything, for reference): ${(accuracy(s.questions, (c) => scoreWith(model, featureVector(c.features))) * 100).toFixed(1)} %\n`,
+    );
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  const out = { ...model, mean: model.mean.map(round), std: model.std.map(round), weights: model.weights.map(round), bias: round(model.bias) };
+  const out = {
+    ...model,
+    mean: model.mean.map(round),
+    std: model.std.map(round),
+    weights: model.weights.map(round),
+    bias: round(model.bias),
+  };
   writeFileSync(path.join(ROOT, "src/answer/models/sentence-ranker.json"), `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write("wrote src/answer/models/sentence-ranker.json\n");
 }

@@ -8,6 +8,8 @@
  */
 import type { Article } from "../ingest/index.js";
 import { articleSentences, excerptText } from "./excerpt.js";
+import type { RankerModel } from "./ranker.js";
+import { rerank } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
@@ -22,9 +24,11 @@ const FACT_ROOM = 24;
 /** "Who wrote it / which reporter" questions: answered from the byline. */
 const AUTHOR_QUESTION = /谁写的|作者是谁|作者是|哪位记者|哪个记者|记者是谁|谁报道|谁采写|署名/u;
 /** Datelines and other furniture that open a story: never the start of an answer. */
-const DATELINE = /^(?:本报讯|本报[^，。\s]{0,12}电|(?:新华社|中新社|人民网|央视网|新华网)[^，。]{0,16}?电(?:[（(][^）)]{0,20}[）)])?|[（(]记者[^）)]{0,20}[）)])\s*/u;
+const DATELINE =
+  /^(?:本报讯|本报[^，。\s]{0,12}电|(?:新华社|中新社|人民网|央视网|新华网)[^，。]{0,16}?电(?:[（(][^）)]{0,20}[）)])?|[（(]记者[^）)]{0,20}[）)])\s*/u;
 /** Quantities: a number with its magnitude and unit, or a percentage. */
-const QUANTITY = /(?<![\d.\-—~至])\d+(?:[.,]\d+)*(?:\s*[万亿千百])*(?:\s*(?:%|‰|[个次场件家名人天倍元吨亩米台辆项所户套条岁座]|亿元|万元|美元|平方米|公里|千米|公斤|千克|小时|分钟))?(?![\d\-—~]|\s*[月年日号])/gu;
+const QUANTITY =
+  /(?<![\d.\-—~至])\d+(?:[.,]\d+)*(?:\s*[万亿千百])*(?:\s*(?:%|‰|[个次场件家名人天倍元吨亩米台辆项所户套条岁座]|亿元|万元|美元|平方米|公里|千米|公斤|千克|小时|分钟))?(?![\d\-—~]|\s*[月年日号])/gu;
 /** Dates and times. */
 const DATE = /(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:[上下]午|晚上?)?|\d{4}\s*年|[上下]午|昨[日天]|今年|去年/gu;
 
@@ -73,13 +77,35 @@ function factSpan(text: string, kind: ReturnType<typeof answerKind>, terms: stri
   return best[0].trim();
 }
 
-/** The answer line for the best candidate, or undefined when there is none. */
-export function composeAnswerLine(question: string, candidates: Candidate[], citations: Citation[], terms: string[]): AnswerLine | undefined {
-  const top = candidates[0];
-  if (!top) return undefined;
+/**
+ * The answer line from the model's best sentence among the cited articles (the hand score's best
+ * without a model), and the citations marked with whether they support it.
+ */
+export function answerFromCandidates(
+  question: string,
+  candidates: Candidate[],
+  chosen: Citation[],
+  terms: string[],
+  ranker: RankerModel | undefined,
+): { line: AnswerLine; citations: Citation[] } {
+  const cited = new Set(chosen.map((c) => c.articleId));
+  const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
+  const best = forLine[0] ?? candidates[0]!;
+  const line = composeAnswerLine(question, best, chosen, terms);
+  const citations = chosen.map((c) => ({
+    ...c,
+    supportsAnswer:
+      c.articleId === best.hit.article.id &&
+      ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
+  }));
+  return { line, citations };
+}
+
+/** The answer line for a candidate sentence. */
+export function composeAnswerLine(question: string, top: Candidate, citations: Citation[], terms: string[]): AnswerLine {
   const article = top.hit.article;
   const n = citations.find((c) => c.articleId === article.id)?.n ?? 1;
-  const sentences = articleSentences(article);
+  const _sentences = articleSentences(article);
   if (AUTHOR_QUESTION.test(question)) {
     const name = bylineName(article.byline);
     if (name && article.byline) {

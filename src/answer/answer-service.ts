@@ -5,8 +5,8 @@
  * the question. With an LLM, its answer is checked against the cited passages (grounding.ts).
  */
 import type { Retriever } from "../search/index.js";
-import { chooseCitations, round, shortAnswer } from "./citation-choice.js";
-import { composeAnswerLine } from "./answer-line.js";
+import { chooseCitations, round } from "./citation-choice.js";
+import { answerFromCandidates } from "./answer-line.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
 import { askThroughTranslation, isForeignQuestion } from "./translation.js";
@@ -14,7 +14,7 @@ import { committedRanker, type RankerModel } from "./ranker.js";
 
 /** The model `npm run train` wrote (read once). */
 const COMMITTED_RANKER = committedRanker();
-import { DEFAULT_RERANK, type RerankWeights, rankSentences, rerank, termWeights } from "./scoring.js";
+import { DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights } from "./scoring.js";
 import type { Answer } from "./types.js";
 
 export { ABBREVIATION_GAP, answerKind, DEFAULT_RERANK, type RerankWeights } from "./scoring.js";
@@ -161,24 +161,9 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
-    const top = candidates[0]!;
+    const _top = candidates[0]!;
     const chosen = chooseCitations(candidates, topK);
-    // the answer line: the model's best sentence among the cited articles
-    const cited = new Set(chosen.map((c) => c.articleId));
-    const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
-    const best = forLine[0] ?? top;
-    const line = composeAnswerLine(question, [best], chosen, terms) ?? {
-      text: shortAnswer(best.hit.article, best.sentence),
-      span: null,
-      start: 0,
-      end: 0,
-    };
-    const citations = chosen.map((c) => ({
-      ...c,
-      supportsAnswer:
-        c.articleId === best.hit.article.id &&
-        ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
-    }));
+    const { line, citations } = answerFromCandidates(question, candidates, chosen, terms, ranker);
     return done({ answer: line.text, answerSpan: line.span, abstained: false, coverage: round(bestCoverage, 3), citations });
   }
 

@@ -60,7 +60,8 @@ const BIGRAM_SKIP = /[？?！!。，,、\s的了吗呢么]/u;
 export function questionBigrams(normQuestion: string): Set<string> {
   const chars = Array.from(normQuestion.replace(new RegExp(WH.source, "gu"), " "));
   const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) if (!BIGRAM_SKIP.test(chars[i]!) && !BIGRAM_SKIP.test(chars[i + 1]!)) out.add(chars[i]! + chars[i + 1]!);
+  for (let i = 0; i + 1 < chars.length; i++)
+    if (!BIGRAM_SKIP.test(chars[i]!) && !BIGRAM_SKIP.test(chars[i + 1]!)) out.add(chars[i]! + chars[i + 1]!);
   return out;
 }
 
@@ -89,7 +90,10 @@ export function answerSlot(normQuestion: string): { left: string; right: string 
   const m = WH.exec(normQuestion);
   if (!m) return undefined;
   const left = normQuestion.slice(0, m.index).replace(/[的是为在有]+$/u, "");
-  const right = normQuestion.slice(m.index + m[0].length).replace(/^[的是个位种些样]+/u, "").replace(/[？?。！!的呢吗]+$/u, "");
+  const right = normQuestion
+    .slice(m.index + m[0].length)
+    .replace(/^[的是个位种些样]+/u, "")
+    .replace(/[？?。！!的呢吗]+$/u, "");
   return { left: Array.from(left).slice(-2).join(""), right: Array.from(right).slice(0, 2).join("") };
 }
 

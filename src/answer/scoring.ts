@@ -7,17 +7,8 @@ import type { Article, Chunk } from "../ingest/index.js";
 import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics, wordBoundaries } from "../search/index.js";
 import { articleSentences, sentenceAt } from "./excerpt.js";
 import { createLru } from "./lru.js";
-import {
-  answerSlot,
-  bigramCover,
-  type Features,
-  featureVector,
-  longestCommon,
-  questionBigrams,
-  type RankerModel,
-  scoreWith,
-  slotMatch,
-} from "./ranker.js";
+import { candidateFeatures, questionContext } from "./features.js";
+import { type Features, featureVector, type RankerModel, scoreWith } from "./ranker.js";
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
 export interface RerankWeights {
@@ -228,17 +219,6 @@ const normalized = (() => {
   };
 })();
 
-/** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
-function proximity(weights: Weighted[], norm: string): number {
-  const at = weights.map((w) => norm.indexOf(w.term)).filter((i) => i >= 0);
-  if (at.length < 2) return 1;
-  return (Math.max(...at) - Math.min(...at)) / Math.max(1, norm.length);
-}
-
-/** A definition sentence: a question term followed by 是/为/指 (`X是…`); one pattern per question. */
-const definitionPattern = (weights: Weighted[]) =>
-  weights.length ? new RegExp(`(?:${weights.map((w) => escapeRegExp(w.term)).join("|")})(?:是|为|指|即)`, "u") : null;
-
 /**
  * Every sentence of every retrieved passage, scored and sorted best first; a sentence shared by
  * two overlapping chunks keeps its best score (the hand-tuned score; see `rerank` for the model).
@@ -257,16 +237,15 @@ export function rankSentences(
   const maxBm25 = Math.max(1e-9, ...hits.map((h) => h.bm25));
   const bySentence = new Map<string, Candidate>();
   const normQuestion = normalizeText(question);
-  const bigrams = questionBigrams(normQuestion);
-  const slot = answerSlot(normQuestion);
-  const definition = definitionPattern(weights);
+  const q = questionContext(normQuestion, weights);
   for (const [hitRank, hit] of hits.entries()) {
     const sentences = articleSentences(hit.article);
     const named = titleNamed(hit.article, normQuestion) ? w.titleNamed : 0;
     const passageCoverage = coverage(weights, `${normalized.title(hit.article)}\n${normalized.chunk(hit.chunk)}`);
     const first = sentenceAt(sentences, hit.chunk.start);
     const last = sentenceAt(sentences, Math.max(hit.chunk.start, hit.chunk.end - 1));
-    const norm = (s: number) => (sentences[s] ? normalized.sentence(hit.article, s, hit.article.body.slice(sentences[s]!.start, sentences[s]!.end)) : "");
+    const norm = (s: number) =>
+      s >= 0 && sentences[s] ? normalized.sentence(hit.article, s, hit.article.body.slice(sentences[s]!.start, sentences[s]!.end)) : "";
     for (let s = first; s <= last; s++) {
       const text = hit.article.body.slice(sentences[s]!.start, sentences[s]!.end);
       const normText = norm(s);
@@ -281,56 +260,22 @@ export function rankSentences(
       const key = `${hit.article.id}:${s}`;
       const prev = bySentence.get(key);
       if (prev && prev.score >= score) continue;
-      const matched = kindPattern !== null && kindMatch ? 1 : 0;
-      const features: Features = {
+      const { features, enrich } = candidateFeatures(q, {
+        hit,
+        hitRank,
+        sentence: s,
+        text,
+        normText,
+        neighbour: (d) => norm(s + d),
+        kind,
+        kindMatch: kindPattern === null ? null : kindMatch,
         handScore: score,
         retrieval: hit.score / maxScore,
         bm25Share: hit.bm25 / maxBm25,
         passageCoverage,
         sentenceCoverage: plainCoverage,
-        prevCoverage: 0,
-        nextCoverage: 0,
-        kindMatch: matched,
-        kindMatchNumber: kind === "number" ? matched : 0,
-        kindMatchTime: kind === "time" ? matched : 0,
-        kindMatchPerson: kind === "person" ? matched : 0,
-        kindMatchPlace: kind === "place" ? matched : 0,
-        kindMissTime: kind === "time" && !kindMatch ? 1 : 0,
-        titleNamed: named ? 1 : 0,
-        note: hit.article.kind === "note" ? 1 : 0,
-        firstSentence: s === 0 ? 1 : 0,
-        position: Math.log1p(s),
-        length: Math.log1p(normText.length),
-        proximity: 0,
-        density: (plainCoverage * weights.length) / Math.max(1, normText.length / 10),
-        handRank: 0,
-        hitRank: 1 / (1 + hitRank),
-        kindOther: kind === "other" ? 1 : 0,
-        quote: /[「『《“]/.test(text) ? 1 : 0,
-        definition: 0,
-        bigramCover: 0,
-        nextBigramCover: 0,
-        prevBigramCover: 0,
-        longestCommon: 0,
-        slotBoth: 0,
-        slotOne: 0,
-      };
-      // the costlier features, only for the candidates the model re-ranks
-      const enrich = () => {
-        Object.assign(features, {
-          prevCoverage: s > 0 ? coverage(weights, norm(s - 1)) : 0,
-          nextCoverage: s + 1 < sentences.length ? coverage(weights, norm(s + 1)) : 0,
-          proximity: proximity(weights, normText),
-          bigramCover: bigramCover(bigrams, normText),
-          nextBigramCover: bigramCover(bigrams, norm(s + 1)),
-          prevBigramCover: s > 0 ? bigramCover(bigrams, norm(s - 1)) : 0,
-          longestCommon: longestCommon(normQuestion, normText),
-          definition: definition?.test(normText) ? 1 : 0,
-        });
-        const sm = slotMatch(slot, normText);
-        features.slotBoth = sm.both;
-        features.slotOne = sm.one;
-      };
+        titleNamed: named > 0,
+      });
       bySentence.set(key, { hit, sentence: s, sentenceScore, passageCoverage, score, features, enrich });
     }
   }
@@ -341,15 +286,4 @@ export function rankSentences(
     c.enrich();
   }
   return byHand;
-}
-
-/**
- * The hand score's best RERANKED candidates ordered by the learned ranker (features filled by
- * rankSentences with `withFeatures`). Citations keep the hand order (it finds the right article
- * first more often); the answer line takes the model's best.
- */
-export function rerank(candidates: Candidate[], ranker: RankerModel): Candidate[] {
-  const top = candidates.slice(0, RERANKED);
-  const score = new Map(top.map((c) => [c, scoreWith(ranker, featureVector(c.features))]));
-  return top.sort((a, b) => score.get(b)! - score.get(a)! || a.hit.doc - b.hit.doc || a.sentence - b.sentence);
 }

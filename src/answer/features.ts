@@ -1,0 +1,128 @@
+/**
+ * The features the learned ranker sees for a candidate sentence (see ranker.ts for their names):
+ * cheap ones for every sentence, the costlier ones (`enrich`) only for those the model re-orders.
+ */
+import type { ScoredChunk } from "../search/index.js";
+import {
+  answerSlot,
+  bigramCover,
+  type Features,
+  featureVector,
+  longestCommon,
+  questionBigrams,
+  type RankerModel,
+  scoreWith,
+  slotMatch,
+} from "./ranker.js";
+import { type Candidate, coverage, escapeRegExp, RERANKED, type Weighted } from "./scoring.js";
+
+/** What is computed once per question. */
+export interface QuestionContext {
+  normQuestion: string;
+  weights: Weighted[];
+  bigrams: Set<string>;
+  slot: ReturnType<typeof answerSlot>;
+  /** A definition sentence: a question term followed by 是/为/指 (`X是…`). */
+  definition: RegExp | null;
+}
+
+export function questionContext(normQuestion: string, weights: Weighted[]): QuestionContext {
+  return {
+    normQuestion,
+    weights,
+    bigrams: questionBigrams(normQuestion),
+    slot: answerSlot(normQuestion),
+    definition: weights.length ? new RegExp(`(?:${weights.map((w) => escapeRegExp(w.term)).join("|")})(?:是|为|指|即)`, "u") : null,
+  };
+}
+
+/** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
+function proximity(weights: Weighted[], norm: string): number {
+  const at = weights.map((w) => norm.indexOf(w.term)).filter((i) => i >= 0);
+  if (at.length < 2) return 1;
+  return (Math.max(...at) - Math.min(...at)) / Math.max(1, norm.length);
+}
+
+export interface CandidateFacts {
+  hit: ScoredChunk;
+  hitRank: number;
+  sentence: number;
+  text: string;
+  normText: string;
+  /** The normalised sentence `d` places away ("" past either end). */
+  neighbour(d: number): string;
+  kind: "number" | "time" | "place" | "person" | "other";
+  /** Whether the sentence holds the kind of answer asked for (null when the kind has no pattern). */
+  kindMatch: boolean | null;
+  handScore: number;
+  retrieval: number;
+  bm25Share: number;
+  passageCoverage: number;
+  sentenceCoverage: number;
+  titleNamed: boolean;
+}
+
+export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { features: Features; enrich: () => void } {
+  const matched = c.kindMatch ? 1 : 0;
+  const features: Features = {
+    handScore: c.handScore,
+    retrieval: c.retrieval,
+    bm25Share: c.bm25Share,
+    passageCoverage: c.passageCoverage,
+    sentenceCoverage: c.sentenceCoverage,
+    prevCoverage: 0,
+    nextCoverage: 0,
+    kindMatch: matched,
+    kindMatchNumber: c.kind === "number" ? matched : 0,
+    kindMatchTime: c.kind === "time" ? matched : 0,
+    kindMatchPerson: c.kind === "person" ? matched : 0,
+    kindMatchPlace: c.kind === "place" ? matched : 0,
+    kindMissTime: c.kind === "time" && c.kindMatch === false ? 1 : 0,
+    titleNamed: c.titleNamed ? 1 : 0,
+    note: c.hit.article.kind === "note" ? 1 : 0,
+    firstSentence: c.sentence === 0 ? 1 : 0,
+    position: Math.log1p(c.sentence),
+    length: Math.log1p(c.normText.length),
+    proximity: 0,
+    density: (c.sentenceCoverage * q.weights.length) / Math.max(1, c.normText.length / 10),
+    handRank: 0,
+    hitRank: 1 / (1 + c.hitRank),
+    kindOther: c.kind === "other" ? 1 : 0,
+    quote: /[「『《“]/.test(c.text) ? 1 : 0,
+    definition: 0,
+    bigramCover: 0,
+    nextBigramCover: 0,
+    prevBigramCover: 0,
+    longestCommon: 0,
+    slotBoth: 0,
+    slotOne: 0,
+  };
+  const enrich = () => {
+    const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
+    const slot = slotMatch(q.slot, c.normText);
+    Object.assign(features, {
+      prevCoverage: prev ? coverage(q.weights, prev) : 0,
+      nextCoverage: next ? coverage(q.weights, next) : 0,
+      proximity: proximity(q.weights, c.normText),
+      bigramCover: bigramCover(q.bigrams, c.normText),
+      nextBigramCover: bigramCover(q.bigrams, next),
+      prevBigramCover: bigramCover(q.bigrams, prev),
+      longestCommon: longestCommon(q.normQuestion, c.normText),
+      definition: q.definition?.test(c.normText) ? 1 : 0,
+      slotBoth: slot.both,
+      slotOne: slot.one,
+    });
+  };
+  return { features, enrich };
+}
+
+/**
+ * The hand score's best RERANKED candidates ordered by the learned ranker (features filled by
+ * rankSentences with `withFeatures`). Citations keep the hand order (it finds the right article
+ * first more often); the answer line takes the model's best.
+ */
+export function rerank(candidates: Candidate[], ranker: RankerModel): Candidate[] {
+  const top = candidates.slice(0, RERANKED);
+  const score = new Map(top.map((c) => [c, scoreWith(ranker, featureVector(c.features))]));
+  return top.sort((a, b) => score.get(b)! - score.get(a)! || a.hit.doc - b.hit.doc || a.sentence - b.sentence);
+}
