@@ -63,17 +63,29 @@ function sentenceGroup(article: Article, s: number, max: number): { start: numbe
   return { start: sentences[first]!.start, end: sentences[last]!.end };
 }
 
-/** The fact the question asks for, as it is written in `text` (the occurrence nearest the question's terms). */
-function factSpan(text: string, kind: ReturnType<typeof answerKind>, terms: string[]): string | null {
+/** Words that state a figure (`达到21.2万场`, `总值为…`), as opposed to mentioning one in passing. */
+const STATES_FIGURE = /(?:达到?|为|是|共|计|实现|完成|有|超过|合计|总计)\s*$/u;
+
+/**
+ * The fact the question asks for, as `text` writes it: for "how many", a quantity in the unit
+ * asked (`多少场` → …场) when there is one, one the sentence states (`达到…`) before one it
+ * mentions in passing, then the one nearest the question's terms; for "when", the nearest date.
+ */
+function factSpan(text: string, question: string, terms: string[]): string | null {
+  const kind = answerKind(question);
   const pattern = kind === "number" ? QUANTITY : kind === "time" ? DATE : null;
   if (!pattern) return null;
-  const found = [...text.matchAll(pattern)].filter((m) => /\d|[午日年]/u.test(m[0]) && m[0].trim().length > 0);
+  let found = [...text.matchAll(pattern)].filter((m) => /\d|[午日年]/u.test(m[0]) && m[0].trim().length > 0);
+  const unit = /(?:多少|几)([^\d\s，。？?！!的]{1,2})/u.exec(question)?.[1];
+  const inUnit = unit ? found.filter((m) => m[0].trim().endsWith(unit.slice(-1))) : [];
+  if (inUnit.length) found = inUnit;
   if (!found.length) return null;
   const anchors = terms.map((t) => text.indexOf(t)).filter((i) => i >= 0);
   const distance = (i: number) => (anchors.length ? Math.min(...anchors.map((a) => Math.abs(a - i))) : i);
-  // a quantity with a unit beats a bare number (1-5月's "5" is not an amount)
-  const unitOf = (m: RegExpMatchArray) => (/\D$/u.test(m[0].trim()) ? 0 : 1);
-  const best = found.sort((a, b) => unitOf(a) - unitOf(b) || distance(a.index!) - distance(b.index!))[0]!;
+  // a quantity with a unit beats a bare number; a stated figure beats one mentioned in passing
+  const rank = (m: RegExpMatchArray) =>
+    (/\D$/u.test(m[0].trim()) ? 0 : 2) + (STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 0 : 1);
+  const best = found.sort((a, b) => rank(a) - rank(b) || distance(a.index!) - distance(b.index!))[0]!;
   return best[0].trim();
 }
 
@@ -117,7 +129,7 @@ export function composeAnswerLine(question: string, top: Candidate, citations: C
   const marker = `[${n}]`;
   const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - FACT_ROOM);
   let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
-  const span = factSpan(sentence, answerKind(question), terms);
+  const span = factSpan(sentence, question, terms);
   const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
   const chars = Array.from(sentence);
   if (chars.length > room) sentence = `${chars.slice(0, room - 1).join("")}…`;

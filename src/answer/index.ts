@@ -4,7 +4,7 @@ export * from "./archive.js";
 export * from "./follow-up.js";
 export * from "./format-text.js";
 export { highlightRanges } from "./highlight.js";
-export { escapeRegExp } from "./scoring.js";
+export { answerKind, escapeRegExp } from "./scoring.js";
 export { createLru, type Lru } from "./lru.js";
 export * from "./llm.js";
 export * from "./types.js";

@@ -1,7 +1,7 @@
 /** Runs an evaluation set through the answer service and computes the quality figures. */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Answer, AnswerService } from "../answer/index.js";
+import { type Answer, type AnswerService, answerKind } from "../answer/index.js";
 import { decodeText } from "../ingest/index.js";
 import type { QaItem } from "./eval-sets.js";
 
@@ -126,6 +126,19 @@ export async function runEval(
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
+/** Answer-line accuracy per kind of question (number, time, place, person, other). */
+function byKind(rows: EvalRow[]): string[] {
+  const kinds = new Map<string, { n: number; ok: number }>();
+  for (const r of rows.filter((x) => x.item.answerable)) {
+    const k = answerKind(r.item.question);
+    const e = kinds.get(k) ?? { n: 0, ok: 0 };
+    e.n++;
+    if (r.answerInShort) e.ok++;
+    kinds.set(k, e);
+  }
+  return [...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => `| ${k} | ${e.n} | ${pct(e.ok / e.n)} |`);
+}
+
 export function formatReport(name: string, { rows, summary: s }: { rows: EvalRow[]; summary: EvalSummary }): string {
   const lines = [
     `## ${name}`,
@@ -144,6 +157,12 @@ export function formatReport(name: string, { rows, summary: s }: { rows: EvalRow
     `| false abstentions | ${s.falseAbstentions} |`,
     `| verbatim excerpts | ${pct(s.verbatim)} |`,
     `| ms per question | ${s.msPerQuestion.toFixed(2)} |`,
+    "",
+    "Answer line holds the gold answer, by the kind of answer asked for:",
+    "",
+    "| kind | questions | answer line |",
+    "| --- | --- | --- |",
+    ...byKind(rows),
   ];
   const misses = rows.filter((r) =>
     r.item.answerable ? !r.answerInTopK || r.sourceRank !== 1 || r.answer.abstained : !r.answer.abstained,
