@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { shortAnswer } from "../src/answer/citation-choice.js";
+import { composeAnswerLine } from "../src/answer/answer-line.js";
 import { featureVector, fitListwise, type RankerModel, scoreWith } from "../src/answer/ranker.js";
 import { DEFAULT_RERANK, RERANKED, rankSentences, termWeights, type Candidate } from "../src/answer/scoring.js";
 import { normalizeForMatch, type QaItem, readQaJsonl, squadToCorpus } from "../src/eval/index.js";
@@ -23,6 +23,7 @@ const FOLDS = 5;
 const CANDIDATES = RERANKED;
 
 interface Question {
+  question: string;
   set: string;
   group: string;
   gold: string[];
@@ -42,6 +43,7 @@ async function collect(items: QaItem[], corpusDir: string, groupOf: (it: QaItem)
       const weights = termWeights(r.stats, got.terms, it.question);
       if (!weights.length || !got.hits.length) continue;
       out.push({
+        question: it.question,
         set: corpusDir,
         group: groupOf(it),
         gold,
@@ -54,15 +56,16 @@ async function collect(items: QaItem[], corpusDir: string, groupOf: (it: QaItem)
   }
 }
 
-const lineOf = (c: Candidate) => normalizeForMatch(shortAnswer(c.hit.article, c.sentence));
-const holds = (c: Candidate, gold: string[]) => gold.some((g) => lineOf(c).includes(g));
+/** The answer line the candidate would make (what users read, and what the eval checks). */
+const lineOf = (q: string, c: Candidate) => normalizeForMatch(composeAnswerLine(q, c, [], []).text);
+const holds = (c: Candidate, q: Question) => q.gold.some((g) => lineOf(q.question, c).includes(g));
 
 /** Share of questions whose best candidate (by `score`) gives an answer line holding a gold answer. */
 function accuracy(qs: Question[], score: (c: Candidate) => number): number {
   let ok = 0;
   for (const q of qs) {
     const best = q.candidates.reduce((a, b) => (score(b) > score(a) ? b : a));
-    if (holds(best, q.gold)) ok++;
+    if (holds(best, q)) ok++;
   }
   return qs.length ? ok / qs.length : 0;
 }
@@ -74,7 +77,7 @@ function fitModel(qs: Question[]): RankerModel {
   const largest = Math.max(...sizes.values());
   const lists = qs
     .flatMap((q) => Array.from({ length: Math.max(1, Math.round(largest / sizes.get(q.set)! / 4)) }, () => q))
-    .map((q) => q.candidates.map((c) => ({ x: featureVector(c.features), y: holds(c, q.gold) ? 1 : 0 })))
+    .map((q) => q.candidates.map((c) => ({ x: featureVector(c.features), y: holds(c, q) ? 1 : 0 })))
     // nothing to learn where no candidate holds the answer, or every one does
     .filter((l) => l.some((r) => r.y) && l.some((r) => !r.y));
   return fitListwise(lists);

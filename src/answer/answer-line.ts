@@ -2,7 +2,8 @@
  * The answer line users read first: the fact itself when the question asks for one (a quantity,
  * a date, the author), then the supporting sentence with `[n]` naming its citation. Everything
  * is verbatim from the source except the `[n]` markers, `…` at cuts and the `：` after the fact.
- * The sentence is the whole grammatical sentence around the best clause (clauses joined by `；`
+ * The sentence is the whole grammatical sentence around the best clause, with the paragraph's
+ * neighbouring sentences while they fit (clauses joined by `；`
  * stay together: `…总值达1831.4亿元；其中出口1678.3亿元；进口153.1亿元。`), without the
  * dateline (`本报讯`, `新华社…电`) that opens many newspaper stories.
  */
@@ -60,6 +61,11 @@ function sentenceGroup(article: Article, s: number, max: number): { start: numbe
   if (sentences[s]!.end - sentences[s]!.start < SHORT_SENTENCE && s + 1 < sentences.length) last = s + 1;
   while (last + 1 < sentences.length && joined(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
   while (first > 0 && joined(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
+  // room left: the paragraph's following sentences (answers often follow the sentence that
+  // matches the question), then its preceding ones
+  const endsParagraph = (i: number) => /\n\s*$/.test(body.slice(sentences[i]!.start, sentences[i]!.end));
+  while (last + 1 < sentences.length && !endsParagraph(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
+  while (first > 0 && !endsParagraph(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
   return { start: sentences[first]!.start, end: sentences[last]!.end };
 }
 
@@ -127,7 +133,8 @@ export function composeAnswerLine(question: string, top: Candidate, citations: C
     }
   }
   const marker = `[${n}]`;
-  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - FACT_ROOM);
+  const kind = answerKind(question);
+  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length));
   let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
   const span = factSpan(sentence, question, terms);
   const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
