@@ -66,6 +66,8 @@ function sentenceGroup(article: Article, s: number, max: number): { start: numbe
   const endsParagraph = (i: number) => /\n\s*$/.test(body.slice(sentences[i]!.start, sentences[i]!.end));
   while (last + 1 < sentences.length && !endsParagraph(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
   while (first > 0 && !endsParagraph(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
+  // and the beginning of the next sentence when some room is left (the line is cut with …)
+  if (last + 1 < sentences.length && !endsParagraph(last) && max - (sentences[last]!.end - sentences[first]!.start) >= 12) last++;
   return { start: sentences[first]!.start, end: sentences[last]!.end };
 }
 

@@ -24,10 +24,13 @@ export interface QuestionContext {
   slot: ReturnType<typeof answerSlot>;
   /** A definition sentence: a question term followed by 是/为/指 (`X是…`). */
   definition: RegExp | null;
+  /** What an answer of the asked kind looks like (a number, a date…), when the kind has a pattern. */
+  kindPattern: RegExp | null;
 }
 
-export function questionContext(normQuestion: string, weights: Weighted[]): QuestionContext {
+export function questionContext(normQuestion: string, weights: Weighted[], kindPattern: RegExp | null): QuestionContext {
   return {
+    kindPattern,
     normQuestion,
     weights,
     bigrams: questionBigrams(normQuestion),
@@ -96,6 +99,9 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     longestCommon: 0,
     slotBoth: 0,
     slotOne: 0,
+    windowBigramCover: 0,
+    nextKindMatch: 0,
+    nextSlot: 0,
   };
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
@@ -111,6 +117,9 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       definition: q.definition?.test(c.normText) ? 1 : 0,
       slotBoth: slot.both,
       slotOne: slot.one,
+      windowBigramCover: bigramCover(q.bigrams, `${prev}${c.normText}${next}`),
+      nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
+      nextSlot: next ? slotMatch(q.slot, next).both : 0,
     });
   };
   return { features, enrich };

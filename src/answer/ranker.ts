@@ -39,6 +39,9 @@ export const FEATURE_NAMES = [
   "longestCommon",
   "slotBoth",
   "slotOne",
+  "windowBigramCover",
+  "nextKindMatch",
+  "nextSlot",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

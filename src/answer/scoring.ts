@@ -237,7 +237,7 @@ export function rankSentences(
   const maxBm25 = Math.max(1e-9, ...hits.map((h) => h.bm25));
   const bySentence = new Map<string, Candidate>();
   const normQuestion = normalizeText(question);
-  const q = questionContext(normQuestion, weights);
+  const q = questionContext(normQuestion, weights, kindPattern);
   for (const [hitRank, hit] of hits.entries()) {
     const sentences = articleSentences(hit.article);
     const named = titleNamed(hit.article, normQuestion) ? w.titleNamed : 0;
