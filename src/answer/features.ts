@@ -39,6 +39,21 @@ export function questionContext(normQuestion: string, weights: Weighted[], kindP
   };
 }
 
+/**
+ * Question-word classes against what answers of that class look like: why → a cause (因为, 由于,
+ * 因此…), which ones → an enumeration (、), how → a means (通过, 采用…), which/what name → a quoted
+ * or bracketed name.
+ */
+function questionClassFeatures(q: string, window: string) {
+  const has = (re: RegExp) => (re.test(window) ? 1 : 0);
+  return {
+    whyCause: /为什么|为何|原因|何故/u.test(q) ? has(/因为|由于|因此|所以|原因|导致|为了|因而/u) : 0,
+    listEnumeration: /哪些|有什么|包括|几种|哪几/u.test(q) ? has(/、|包括|分别|以及|等/u) : 0,
+    howMeans: /怎么|怎样|如何|方法|方式/u.test(q) ? has(/通过|采用|利用|使用|用|经过|方法|方式/u) : 0,
+    whichNamed: /叫什么|名字|名称|称为|别称|简称|原名/u.test(q) ? has(/[「『《“"（(]|称为|简称|原名|又称|别称|俗名|名为/u) : 0,
+  };
+}
+
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
 function proximity(weights: Weighted[], norm: string): number {
   const at = weights.map((w) => norm.indexOf(w.term)).filter((i) => i >= 0);
@@ -102,6 +117,10 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     windowBigramCover: 0,
     nextKindMatch: 0,
     nextSlot: 0,
+    whyCause: 0,
+    listEnumeration: 0,
+    howMeans: 0,
+    whichNamed: 0,
   };
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
@@ -120,6 +139,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       windowBigramCover: bigramCover(q.bigrams, `${prev}${c.normText}${next}`),
       nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
       nextSlot: next ? slotMatch(q.slot, next).both : 0,
+      ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
     });
   };
   return { features, enrich };

@@ -42,6 +42,10 @@ export const FEATURE_NAMES = [
   "windowBigramCover",
   "nextKindMatch",
   "nextSlot",
+  "whyCause",
+  "listEnumeration",
+  "howMeans",
+  "whichNamed",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
