@@ -24,6 +24,7 @@ const CANDIDATES = RERANKED;
 
 interface Question {
   question: string;
+  terms: string[];
   set: string;
   group: string;
   gold: string[];
@@ -44,6 +45,7 @@ async function collect(items: QaItem[], corpusDir: string, groupOf: (it: QaItem)
       if (!weights.length || !got.hits.length) continue;
       out.push({
         question: it.question,
+        terms: weights.map((w) => w.term),
         set: corpusDir,
         group: groupOf(it),
         gold,
@@ -57,8 +59,8 @@ async function collect(items: QaItem[], corpusDir: string, groupOf: (it: QaItem)
 }
 
 /** The answer line the candidate would make (what users read, and what the eval checks). */
-const lineOf = (q: string, c: Candidate) => normalizeForMatch(composeAnswerLine(q, c, [], []).text);
-const holds = (c: Candidate, q: Question) => q.gold.some((g) => lineOf(q.question, c).includes(g));
+const lineOf = (q: Question, c: Candidate) => normalizeForMatch(composeAnswerLine(q.question, c, [], q.terms).text);
+const holds = (c: Candidate, q: Question) => q.gold.some((g) => lineOf(q, c).includes(g));
 
 /** Share of questions whose best candidate (by `score`) gives an answer line holding a gold answer. */
 function accuracy(qs: Question[], score: (c: Candidate) => number): number {

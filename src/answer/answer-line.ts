@@ -10,7 +10,7 @@
 import type { Article } from "../ingest/index.js";
 import { articleSentences, excerptText } from "./excerpt.js";
 import type { RankerModel } from "./ranker.js";
-import { rerank } from "./features.js";
+import { occurrences, rerank, strictlyInsideWord } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
@@ -88,11 +88,20 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
   const inUnit = unit ? found.filter((m) => m[0].trim().endsWith(unit.slice(-1))) : [];
   if (inUnit.length) found = inUnit;
   if (!found.length) return null;
-  const anchors = terms.map((t) => text.indexOf(t)).filter((i) => i >= 0);
+  // where the question's terms are, as words of the line (出口 in 其中出口, not in 进出口)
+  const norm = text.normalize("NFKC").toLowerCase();
+  const anchors = terms.flatMap((t) => {
+    const at = occurrences(t, norm);
+    const whole = at.filter((i) => !strictlyInsideWord(i, i + t.length, norm));
+    return whole.length ? whole : at;
+  });
   const distance = (i: number) => (anchors.length ? Math.min(...anchors.map((a) => Math.abs(a - i))) : i);
-  // a quantity with a unit beats a bare number; a stated figure beats one mentioned in passing
+  // a quantity with a unit beats a bare number; one right after a question word (`出口1678.3亿元`)
+  // beats one the sentence states (`达到21.2万场`), which beats one mentioned in passing
+  const before = (m: RegExpMatchArray) => text.slice(Math.max(0, m.index! - 4), m.index);
+  const follows = (m: RegExpMatchArray) => anchors.some((a) => a < m.index! && m.index! - a <= 8 && before(m).length > 0 && terms.some((t) => norm.slice(a, a + t.length) === t && a + t.length >= m.index! - 4));
   const rank = (m: RegExpMatchArray) =>
-    (/\D$/u.test(m[0].trim()) ? 0 : 2) + (STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 0 : 1);
+    (/\D$/u.test(m[0].trim()) ? 0 : 3) + (follows(m) ? 0 : STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 1 : 2);
   const best = found.sort((a, b) => rank(a) - rank(b) || distance(a.index!) - distance(b.index!))[0]!;
   return best[0].trim();
 }

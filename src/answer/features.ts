@@ -14,7 +14,7 @@ import {
   scoreWith,
   slotMatch,
 } from "./ranker.js";
-import { type Candidate, coverage, escapeRegExp, RERANKED, type Weighted } from "./scoring.js";
+import { boundariesOf, type Candidate, coverage, escapeRegExp, RERANKED, type Weighted } from "./scoring.js";
 
 /** What is computed once per question. */
 export interface QuestionContext {
@@ -52,6 +52,37 @@ function questionClassFeatures(q: string, window: string) {
     howMeans: /怎么|怎样|如何|方法|方式/u.test(q) ? has(/通过|采用|利用|使用|用|经过|方法|方式/u) : 0,
     whichNamed: /叫什么|名字|名称|称为|别称|简称|原名/u.test(q) ? has(/[「『《“"（(]|称为|简称|原名|又称|别称|俗名|名为/u) : 0,
   };
+}
+
+/**
+ * Share of the question's term weight that the sentence holds only strictly inside a longer word
+ * of its own (出口 in 进出口): jieba often splits question and page differently, so this is a
+ * feature the model weighs, not a rule.
+ */
+export function insideWordShare(weights: Weighted[], norm: string): number {
+  let total = 0;
+  let inside = 0;
+  for (const { term, weight } of weights) {
+    total += weight;
+    const at = occurrences(term, norm);
+    if (at.length && at.every((i) => strictlyInsideWord(i, i + term.length, norm))) inside += weight;
+  }
+  return total ? inside / total : 0;
+}
+
+/** Offsets where `term` occurs in `text`. */
+export function occurrences(term: string, text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) out.push(i);
+  return out;
+}
+
+/** Whether [start, end) of `norm` lies strictly inside one of its jieba words (no boundary at or within it). */
+export function strictlyInsideWord(start: number, end: number, norm: string): boolean {
+  const bounds = boundariesOf(norm);
+  if (bounds.has(start) && bounds.has(end)) return false;
+  for (let b = start + 1; b < end; b++) if (bounds.has(b)) return false;
+  return true;
 }
 
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
@@ -121,6 +152,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     listEnumeration: 0,
     howMeans: 0,
     whichNamed: 0,
+    insideWord: 0,
   };
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
@@ -140,6 +172,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
       nextSlot: next ? slotMatch(q.slot, next).both : 0,
       ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
+      insideWord: insideWordShare(q.weights, c.normText),
     });
   };
   return { features, enrich };

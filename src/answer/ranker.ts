@@ -46,6 +46,7 @@ export const FEATURE_NAMES = [
   "listEnumeration",
   "howMeans",
   "whichNamed",
+  "insideWord",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

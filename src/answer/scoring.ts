@@ -116,9 +116,9 @@ function wordsOverlapping(term: string, normQuestion: string, bounds: Set<number
   return out;
 }
 
-/** Word boundaries of questions, cached. */
-const boundaryCache = createLru<string, Set<number>>(5000);
-function boundariesOf(norm: string): Set<number> {
+/** Word boundaries of normalised questions and sentences, cached (bounded). */
+const boundaryCache = createLru<string, Set<number>>(20_000);
+export function boundariesOf(norm: string): Set<number> {
   let b = boundaryCache.get(norm);
   if (!b) boundaryCache.set(norm, (b = wordBoundaries(norm)));
   return b;
