@@ -51,12 +51,17 @@ const bylineName = (byline: string | null): string | null =>
     .at(-1) ?? null;
 
 /** The sentence group (clauses joined by `；`) around sentence `s`, at most `max` characters, kept around `s`. */
-function sentenceGroup(article: Article, s: number, max: number): { start: number; end: number } {
+function sentenceGroup(article: Article, s: number, max: number, also?: number): { start: number; end: number } {
   const sentences = articleSentences(article);
   const body = article.body;
   const joined = (i: number) => /[；;]["”’」』）)]*\s*$/u.test(body.slice(sentences[i]!.start, sentences[i]!.end));
   let first = s;
   let last = s;
+  // the runner-up sentence of the same article too, when both fit
+  if (also !== undefined && sentences[Math.max(s, also)]!.end - sentences[Math.min(s, also)]!.start <= max) {
+    first = Math.min(s, also);
+    last = Math.max(s, also);
+  }
   // a very short sentence is shown with the next one (context)
   if (sentences[s]!.end - sentences[s]!.start < SHORT_SENTENCE && s + 1 < sentences.length) last = s + 1;
   while (last + 1 < sentences.length && joined(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
@@ -120,7 +125,7 @@ export function answerFromCandidates(
   const cited = new Set(chosen.map((c) => c.articleId));
   const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
   const best = forLine[0] ?? candidates[0]!;
-  const line = composeAnswerLine(question, best, chosen, terms);
+  const line = composeAnswerLine(question, best, chosen, terms, forLine[1]);
   const citations = chosen.map((c) => ({
     ...c,
     supportsAnswer:
@@ -131,10 +136,9 @@ export function answerFromCandidates(
 }
 
 /** The answer line for a candidate sentence. */
-export function composeAnswerLine(question: string, top: Candidate, citations: Citation[], terms: string[]): AnswerLine {
+export function composeAnswerLine(question: string, top: Candidate, citations: Citation[], terms: string[], runnerUp?: Candidate): AnswerLine {
   const article = top.hit.article;
   const n = citations.find((c) => c.articleId === article.id)?.n ?? 1;
-  const _sentences = articleSentences(article);
   if (AUTHOR_QUESTION.test(question)) {
     const name = bylineName(article.byline);
     if (name && article.byline) {
@@ -145,7 +149,8 @@ export function composeAnswerLine(question: string, top: Candidate, citations: C
   }
   const marker = `[${n}]`;
   const kind = answerKind(question);
-  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length));
+  const also = runnerUp?.hit.article.id === article.id ? runnerUp.sentence : undefined;
+  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length), also);
   let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
   const span = factSpan(sentence, question, terms);
   const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
