@@ -21,6 +21,6 @@ for (const it of items) {
   const long = gold.every((g) => g.length > 60);
   const k = long ? "gold>60" : inTop ? "in excerpts" : "not in excerpts";
   reasons.set(k, (reasons.get(k) ?? 0) + 1);
-  if (k === "in excerpts" && shown++ < 12) console.log(it.question, "| gold:", it.answers?.[0]?.slice(0, 40), "| line:", a.answer.slice(0, 90));
+  if (k === "in excerpts" && shown++ < 30 && shown > 8) console.log(it.question, "| gold:", it.answers?.[0]?.slice(0, 40), "| line:", a.answer);
 }
 console.log(reasons);

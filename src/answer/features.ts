@@ -2,7 +2,7 @@
  * The features the learned ranker sees for a candidate sentence (see ranker.ts for their names):
  * cheap ones for every sentence, the costlier ones (`enrich`) only for those the model re-orders.
  */
-import type { ScoredChunk } from "../search/index.js";
+import { normalizeText, type ScoredChunk } from "../search/index.js";
 import {
   answerSlot,
   bigramCover,
@@ -85,6 +85,20 @@ export function strictlyInsideWord(start: number, end: number, norm: string): bo
   return true;
 }
 
+const offTitleCache = new WeakMap<QuestionContext, Map<string, Weighted[]>>();
+
+/** The question's terms its article's headline does not hold. */
+function offTitleWeights(q: QuestionContext, article: ScoredChunk["article"]): Weighted[] {
+  let byArticle = offTitleCache.get(q);
+  if (!byArticle) offTitleCache.set(q, (byArticle = new Map()));
+  let w = byArticle.get(article.id);
+  if (!w) {
+    const title = normalizeText(`${article.title ?? ""} ${article.kicker ?? ""} ${article.subtitle ?? ""}`);
+    byArticle.set(article.id, (w = q.weights.filter((t) => !title.includes(t.term))));
+  }
+  return w;
+}
+
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
 function proximity(weights: Weighted[], norm: string): number {
   const at = weights.map((w) => norm.indexOf(w.term)).filter((i) => i >= 0);
@@ -153,6 +167,8 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     howMeans: 0,
     whichNamed: 0,
     insideWord: 0,
+    offTitleCoverage: 0,
+    offTitleWindow: 0,
   };
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
@@ -174,6 +190,12 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
       insideWord: insideWordShare(q.weights, c.normText),
     });
+    // every sentence of an article is about its headline: what counts is the rest of the question
+    const offTitle = offTitleWeights(q, c.hit.article);
+    if (offTitle.length) {
+      features.offTitleCoverage = coverage(offTitle, c.normText);
+      features.offTitleWindow = coverage(offTitle, `${prev}${c.normText}${next}`);
+    }
   };
   return { features, enrich };
 }

@@ -47,6 +47,8 @@ export const FEATURE_NAMES = [
   "howMeans",
   "whichNamed",
   "insideWord",
+  "offTitleCoverage",
+  "offTitleWindow",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
