@@ -10,6 +10,7 @@
 import type { Article } from "../ingest/index.js";
 import { articleSentences, excerptText } from "./excerpt.js";
 import type { RankerModel } from "./ranker.js";
+import { DATE, QUANTITY } from "./answer-patterns.js";
 import { occurrences, rerank, strictlyInsideWord } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
@@ -27,13 +28,10 @@ const AUTHOR_QUESTION = /谁写的|作者是谁|作者是|哪位记者|哪个记
 /** Datelines and other furniture that open a story: never the start of an answer. */
 const DATELINE =
   /^(?:本报讯|本报[^，。\s]{0,12}电|(?:新华社|中新社|人民网|央视网|新华网)[^，。]{0,16}?电(?:[（(][^）)]{0,20}[）)])?|[（(]记者[^）)]{0,20}[）)])\s*/u;
-/** Quantities: a number with its magnitude and unit, or a percentage. */
-const QUANTITY =
-  /(?<![\d.\-—~至])\d+(?:[.,]\d+)*(?:\s*[万亿千百])*(?:\s*(?:%|‰|[个次场件家名人天倍元吨亩米台辆项所户套条岁座]|亿元|万元|美元|平方米|公里|千米|公斤|千克|小时|分钟))?(?![\d\-—~]|\s*[月年日号])/gu;
-/** Dates and times. */
-const DATE = /(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:[上下]午|晚上?)?|\d{4}\s*年|[上下]午|昨[日天]|今年|去年/gu;
 
 export interface AnswerLine {
+  /** The body range of the best sentence with its ；-joined clauses (inside start..end). */
+  core: { start: number; end: number };
   /** The line: fact first (when there is one), then the sentence and its `[n]`. */
   text: string;
   /** The fact alone (verbatim), or null. */
@@ -51,21 +49,17 @@ const bylineName = (byline: string | null): string | null =>
     .at(-1) ?? null;
 
 /** The sentence group (clauses joined by `；`) around sentence `s`, at most `max` characters, kept around `s`. */
-function sentenceGroup(article: Article, s: number, max: number, also?: number): { start: number; end: number } {
+function sentenceGroup(article: Article, s: number, max: number): { start: number; end: number; core: { start: number; end: number } } {
   const sentences = articleSentences(article);
   const body = article.body;
   const joined = (i: number) => /[；;]["”’」』）)]*\s*$/u.test(body.slice(sentences[i]!.start, sentences[i]!.end));
   let first = s;
   let last = s;
-  // the runner-up sentence of the same article too, when both fit
-  if (also !== undefined && sentences[Math.max(s, also)]!.end - sentences[Math.min(s, also)]!.start <= max) {
-    first = Math.min(s, also);
-    last = Math.max(s, also);
-  }
   // a very short sentence is shown with the next one (context)
   if (sentences[s]!.end - sentences[s]!.start < SHORT_SENTENCE && s + 1 < sentences.length) last = s + 1;
   while (last + 1 < sentences.length && joined(last) && sentences[last + 1]!.end - sentences[first]!.start <= max) last++;
   while (first > 0 && joined(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
+  const core = { start: sentences[first]!.start, end: sentences[last]!.end };
   // room left: the paragraph's following sentences (answers often follow the sentence that
   // matches the question), then its preceding ones
   const endsParagraph = (i: number) => /\n\s*$/.test(body.slice(sentences[i]!.start, sentences[i]!.end));
@@ -73,7 +67,7 @@ function sentenceGroup(article: Article, s: number, max: number, also?: number):
   while (first > 0 && !endsParagraph(first - 1) && sentences[last]!.end - sentences[first - 1]!.start <= max) first--;
   // and the beginning of the next sentence when some room is left (the line is cut with …)
   if (last + 1 < sentences.length && !endsParagraph(last) && max - (sentences[last]!.end - sentences[first]!.start) >= 12) last++;
-  return { start: sentences[first]!.start, end: sentences[last]!.end };
+  return { start: sentences[first]!.start, end: sentences[last]!.end, core };
 }
 
 /** Words that state a figure (`达到21.2万场`, `总值为…`), as opposed to mentioning one in passing. */
@@ -104,7 +98,14 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
   // a quantity with a unit beats a bare number; one right after a question word (`出口1678.3亿元`)
   // beats one the sentence states (`达到21.2万场`), which beats one mentioned in passing
   const before = (m: RegExpMatchArray) => text.slice(Math.max(0, m.index! - 4), m.index);
-  const follows = (m: RegExpMatchArray) => anchors.some((a) => a < m.index! && m.index! - a <= 8 && before(m).length > 0 && terms.some((t) => norm.slice(a, a + t.length) === t && a + t.length >= m.index! - 4));
+  const follows = (m: RegExpMatchArray) =>
+    anchors.some(
+      (a) =>
+        a < m.index! &&
+        m.index! - a <= 8 &&
+        before(m).length > 0 &&
+        terms.some((t) => norm.slice(a, a + t.length) === t && a + t.length >= m.index! - 4),
+    );
   const rank = (m: RegExpMatchArray) =>
     (/\D$/u.test(m[0].trim()) ? 0 : 3) + (follows(m) ? 0 : STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 1 : 2);
   const best = found.sort((a, b) => rank(a) - rank(b) || distance(a.index!) - distance(b.index!))[0]!;
@@ -125,7 +126,7 @@ export function answerFromCandidates(
   const cited = new Set(chosen.map((c) => c.articleId));
   const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
   const best = forLine[0] ?? candidates[0]!;
-  const line = composeAnswerLine(question, best, chosen, terms, forLine[1]);
+  const line = composeAnswerLine(question, best, chosen, terms);
   const citations = chosen.map((c) => ({
     ...c,
     supportsAnswer:
@@ -136,7 +137,7 @@ export function answerFromCandidates(
 }
 
 /** The answer line for a candidate sentence. */
-export function composeAnswerLine(question: string, top: Candidate, citations: Citation[], terms: string[], runnerUp?: Candidate): AnswerLine {
+export function composeAnswerLine(question: string, top: Candidate, citations: Citation[], terms: string[]): AnswerLine {
   const article = top.hit.article;
   const n = citations.find((c) => c.articleId === article.id)?.n ?? 1;
   if (AUTHOR_QUESTION.test(question)) {
@@ -144,17 +145,21 @@ export function composeAnswerLine(question: string, top: Candidate, citations: C
     if (name && article.byline) {
       // the byline stands for the whole article: any excerpt of it supports the answer
       const text = `${name}（${article.byline.replace(/^[▢□■◆●\s]+/u, "")}）[${n}]`;
-      return { text, span: name, start: 0, end: article.body.length };
+      return { text, span: name, start: 0, end: article.body.length, core: { start: 0, end: article.body.length } };
     }
   }
   const marker = `[${n}]`;
   const kind = answerKind(question);
-  const also = runnerUp?.hit.article.id === article.id ? runnerUp.sentence : undefined;
-  const range = sentenceGroup(article, top.sentence, ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length), also);
+  const range = sentenceGroup(
+    article,
+    top.sentence,
+    ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length),
+  );
   let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
-  const span = factSpan(sentence, question, terms);
+  // the fact comes from the best sentence (its ；-joined clauses) when it holds one, else from the line
+  const span = factSpan(excerptText(article, range.core.start, range.core.end), question, terms) ?? factSpan(sentence, question, terms);
   const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
   const chars = Array.from(sentence);
   if (chars.length > room) sentence = `${chars.slice(0, room - 1).join("")}…`;
-  return { text: `${span ? `${span}：` : ""}${sentence}${marker}`, span, start: range.start, end: range.end };
+  return { text: `${span ? `${span}：` : ""}${sentence}${marker}`, span, start: range.start, end: range.end, core: range.core };
 }

@@ -163,7 +163,13 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
     const _top = candidates[0]!;
     const chosen = chooseCitations(candidates, topK);
-    const { line, citations } = answerFromCandidates(question, candidates, chosen, termWeight.map((w) => w.term), ranker);
+    const { line, citations } = answerFromCandidates(
+      question,
+      candidates,
+      chosen,
+      termWeight.map((w) => w.term),
+      ranker,
+    );
     return done({ answer: line.text, answerSpan: line.span, abstained: false, coverage: round(bestCoverage, 3), citations });
   }
 

@@ -3,6 +3,7 @@
  * cheap ones for every sentence, the costlier ones (`enrich`) only for those the model re-orders.
  */
 import { normalizeText, type ScoredChunk } from "../search/index.js";
+import { figureAfterTerm } from "./answer-patterns.js";
 import {
   answerSlot,
   bigramCover,
@@ -20,6 +21,7 @@ import { boundariesOf, type Candidate, coverage, escapeRegExp, RERANKED, type We
 export interface QuestionContext {
   normQuestion: string;
   weights: Weighted[];
+  terms: string[];
   bigrams: Set<string>;
   slot: ReturnType<typeof answerSlot>;
   /** A definition sentence: a question term followed by 是/为/指 (`X是…`). */
@@ -30,6 +32,7 @@ export interface QuestionContext {
 
 export function questionContext(normQuestion: string, weights: Weighted[], kindPattern: RegExp | null): QuestionContext {
   return {
+    terms: weights.map((w) => w.term),
     kindPattern,
     normQuestion,
     weights,
@@ -169,6 +172,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     insideWord: 0,
     offTitleCoverage: 0,
     offTitleWindow: 0,
+    figureAfterTerm: 0,
   };
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
@@ -189,6 +193,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       nextSlot: next ? slotMatch(q.slot, next).both : 0,
       ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
       insideWord: insideWordShare(q.weights, c.normText),
+      figureAfterTerm: figureAfterTerm(c.normText, q.terms, c.kind) ? 1 : 0,
     });
     // every sentence of an article is about its headline: what counts is the rest of the question
     const offTitle = offTitleWeights(q, c.hit.article);

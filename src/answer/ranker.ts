@@ -49,6 +49,7 @@ export const FEATURE_NAMES = [
   "insideWord",
   "offTitleCoverage",
   "offTitleWindow",
+  "figureAfterTerm",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

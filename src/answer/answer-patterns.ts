@@ -1,0 +1,22 @@
+/** What answers of a kind look like in text: quantities and dates, and a figure right after a question word. */
+
+/** Quantities: a number with its magnitude and unit, or a percentage. */
+export const QUANTITY =
+  /(?<![\d.\-—~至])\d+(?:[.,]\d+)*(?:\s*[万亿千百])*(?:\s*(?:%|‰|[个次场件家名人天倍元吨亩米台辆项所户套条岁座]|亿元|万元|美元|平方米|公里|千米|公斤|千克|小时|分钟))?(?![\d\-—~]|\s*[月年日号])/gu;
+/** Dates and times. */
+export const DATE = /(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:[上下]午|晚上?)?|\d{4}\s*年|[上下]午|昨[日天]|今年|去年/gu;
+
+/**
+ * Whether `text` has an answer of the asked kind right after one of the question's terms
+ * (`网络零售额162.23亿元`, `出口1678.3亿元`): within 4 characters, nothing but the figure between.
+ */
+export function figureAfterTerm(text: string, terms: string[], kind: string): boolean {
+  const pattern = kind === "number" ? QUANTITY : kind === "time" ? DATE : null;
+  if (!pattern) return false;
+  for (const m of text.matchAll(pattern)) {
+    if (!/\d/.test(m[0])) continue;
+    const before = text.slice(Math.max(0, m.index! - 6), m.index);
+    if (terms.some((t) => t.length >= 2 && before.includes(t) && before.length - (before.lastIndexOf(t) + t.length) <= 4)) return true;
+  }
+  return false;
+}
