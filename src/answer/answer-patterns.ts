@@ -20,3 +20,13 @@ export function figureAfterTerm(text: string, terms: string[], kind: string): bo
   }
   return false;
 }
+
+/** The unit a "how many" question asks in (`多少场` → 场, `几个` → 个), if any. */
+export const askedUnit = (question: string): string | undefined =>
+  /(?:多少|几)([^\d\s，。？?！!的是]{1,2})/u.exec(question)?.[1]?.slice(-1);
+
+/** Whether `text` has a quantity in `unit`. */
+export function quantityIn(text: string, unit: string): boolean {
+  for (const m of text.matchAll(QUANTITY)) if (/\d/.test(m[0]) && m[0].trim().endsWith(unit)) return true;
+  return false;
+}

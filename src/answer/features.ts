@@ -3,10 +3,11 @@
  * cheap ones for every sentence, the costlier ones (`enrich`) only for those the model re-orders.
  */
 import { normalizeText, type ScoredChunk } from "../search/index.js";
-import { figureAfterTerm } from "./answer-patterns.js";
+import { askedUnit, figureAfterTerm, quantityIn } from "./answer-patterns.js";
 import {
   answerSlot,
   bigramCover,
+  FEATURE_NAMES,
   type Features,
   featureVector,
   longestCommon,
@@ -22,6 +23,8 @@ export interface QuestionContext {
   normQuestion: string;
   weights: Weighted[];
   terms: string[];
+  /** The unit a "how many" question asks in. */
+  unit: string | undefined;
   bigrams: Set<string>;
   slot: ReturnType<typeof answerSlot>;
   /** A definition sentence: a question term followed by 是/为/指 (`X是…`). */
@@ -33,6 +36,7 @@ export interface QuestionContext {
 export function questionContext(normQuestion: string, weights: Weighted[], kindPattern: RegExp | null): QuestionContext {
   return {
     terms: weights.map((w) => w.term),
+    unit: askedUnit(normQuestion),
     kindPattern,
     normQuestion,
     weights,
@@ -117,6 +121,8 @@ export interface CandidateFacts {
   normText: string;
   /** The normalised sentence `d` places away ("" past either end). */
   neighbour(d: number): string;
+  /** The normalised sentence with the clauses joined to it by ；. */
+  clauseGroup(): string;
   kind: "number" | "time" | "place" | "person" | "other";
   /** Whether the sentence holds the kind of answer asked for (null when the kind has no pattern). */
   kindMatch: boolean | null;
@@ -128,16 +134,18 @@ export interface CandidateFacts {
   titleNamed: boolean;
 }
 
+/** Every feature at 0: the costlier ones stay so until `enrich`. */
+const ZERO_FEATURES = Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Features;
+
 export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { features: Features; enrich: () => void } {
   const matched = c.kindMatch ? 1 : 0;
   const features: Features = {
+    ...ZERO_FEATURES,
     handScore: c.handScore,
     retrieval: c.retrieval,
     bm25Share: c.bm25Share,
     passageCoverage: c.passageCoverage,
     sentenceCoverage: c.sentenceCoverage,
-    prevCoverage: 0,
-    nextCoverage: 0,
     kindMatch: matched,
     kindMatchNumber: c.kind === "number" ? matched : 0,
     kindMatchTime: c.kind === "time" ? matched : 0,
@@ -149,31 +157,12 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     firstSentence: c.sentence === 0 ? 1 : 0,
     position: Math.log1p(c.sentence),
     length: Math.log1p(c.normText.length),
-    proximity: 0,
     density: (c.sentenceCoverage * q.weights.length) / Math.max(1, c.normText.length / 10),
-    handRank: 0,
     hitRank: 1 / (1 + c.hitRank),
     kindOther: c.kind === "other" ? 1 : 0,
     quote: /[「『《“]/.test(c.text) ? 1 : 0,
-    definition: 0,
-    bigramCover: 0,
-    nextBigramCover: 0,
-    prevBigramCover: 0,
-    longestCommon: 0,
-    slotBoth: 0,
-    slotOne: 0,
-    windowBigramCover: 0,
-    nextKindMatch: 0,
-    nextSlot: 0,
-    whyCause: 0,
-    listEnumeration: 0,
-    howMeans: 0,
-    whichNamed: 0,
-    insideWord: 0,
-    offTitleCoverage: 0,
-    offTitleWindow: 0,
-    figureAfterTerm: 0,
   };
+
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
     const slot = slotMatch(q.slot, c.normText);
@@ -194,6 +183,9 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
       insideWord: insideWordShare(q.weights, c.normText),
       figureAfterTerm: figureAfterTerm(c.normText, q.terms, c.kind) ? 1 : 0,
+      unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
+      // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
+      clauseGroupCoverage: coverage(q.weights, c.clauseGroup()),
     });
     // every sentence of an article is about its headline: what counts is the rest of the question
     const offTitle = offTitleWeights(q, c.hit.article);

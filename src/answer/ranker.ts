@@ -50,6 +50,8 @@ export const FEATURE_NAMES = [
   "offTitleCoverage",
   "offTitleWindow",
   "figureAfterTerm",
+  "unitMatch",
+  "clauseGroupCoverage",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

@@ -267,6 +267,16 @@ export function rankSentences(
         text,
         normText,
         neighbour: (d) => norm(s + d),
+        clauseGroup: () => {
+          const joined = (i: number) =>
+            i >= 0 &&
+            i < sentences.length &&
+            /[；;]["”’」』）)]*\s*$/u.test(hit.article.body.slice(sentences[i]!.start, sentences[i]!.end));
+          let [a, b] = [s, s];
+          while (joined(a - 1)) a--;
+          while (joined(b)) b++;
+          return Array.from({ length: b - a + 1 }, (_, k) => norm(a + k)).join("");
+        },
         kind,
         kindMatch: kindPattern === null ? null : kindMatch,
         handScore: score,

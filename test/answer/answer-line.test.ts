@@ -23,8 +23,10 @@ beforeAll(async () => {
 describe("the fact first", () => {
   it.each([
     // question → the line starts with the fact, then the verbatim sentence naming its citation
-    ["双十一期间义乌电商企业网络零售额是多少？", "162.23亿元：", "义乌电商企业实现网络零售额162.23亿元"],
+    ["双十一期间义乌电商企业实现了多少网络零售额？", "162.23亿元：", "义乌电商企业实现网络零售额162.23亿元"],
     ["义乌前11个月直播带货多少场？", "21.2万场：", "达到21.2万场"],
+    ["义乌直播带货一共多少场？", "21.2万场：", "达到21.2万场"],
+    ["义乌1-5月出口多少？", "1678.3亿元：", "其中出口1678.3亿元"],
     ["1-5月义乌外贸进出口总值是多少？", "1831.4亿元：", "其中出口1678.3亿元"],
   ])("%s → %s", async (question, starts, holds) => {
     const a = await service.ask(question);
