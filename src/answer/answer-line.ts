@@ -11,6 +11,7 @@ import type { Article } from "../ingest/index.js";
 import { articleSentences, excerptText } from "./excerpt.js";
 import type { RankerModel } from "./ranker.js";
 import { DATE, QUANTITY } from "./answer-patterns.js";
+import { chooseCitations } from "./citation-choice.js";
 import { occurrences, rerank, strictlyInsideWord } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
@@ -113,25 +114,32 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
 }
 
 /**
- * The answer line from the model's best sentence among the cited articles (the hand score's best
- * without a model), and the citations marked with whether they support it.
+ * Citations and the answer line. Citations follow the hand score (it puts the right article first
+ * most often); the answer line takes the model's best sentence among the cited articles, and that
+ * article's excerpt is centred on it, so the citation holds what the line says. Citations are
+ * marked with whether they support the line.
  */
 export function answerFromCandidates(
   question: string,
   candidates: Candidate[],
-  chosen: Citation[],
+  topK: number,
   terms: string[],
   ranker: RankerModel | undefined,
 ): { line: AnswerLine; citations: Citation[] } {
+  let chosen = chooseCitations(candidates, topK);
   const cited = new Set(chosen.map((c) => c.articleId));
-  const forLine = ranker ? rerank(candidates, ranker).filter((c) => cited.has(c.hit.article.id)) : candidates;
-  const best = forLine[0] ?? candidates[0]!;
+  const best = (ranker ? rerank(candidates, ranker).find((c) => cited.has(c.hit.article.id)) : undefined) ?? candidates[0]!;
+  if (best !== candidates[0]) {
+    // the best sentence leads its article's candidates; the articles keep their order
+    const rest = candidates.filter((c) => c !== best);
+    const at = rest.findIndex((c) => c.hit.article.id === best.hit.article.id);
+    chosen = chooseCitations([...rest.slice(0, at), best, ...rest.slice(at)], topK);
+  }
   const line = composeAnswerLine(question, best, chosen, terms);
   const citations = chosen.map((c) => ({
     ...c,
     supportsAnswer:
-      c.articleId === best.hit.article.id &&
-      ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
+      c.articleId === best.hit.article.id && ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
   }));
   return { line, citations };
 }

@@ -161,12 +161,10 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
-    const _top = candidates[0]!;
-    const chosen = chooseCitations(candidates, topK);
     const { line, citations } = answerFromCandidates(
       question,
       candidates,
-      chosen,
+      topK,
       termWeight.map((w) => w.term),
       ranker,
     );
