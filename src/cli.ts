@@ -137,6 +137,8 @@ async function runAsk(words: string[], opts: AskOptions): Promise<void> {
 interface EvalOptions extends CommonOptions {
   qa?: string;
   squad?: string;
+  removeShare?: number;
+  seed?: number;
   topK: number;
   report?: string;
 }
@@ -150,7 +152,7 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
   try {
     if (opts.squad) {
       corpusDir = path.join(scratch, "corpus");
-      items = await squadToCorpus(opts.squad, corpusDir);
+      items = await squadToCorpus(opts.squad, corpusDir, { removeShare: opts.removeShare, seed: opts.seed });
     } else items = await readQaJsonl(opts.qa!);
     const dataDir = opts.data ?? path.join(scratch, "data");
     const { index } = await ensureIndex({
@@ -228,6 +230,8 @@ export function createCli(): Command {
       .description("measure answer quality on an evaluation set")
       .option("--qa <file>", "JSON Lines set (id, question, answers, sources, title, answerable)")
       .option("--squad <file>", "SQuAD-style set; its contexts become the corpus")
+      .option("--remove-share <share>", "with --squad: leave this share of contexts out (their questions must be abstained on)", Number)
+      .option("--seed <n>", "with --remove-share: the seed choosing the contexts left out (default 2020)", Number)
       .option("-k, --top-k <n>", "excerpts judged per answer", positiveInt, 3)
       .option("--report <file>", "also write the Markdown report here"),
   ).action(runEvalCommand);
