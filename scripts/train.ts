@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { composeAnswerLine } from "../src/answer/answer-line.js";
+import { trainAnswerability } from "./train-answerability.js";
 import { excerptText } from "../src/answer/excerpt.js";
 import { featureVector, fitListwise, type RankerModel, scoreWith } from "../src/answer/ranker.js";
 import { DEFAULT_RERANK, RERANKED, rankSentences, termWeights, type Candidate } from "../src/answer/scoring.js";
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(path.join(ROOT, "src/answer/models/sentence-ranker.json"), `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write("wrote src/answer/models/sentence-ranker.json\n");
+  await trainAnswerability(ROOT, SHARED, model);
 }
 
 await main();

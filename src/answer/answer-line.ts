@@ -139,7 +139,8 @@ export function answerFromCandidates(
   const citations = chosen.map((c) => ({
     ...c,
     supportsAnswer:
-      c.articleId === best.hit.article.id && ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
+      c.articleId === best.hit.article.id &&
+      ((c.start < line.end && line.start < c.end) || (line.span !== null && c.excerpt.includes(line.span))),
   }));
   return { line, citations };
 }

@@ -11,9 +11,12 @@ import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";
 import { askThroughTranslation, isForeignQuestion } from "./translation.js";
 import { committedRanker, type RankerModel } from "./ranker.js";
+import { type AnswerabilityModel, answerabilityFeatures, answerableProbability, committedAnswerability } from "./answerability.js";
+import { rerank } from "./features.js";
 
-/** The model `npm run train` wrote (read once). */
+/** The models `npm run train` wrote (read once). */
 const COMMITTED_RANKER = committedRanker();
+const COMMITTED_ANSWERABILITY = committedAnswerability();
 import { DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights } from "./scoring.js";
 import type { Answer } from "./types.js";
 
@@ -28,6 +31,8 @@ export interface AnswerOptions {
    * the grounding check, renumbered; nothing the model wrote is passed on unchecked.
    */
   onPartial?: (checkedText: string) => void;
+  /** Training: called with the answerability evidence of a question that passed the coverage gate. */
+  onEvidence?: (features: number[]) => void;
 }
 
 export interface AnswerServiceOptions {
@@ -46,6 +51,8 @@ export interface AnswerServiceOptions {
   llm?: LlmAnswerer;
   /** The answer-sentence ranker (default: the committed model; null: the hand-tuned score alone). */
   ranker?: RankerModel | null;
+  /** The answerability model (default: the committed one; null: the coverage threshold alone). */
+  answerability?: AnswerabilityModel | null;
   /** Told when the CPU-bound part of a question starts and ends (a background reindex gives way meanwhile). */
   activity?: { enter(): void; leave(): void };
 }
@@ -110,6 +117,7 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
   const weights: RerankWeights = { ...DEFAULT_RERANK, ...options.rerank };
   // the learned sentence ranker (npm run train); options.ranker null = the hand-tuned score alone
   const ranker = options.ranker === null ? undefined : (options.ranker ?? COMMITTED_RANKER);
+  const answerability = options.answerability === null ? undefined : (options.answerability ?? COMMITTED_ANSWERABILITY);
 
   async function ask(rawQuestion: string, askOptions: AnswerOptions = {}): Promise<Answer> {
     const { llm } = options;
@@ -161,6 +169,12 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
+    if (ranker) {
+      const evidence = answerabilityFeatures(candidates, rerank(candidates, ranker), termWeight, r.stats, ranker);
+      askOptions.onEvidence?.(evidence);
+      if (answerability && answerableProbability(answerability, evidence) < answerability.threshold)
+        return none("unlikely", round(bestCoverage, 3));
+    }
     const { line, citations } = answerFromCandidates(
       question,
       candidates,

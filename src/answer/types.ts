@@ -40,7 +40,7 @@ export interface Answer {
   /** The fact alone, verbatim (`21.2万场`, `吴峰宇`), or null when the question asks for none or it was not found. */
   answerSpan?: string | null;
   abstained: boolean;
-  /** Why it abstained ("empty" question, "no-terms", "low-coverage", "empty-index"), when it did. */
+  /** Why it abstained ("empty" question, "no-terms", "low-coverage", "unlikely" by the answerability model, "empty-index"), when it did. */
   reason?: string;
   /** Share of the question's informative weight that the best passage covers (0–1). */
   coverage: number;
