@@ -148,7 +148,7 @@ describe("buttons", () => {
   it("an article view pages only for its owner, on its own message", async () => {
     const GROUP = -1001;
     const u = await createUnitBot();
-    const q = textMessage("/ask 义乌历届党代会的主题是什么？全面建成小康社会", { userId: 3, chatType: "supergroup", chatId: GROUP });
+    const q = textMessage("/ask 义乌如何贯彻中央精神、落实省委决策部署？", { userId: 3, chatType: "supergroup", chatId: GROUP });
     const a = sent(await u.send(q))[0]!;
     let view: Call | undefined;
     for (const b of (a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string }>).filter((x) => x.text.startsWith("原文"))) {

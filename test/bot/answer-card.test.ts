@@ -95,7 +95,7 @@ describe("answer cards", () => {
 describe("更多 through the bot", () => {
   it("a long reply carries 更多, which edits the same message into the whole answer", async () => {
     const u = await createUnitBot();
-    const a = (await u.send(textMessage("义乌历届党代会的主题是什么？全面建成小康社会"))).find((c) => c.method === "sendMessage")!;
+    const a = (await u.send(textMessage("义乌历届党代会的主题是什么？"))).find((c) => c.method === "sendMessage")!;
     expect(a.payload.text.length).toBeLessThanOrEqual(COMPACT_CHARS);
     const labels = (a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string }>).map((b) => b.text);
     if (!labels.includes("更多")) return void expect(labels).toContain("👍"); // short enough already

@@ -95,7 +95,7 @@ describe("questions and language", () => {
 describe("citation buttons and feedback", () => {
   it("pages a long article by editing the message, the excerpt in bold on its page", async () => {
     const u = await createUnitBot();
-    const a = (await u.send(textMessage("义乌历届党代会的主题是什么？全面建成小康社会"))).find((c) => c.method === "sendMessage")!;
+    const a = (await u.send(textMessage("义乌如何贯彻中央精神、落实省委决策部署？"))).find((c) => c.method === "sendMessage")!;
     const buttons = a.payload.reply_markup.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;
     // find an article long enough to have pages
     let paged: Call | undefined;
