@@ -61,7 +61,7 @@ export interface AnswerService {
   ask(question: string, options?: AnswerOptions): Promise<Answer>;
 }
 
-export const DEFAULT_ABSTAIN_BELOW = 0.25;
+export const DEFAULT_ABSTAIN_BELOW = 0.15;
 export const DEFAULT_TOP_K = 3;
 /** Passages re-ranked by sentence evidence. */
 export const DEFAULT_CANDIDATES = 30;
