@@ -72,7 +72,14 @@ function build(answer: Answer, t: Translate, options: AnswerFormatOptions, excer
   const terms = highlightTerms(answer.terms);
   if (options.showQuestion && answer.question) b.add("❓ ").wrap("italic", oneLine(answer.question)).add("\n");
   const translated = answer.translation?.answer;
-  b.wrap("bold", spaced(t("answer-label"))).add(oneLine(translated ?? answer.answer));
+  const span = answer.answerSpan;
+  const line = oneLine(translated ?? answer.answer);
+  if (!translated && span && line.startsWith(`${span}：`)) {
+    // the fact in bold on its own line, the sentence it comes from under it
+    b.wrap("bold", `${spaced(t("answer-label"))}${span}`)
+      .add("\n")
+      .add(line.slice(span.length + 1));
+  } else b.wrap("bold", spaced(t("answer-label"))).add(line);
   // the translation first, then the verbatim Chinese line it was made from
   if (translated) b.add("\n").wrap("italic", oneLine(answer.answer));
   for (const card of articleCards(answer.citations)) {

@@ -118,3 +118,14 @@ describe("更多 through the bot", () => {
     );
   });
 });
+
+describe("the fact first", () => {
+  it("the fact is bold on the answer's first line, the sentence it comes from under it", () => {
+    const a = { ...answer([citation(1)]), answer: "21.2万场：今年前11个月，义乌开展网红直播带货21.2万场。[1]", answerSpan: "21.2万场" };
+    const { message } = formatAnswer(a, t);
+    const [first, second] = message.text.split("\n");
+    expect(first).toBe("答：21.2万场");
+    expect(second).toBe("今年前11个月，义乌开展网红直播带货21.2万场。[1]");
+    expect(message.entities).toContainEqual(expect.objectContaining({ type: "bold", offset: 0, length: first!.length }));
+  });
+});
