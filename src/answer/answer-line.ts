@@ -16,6 +16,13 @@ import { occurrences, rerank, strictlyInsideWord } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
+/**
+ * Another article is cited only when its passage covers at least this share of the question
+ * weight the best passage covers (measured: 0.6 drops 8 % of the seed answers' citations and
+ * changes neither CMRC's answer-in-top-3 nor Hit@5; 0.8 cost Hit@5 0.2 points).
+ */
+export const SUPPORT_SHARE = 0.6;
+
 /** The answer line's longest length (characters), fact and markers included. */
 export const ANSWER_LINE_CHARS = 150;
 
@@ -135,6 +142,14 @@ export function answerFromCandidates(
     const at = rest.findIndex((c) => c.hit.article.id === best.hit.article.id);
     chosen = chooseCitations([...rest.slice(0, at), best, ...rest.slice(at)], topK);
   }
+  // only citations that support the question: another article is cited when its passage covers at
+  // least SUPPORT_SHARE of what the best passage covers
+  const cover = new Map<string, number>();
+  for (const c of candidates) cover.set(c.hit.article.id, Math.max(cover.get(c.hit.article.id) ?? 0, c.passageCoverage));
+  const most = Math.max(...cover.values());
+  chosen = chosen
+    .filter((c) => c.articleId === best.hit.article.id || (cover.get(c.articleId) ?? 0) >= SUPPORT_SHARE * most)
+    .map((c, i) => ({ ...c, n: i + 1 }));
   const line = composeAnswerLine(question, best, chosen, terms);
   const citations = chosen.map((c) => ({
     ...c,

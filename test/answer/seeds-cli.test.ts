@@ -65,6 +65,21 @@ describe("ask --json --batch on seeds-dev.jsonl", () => {
     }
   });
 
+  it("adds answer_span and per-citation supports_answer: a supporting citation holds the line's sentence or fact", () => {
+    for (const o of out) {
+      expect(o).toHaveProperty("answer_span");
+      if (o.abstained) continue;
+      const supporting = o.citations.filter((c: { supports_answer: boolean }) => c.supports_answer);
+      expect(supporting.length, o.question).toBeGreaterThan(0);
+      const marker = Number(/\[(\d+)\]$/.exec(o.answer)?.[1]);
+      expect(
+        supporting.map((c: { n: number }) => c.n),
+        o.question,
+      ).toContain(marker);
+      if (o.answer_span) expect(o.answer.startsWith(`${o.answer_span}`), o.question).toBe(true);
+    }
+  });
+
   it("puts the gold answer in the top-3 excerpts for every answerable question", () => {
     const misses = answerable().filter(
       ([q, o]) => !q.answers.some((g: string) => o.citations.slice(0, 3).some((c) => n(c.excerpt).includes(n(g)))),
