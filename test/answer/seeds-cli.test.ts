@@ -19,6 +19,7 @@ const qa = readFileSync(SEEDS_DEV, "utf8")
 type Out = {
   question: string;
   answer: string;
+  answer_span: string | null;
   abstained: boolean;
   citations: Array<{
     n: number;
@@ -28,6 +29,7 @@ type Out = {
     score: number;
     meta: object;
     byline: string | null;
+    supports_answer: boolean;
   }>;
   timings: { total_ms: number };
 };
@@ -69,7 +71,7 @@ describe("ask --json --batch on seeds-dev.jsonl", () => {
     for (const o of out) {
       expect(o).toHaveProperty("answer_span");
       if (o.abstained) continue;
-      const supporting = o.citations.filter((c: { supports_answer: boolean }) => c.supports_answer);
+      const supporting = o.citations.filter((c) => c.supports_answer);
       expect(supporting.length, o.question).toBeGreaterThan(0);
       const marker = Number(/\[(\d+)\]$/.exec(o.answer)?.[1]);
       expect(
