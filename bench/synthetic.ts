@@ -8,16 +8,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the eval sets use too (mulberry32). */
+export { seededRandom as mulberry32 } from "../src/eval/index.js";
+import { seededRandom as mulberry32 } from "../src/eval/index.js";
 
 export interface Context {
   title: string;

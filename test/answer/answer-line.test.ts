@@ -5,19 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
+import type { AnswerService } from "../../src/answer/answer-service.js";
 import { committedRanker, FEATURE_NAMES, fitListwise, scoreWith } from "../../src/answer/ranker.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { localRetriever } from "../../src/search/index.js";
-import { buildIndex } from "../../src/search/index-store.js";
-import { scratchCorpus } from "../helpers/index.js";
+import { seedService } from "../helpers/index.js";
 import { SEEDS_DEV } from "../helpers/paths.js";
 
 let service: AnswerService;
 beforeAll(async () => {
-  const { corpusDir, dataDir } = scratchCorpus();
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  service = createAnswerService({ retriever: localRetriever(() => index) });
+  service = await seedService();
 }, 30_000);
 
 describe("the fact first", () => {

@@ -1,19 +1,14 @@
 /** Ranking table: fixed question → expected first citation (file and headline). */
-import { localRetriever } from "../../src/search/index.js";
 import { readFileSync } from "node:fs";
 import * as OpenCC from "opencc-js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AnswerService, createAnswerService } from "../../src/answer/answer-service.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { buildIndex } from "../../src/search/index-store.js";
-import { scratchCorpus } from "../helpers/index.js";
+import type { AnswerService } from "../../src/answer/answer-service.js";
+import { seedService } from "../helpers/index.js";
 import { SEEDS_DEV } from "../helpers/paths.js";
 
 let service: AnswerService;
 beforeAll(async () => {
-  const { corpusDir, dataDir } = scratchCorpus();
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  service = createAnswerService({ retriever: localRetriever(() => index) });
+  service = await seedService();
 }, 30_000);
 
 describe("traditional Chinese", () => {

@@ -5,29 +5,17 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createFeedbackStore, hashUserId } from "../../src/bot/feedback-store.js";
 import { loadSecretKey } from "../../src/secret-key.js";
 import { TEST_SECRET_KEY } from "../helpers/bot-harness.js";
-import { type Call, callbackQuery, createUnitBot, press, textMessage, UNIT_TOKEN } from "../helpers/bot-unit.js";
+import { type Call, callbackQuery, createUnitBot, fileServer, press, textMessage } from "../helpers/bot-unit.js";
 
 const ADMIN = 500;
 const sent = (calls: Call[], method = "sendMessage") => calls.filter((c) => c.method === method);
 const QUESTION = "义乌前11个月直播带货多少场？";
-
-async function fileServer(files: Record<string, Buffer>) {
-  const server = http.createServer((req, res) => {
-    const prefix = `/file/bot${UNIT_TOKEN}/`;
-    const data = req.url?.startsWith(prefix) ? files[req.url.slice(prefix.length)] : undefined;
-    res.writeHead(data ? 200 : 404).end(data);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
 
 const documentIn = (chat: { id: number; type: string }, userId: number, name: string) => ({
   message: {

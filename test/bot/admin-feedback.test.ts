@@ -5,13 +5,11 @@
  * descriptions in zh and en, /stats in plain words.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startHarness, waitFor } from "../helpers/bot-harness.js";
-import { type Call, createUnitBot, press, textMessage, UNIT_TOKEN } from "../helpers/bot-unit.js";
+import { type Call, createUnitBot, fileServer, press, textMessage } from "../helpers/bot-unit.js";
 
 const ADMIN = 500;
 const QUESTION = "义乌前11个月直播带货多少场？";
@@ -69,16 +67,6 @@ describe("feedback", () => {
 });
 
 describe("admin", () => {
-  /** A Bot API file endpoint serving `files` (and 404 for anything else). */
-  async function fileServer(files: Record<string, Buffer>) {
-    const server = http.createServer((req, res) => {
-      const prefix = `/file/bot${UNIT_TOKEN}/`;
-      const data = req.url?.startsWith(prefix) ? files[req.url.slice(prefix.length)] : undefined;
-      res.writeHead(data ? 200 : 404).end(data);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    return { server, apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-  }
   const upload = (doc: Record<string, unknown>, userId = ADMIN) => ({
     message: {
       message_id: 99,
@@ -91,10 +79,10 @@ describe("admin", () => {
 
   it("/remove asks first (✖ keeps the file); replacing a file says so; unnamed uploads get unique names; a failed download says what to do", async () => {
     const text = Buffer.from("# 上传测试\n\n义乌上传测试文章说，测试水库今年蓄水八千万立方米。\n");
-    const { server, apiRoot } = await fileServer({ "documents/a.txt": text });
+    const server = await fileServer({ "documents/a.txt": text });
     let filePath = "documents/a.txt";
     const u = await createUnitBot({
-      settings: { adminIds: [ADMIN], apiRoot },
+      settings: { adminIds: [ADMIN], apiRoot: server.apiRoot },
       respond: (c) => (c.method === "getFile" ? { file_id: "f", file_unique_id: "u", file_path: filePath } : undefined),
     });
     try {

@@ -338,6 +338,19 @@ describe("logs", () => {
   });
 });
 
+/** A unit bot whose answers go through an LLM: the OpenAI-compatible stub on 127.0.0.1. */
+async function llmUnitBot() {
+  const { startOpenAiStub } = await import("../helpers/openai-stub.js");
+  const { createChatModel, createLlmAnswerer, loadPrompts } = await import("../../src/answer/llm.js");
+  const { createAnswerService } = await import("../../src/answer/answer-service.js");
+  const stub = await startOpenAiStub();
+  const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
+  const prompts = await loadPrompts(path.join(process.cwd(), "prompts"));
+  const llm = createLlmAnswerer({ chat, prompts, model: "stub-chat", timeoutMs: 3000 });
+  const u = await createUnitBot({ service: () => createAnswerService({ retriever: localRetriever(() => u.library.current()), llm }) });
+  return { stub, u };
+}
+
 describe("follow-ups and LLM mode", () => {
   it("a follow-up in the same chat carries the previous question's subject (rule, no LLM)", async () => {
     const u = await createUnitBot();
@@ -353,19 +366,8 @@ describe("follow-ups and LLM mode", () => {
   });
 
   it("streams LLM tokens by editing one message, then edits in the checked answer with citations and the mode", async () => {
-    const { startOpenAiStub } = await import("../helpers/openai-stub.js");
-    const { createChatModel, createLlmAnswerer, loadPrompts } = await import("../../src/answer/llm.js");
-    const { createAnswerService } = await import("../../src/answer/answer-service.js");
-    const stub = await startOpenAiStub();
+    const { stub, u } = await llmUnitBot();
     try {
-      const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
-      const llm = createLlmAnswerer({
-        chat,
-        prompts: await loadPrompts(path.join(process.cwd(), "prompts")),
-        model: "stub-chat",
-        timeoutMs: 3000,
-      });
-      const u = await createUnitBot({ service: () => createAnswerService({ retriever: localRetriever(() => u.library.current()), llm }) });
       u.deps.streaming = true;
       stub.onChat = () => ({ reply: `义乌前11个月直播带货「达到21.2万场」[1]。${"完成零售额「299.27亿元」[1]。".repeat(3)}` });
       const calls = await u.send(textMessage("义乌前11个月直播带货多少场？"));
@@ -390,15 +392,8 @@ describe("follow-ups and LLM mode", () => {
   });
 
   it("with an LLM, a question in English is translated, answered from the archive and answered back in English; citations stay verbatim", async () => {
-    const { startOpenAiStub } = await import("../helpers/openai-stub.js");
-    const { createChatModel, createLlmAnswerer, loadPrompts } = await import("../../src/answer/llm.js");
-    const { createAnswerService } = await import("../../src/answer/answer-service.js");
-    const stub = await startOpenAiStub();
+    const { stub, u } = await llmUnitBot();
     try {
-      const chat = createChatModel({ baseUrl: stub.baseUrl, model: "stub-chat", timeoutMs: 3000, maxRetries: 0 });
-      const prompts = await loadPrompts(path.join(process.cwd(), "prompts"));
-      const llm = createLlmAnswerer({ chat, prompts, model: "stub-chat", timeoutMs: 3000 });
-      const u = await createUnitBot({ service: () => createAnswerService({ retriever: localRetriever(() => u.library.current()), llm }) });
       let back = "From January to May, Yiwu's imports and exports reached 1831.4亿元 [1].";
       // the stub plays the model: translations by the prompt's wording, answers quoting the passage
       stub.onChat = (req) => {

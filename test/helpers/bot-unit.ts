@@ -174,3 +174,16 @@ export function press(sentCall: Call, label: string | RegExp, opts: { userId?: n
   Object.assign((update.callback_query as unknown as { message: object }).message, { reply_markup: sentCall.payload.reply_markup });
   return update;
 }
+
+/** A Bot API file endpoint on 127.0.0.1 serving `files` by path (404 for anything else). */
+export async function fileServer(files: Record<string, Buffer>): Promise<{ apiRoot: string; close: () => void }> {
+  const http = await import("node:http");
+  const server = http.createServer((req, res) => {
+    const prefix = `/file/bot${UNIT_TOKEN}/`;
+    const data = req.url?.startsWith(prefix) ? files[req.url.slice(prefix.length)] : undefined;
+    res.writeHead(data ? 200 : 404).end(data);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return { apiRoot: `http://127.0.0.1:${port}`, close: () => server.close() };
+}

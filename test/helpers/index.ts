@@ -10,3 +10,14 @@ export function scratchCorpus(): { corpusDir: string; dataDir: string; root: str
   cpSync(CORPUS, corpusDir, { recursive: true });
   return { corpusDir, dataDir: path.join(root, "data"), root };
 }
+
+/** An answer service over a real index of a scratch copy of the seed corpus (default options). */
+export async function seedService() {
+  const { createAnswerService } = await import("../../src/answer/answer-service.js");
+  const { HashEmbeddings } = await import("../../src/search/hash-embeddings.js");
+  const { buildIndex } = await import("../../src/search/index-store.js");
+  const { localRetriever } = await import("../../src/search/index.js");
+  const { corpusDir, dataDir } = scratchCorpus();
+  const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
+  return createAnswerService({ retriever: localRetriever(() => index) });
+}
