@@ -4,8 +4,10 @@
  * out with seeds 1–4 (never 2020, the seed the evaluation uses; questions whose answer still
  * occurs elsewhere are dropped), and the seed questions (answerable and not). Grouped k-fold by
  * context is printed; the threshold keeps false abstentions on training answerable questions at
- * or under 0.1 % (measured trade-off: at 2 % the full CMRC set had 2.3 % false abstentions; at 0.2 % one more of the
- * paraphrased questions was abstained on; at 0.05 % the constructed set fell to 63 %).
+ * or under 0.2 % (measured trade-off: at 2 % the full CMRC set had 2.3 % false abstentions; at 0.1 %
+ * the constructed set abstained on 60.7 % only; answerable questions with part of their wording
+ * removed, added as training data to mimic paraphrases, took the constructed set to 56 % and
+ * rescued no paraphrase).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -21,7 +23,7 @@ import { localRetriever } from "../src/search/index.js";
 const TRAIN_SEEDS = [1, 2, 3, 4];
 const FOLDS = 5;
 /** Highest share of answerable training questions the threshold may abstain on. */
-const MAX_FALSE_ABSTENTIONS = 0.001;
+const MAX_FALSE_ABSTENTIONS = 0.002;
 
 interface Row {
   x: number[];

@@ -186,6 +186,8 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
       // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
       clauseGroupCoverage: coverage(q.weights, c.clauseGroup()),
+      // "which ones" asks for a list: how many items the sentence itself enumerates
+      listItems: /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0,
     });
     // every sentence of an article is about its headline: what counts is the rest of the question
     const offTitle = offTitleWeights(q, c.hit.article);

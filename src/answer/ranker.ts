@@ -52,6 +52,7 @@ export const FEATURE_NAMES = [
   "figureAfterTerm",
   "unitMatch",
   "clauseGroupCoverage",
+  "listItems",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
