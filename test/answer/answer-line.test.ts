@@ -39,6 +39,11 @@ describe("the fact first", () => {
     expect(a.citations[0]!.byline).toContain("吴峰宇");
   });
 
+  it("a which-ones question gets the sentence that lists them", async () => {
+    const a = await service.ask("叶帮锐督查了哪些重点项目？");
+    for (const site of ["诚信大道", "G235", "北苑菜市场"]) expect(a.answer).toContain(site);
+  });
+
   it("clauses joined by ；stay together when the asked-for figure is in a later one", async () => {
     const a = await service.ask("1-5月义乌外贸进出口总值是多少？");
     expect(a.answer).toContain("进口153.1亿元");
