@@ -44,6 +44,8 @@ export interface AnswerLine {
   text: string;
   /** The fact alone (verbatim), or null. */
   span: string | null;
+  /** With a fact: just the sentence (and its clauses) that states it, with `[n]` (what a chat shows under the fact). */
+  supporting?: string;
   /** The body range of the supporting sentence(s). */
   start: number;
   end: number;
@@ -180,10 +182,18 @@ export function composeAnswerLine(question: string, top: Candidate, citations: C
     ANSWER_LINE_CHARS - (kind === "number" || kind === "time" ? FACT_ROOM : marker.length),
   );
   let sentence = excerptText(article, range.start, range.end).replace(DATELINE, "");
+  const coreText = excerptText(article, range.core.start, range.core.end).replace(DATELINE, "");
   // the fact comes from the best sentence (its ；-joined clauses) when it holds one, else from the line
-  const span = factSpan(excerptText(article, range.core.start, range.core.end), question, terms) ?? factSpan(sentence, question, terms);
+  const span = factSpan(coreText, question, terms) ?? factSpan(sentence, question, terms);
   const room = ANSWER_LINE_CHARS - marker.length - (span ? Array.from(span).length + 1 : 0);
-  const chars = Array.from(sentence);
-  if (chars.length > room) sentence = `${chars.slice(0, room - 1).join("")}…`;
-  return { text: `${span ? `${span}：` : ""}${sentence}${marker}`, span, start: range.start, end: range.end, core: range.core };
+  const fit = (text: string) =>
+    Array.from(text).length > room
+      ? `${Array.from(text)
+          .slice(0, room - 1)
+          .join("")}…`
+      : text;
+  sentence = fit(sentence);
+  // with a fact first, the sentence it comes from is all a reader needs under it
+  const supporting = span && coreText.includes(span) ? `${fit(coreText)}${marker}` : undefined;
+  return { text: `${span ? `${span}：` : ""}${sentence}${marker}`, span, supporting, start: range.start, end: range.end, core: range.core };
 }

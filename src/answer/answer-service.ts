@@ -4,7 +4,7 @@
  * verbatim excerpts (citation-choice.ts), and abstain when the best passage covers too little of
  * the question. With an LLM, its answer is checked against the cited passages (grounding.ts).
  */
-import type { Retriever } from "../search/index.js";
+import type { Retriever, TermStatistics } from "../search/index.js";
 import { chooseCitations, round } from "./citation-choice.js";
 import { answerFromCandidates } from "./answer-line.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
@@ -17,7 +17,7 @@ import { rerank } from "./features.js";
 /** The models `npm run train` wrote (read once). */
 const COMMITTED_RANKER = committedRanker();
 const COMMITTED_ANSWERABILITY = committedAnswerability();
-import { DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights } from "./scoring.js";
+import { type Candidate, DEFAULT_RERANK, type RerankWeights, rankSentences, termWeights, type Weighted } from "./scoring.js";
 import type { Answer } from "./types.js";
 
 export { ABBREVIATION_GAP, answerKind, DEFAULT_RERANK, type RerankWeights } from "./scoring.js";
@@ -108,6 +108,20 @@ async function answerWithLlm(llm: LlmAnswerer, ext: Answer, question: string, on
   }
 }
 
+/** The answerability model's verdict (true without the models); training sees the evidence. */
+function answerable(
+  models: { ranker?: RankerModel; answerability?: AnswerabilityModel },
+  evidenceOf: { candidates: Candidate[]; termWeight: Weighted[]; stats: TermStatistics },
+  onEvidence?: (features: number[]) => void,
+): boolean {
+  const { ranker, answerability } = models;
+  if (!ranker) return true;
+  const { candidates, termWeight, stats } = evidenceOf;
+  const evidence = answerabilityFeatures(candidates, rerank(candidates, ranker), termWeight, stats, ranker);
+  onEvidence?.(evidence);
+  return !answerability || answerableProbability(answerability, evidence) >= answerability.threshold;
+}
+
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
   const topKDefault = options.topK ?? DEFAULT_TOP_K;
   const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
@@ -169,12 +183,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
-    if (ranker) {
-      const evidence = answerabilityFeatures(candidates, rerank(candidates, ranker), termWeight, r.stats, ranker);
-      askOptions.onEvidence?.(evidence);
-      if (answerability && answerableProbability(answerability, evidence) < answerability.threshold)
-        return none("unlikely", round(bestCoverage, 3));
-    }
+    if (!answerable({ ranker, answerability }, { candidates, termWeight, stats: r.stats }, askOptions.onEvidence))
+      return none("unlikely", round(bestCoverage, 3));
     const { line, citations } = answerFromCandidates(
       question,
       candidates,
@@ -182,7 +192,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
       termWeight.map((w) => w.term),
       ranker,
     );
-    return done({ answer: line.text, answerSpan: line.span, abstained: false, coverage: round(bestCoverage, 3), citations });
+    const fact = { answerSpan: line.span, answerSentence: line.supporting };
+    return done({ answer: line.text, ...fact, abstained: false, coverage: round(bestCoverage, 3), citations });
   }
 
   return { ask };

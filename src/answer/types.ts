@@ -39,6 +39,8 @@ export interface Answer {
   answer: string;
   /** The fact alone, verbatim (`21.2万场`, `吴峰宇`), or null when the question asks for none or it was not found. */
   answerSpan?: string | null;
+  /** With a fact: the sentence stating it, with `[n]` — shorter than `answer`, for a chat to show under the fact. */
+  answerSentence?: string;
   abstained: boolean;
   /** Why it abstained ("empty" question, "no-terms", "low-coverage", "unlikely" by the answerability model, "empty-index"), when it did. */
   reason?: string;
