@@ -9,10 +9,9 @@
  */
 import type { Article } from "../ingest/index.js";
 import { articleSentences, excerptText } from "./excerpt.js";
-import type { RankerModel } from "./ranker.js";
 import { DATE, QUANTITY } from "./answer-patterns.js";
 import { chooseCitations } from "./citation-choice.js";
-import { occurrences, rerank, strictlyInsideWord } from "./features.js";
+import { occurrences, strictlyInsideWord } from "./features.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
@@ -133,11 +132,12 @@ export function answerFromCandidates(
   candidates: Candidate[],
   topK: number,
   terms: string[],
-  ranker: RankerModel | undefined,
+  /** The candidates in the learned ranker's order (undefined: the hand order decides). */
+  ranked: Candidate[] | undefined,
 ): { line: AnswerLine; citations: Citation[] } {
   let chosen = chooseCitations(candidates, topK);
   const cited = new Set(chosen.map((c) => c.articleId));
-  const best = (ranker ? rerank(candidates, ranker).find((c) => cited.has(c.hit.article.id)) : undefined) ?? candidates[0]!;
+  const best = ranked?.find((c) => cited.has(c.hit.article.id)) ?? candidates[0]!;
   if (best !== candidates[0]) {
     // the best sentence leads its article's candidates; the articles keep their order
     const rest = candidates.filter((c) => c !== best);

@@ -111,13 +111,13 @@ async function answerWithLlm(llm: LlmAnswerer, ext: Answer, question: string, on
 /** The answerability model's verdict (true without the models); training sees the evidence. */
 function answerable(
   models: { ranker?: RankerModel; answerability?: AnswerabilityModel },
-  evidenceOf: { candidates: Candidate[]; termWeight: Weighted[]; stats: TermStatistics },
+  evidenceOf: { candidates: Candidate[]; ranked: Candidate[] | undefined; termWeight: Weighted[]; stats: TermStatistics },
   onEvidence?: (features: number[]) => void,
 ): boolean {
   const { ranker, answerability } = models;
-  if (!ranker) return true;
-  const { candidates, termWeight, stats } = evidenceOf;
-  const evidence = answerabilityFeatures(candidates, rerank(candidates, ranker), termWeight, stats, ranker);
+  const { candidates, ranked, termWeight, stats } = evidenceOf;
+  if (!ranker || !ranked) return true;
+  const evidence = answerabilityFeatures(candidates, ranked, termWeight, stats, ranker);
   onEvidence?.(evidence);
   return !answerability || answerableProbability(answerability, evidence) >= answerability.threshold;
 }
@@ -183,14 +183,15 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const candidates = rankSentences(retrieved.hits, termWeight, question, weights, ranker !== undefined);
     const bestCoverage = Math.max(...candidates.slice(0, ABSTAIN_WINDOW).map((c) => c.passageCoverage));
     if (bestCoverage < abstainBelow) return none("low-coverage", round(bestCoverage, 3));
-    if (!answerable({ ranker, answerability }, { candidates, termWeight, stats: r.stats }, askOptions.onEvidence))
+    const ranked = ranker ? rerank(candidates, ranker) : undefined;
+    if (!answerable({ ranker, answerability }, { candidates, ranked, termWeight, stats: r.stats }, askOptions.onEvidence))
       return none("unlikely", round(bestCoverage, 3));
     const { line, citations } = answerFromCandidates(
       question,
       candidates,
       topK,
       termWeight.map((w) => w.term),
-      ranker,
+      ranked,
     );
     const fact = { answerSpan: line.span, answerSentence: line.supporting };
     return done({ answer: line.text, ...fact, abstained: false, coverage: round(bestCoverage, 3), citations });
