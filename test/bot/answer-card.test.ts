@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Answer, Citation } from "../../src/answer/index.js";
 import { articleCards, COMPACT_CHARS, formatAnswer, highlightTerms } from "../../src/bot/answer-card.js";
 import { createUnitBot, press, textMessage } from "../helpers/bot-unit.js";
+import { extractiveAnswer } from "../helpers/index.js";
 import { telegramProblems } from "../helpers/telegram-validity.js";
 
 const t = (key: string, vars: Record<string, string | number> = {}) =>
@@ -28,16 +29,7 @@ const citation = (n: number, over: Partial<Citation> = {}): Citation => ({
   ...over,
 });
 const answer = (citations: Citation[], terms = ["直播", "带货", "场"]): Answer =>
-  ({
-    question: "q",
-    answer: "今年前11个月，义乌开展网红直播带货21.2万场。",
-    abstained: false,
-    coverage: 1,
-    citations,
-    terms,
-    mode: "extractive",
-    timings: { total_ms: 1, retrieve_ms: 1 },
-  }) as Answer;
+  extractiveAnswer(citations, terms, "今年前11个月，义乌开展网红直播带货21.2万场。");
 
 describe("answer cards", () => {
   it("one card per article: two excerpts of one article share one header and one 原文 number", () => {

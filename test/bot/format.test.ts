@@ -1,4 +1,5 @@
 /** Message formatting: entities always in range and nested, splitting under 4096 on sentence ends. */
+import { extractiveAnswer } from "../helpers/index.js";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { highlightRanges } from "../../src/answer/highlight.js";
@@ -30,16 +31,7 @@ function answerWith(excerpts: string[], terms: string[], short = "短答案。")
     sourceEnd: excerpt.length,
     verified: true,
   }));
-  return {
-    question: "q",
-    answer: short,
-    abstained: false,
-    coverage: 1,
-    citations,
-    terms,
-    mode: "extractive",
-    timings: { total_ms: 1, retrieve_ms: 1 },
-  };
+  return extractiveAnswer(citations, terms, short);
 }
 
 describe("formatAnswer", () => {

@@ -21,3 +21,21 @@ export async function seedService() {
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
   return createAnswerService({ retriever: localRetriever(() => index) });
 }
+
+/** An extractive answer for formatting tests: these citations and terms, the rest fixed. */
+export function extractiveAnswer(
+  citations: import("../../src/answer/index.js").Citation[],
+  terms: string[],
+  answer: string,
+): import("../../src/answer/index.js").Answer {
+  return {
+    question: "q",
+    answer,
+    abstained: false,
+    coverage: 1,
+    citations,
+    terms,
+    mode: "extractive",
+    timings: { total_ms: 1, retrieve_ms: 1 },
+  };
+}

@@ -16,6 +16,10 @@ import { scratchCorpus } from "../helpers/index.js";
 
 afterEach(() => vi.restoreAllMocks());
 
+/** Builds a real index of `corpusDir`, collecting the ingest warnings. */
+const buildWithWarnings = (corpusDir: string, dataDir: string, warnings: IngestWarning[], checkpoint?: (point: string) => void) =>
+  buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings(), onWarning: (w) => warnings.push(w), checkpoint });
+
 describe("a corpus full of bad files", () => {
   it("warns once per bad file, indexes all the others, answers from them", async () => {
     const { corpusDir, dataDir } = scratchCorpus();
@@ -49,14 +53,8 @@ describe("a corpus full of bad files", () => {
     }
 
     const warnings: IngestWarning[] = [];
-    const { index, manifest } = await buildIndex({
-      corpusDir,
-      dataDir,
-      embeddings: new HashEmbeddings(),
-      onWarning: (w) => warnings.push(w),
-      checkpoint: (point) => {
-        if (point === "scan") unlinkSync(path.join(corpusDir, "vanishes.txt"));
-      },
+    const { index, manifest } = await buildWithWarnings(corpusDir, dataDir, warnings, (point) => {
+      if (point === "scan") unlinkSync(path.join(corpusDir, "vanishes.txt"));
     });
 
     const byFile = new Map<string, string[]>();
@@ -95,12 +93,7 @@ describe("a corpus full of bad files", () => {
     // a link that stays inside is fine
     symlinkSync("000_d579d1dab696a189.txt", path.join(corpusDir, "alias.txt"));
     const warnings: IngestWarning[] = [];
-    const { index, manifest } = await buildIndex({
-      corpusDir,
-      dataDir,
-      embeddings: new HashEmbeddings(),
-      onWarning: (w) => warnings.push(w),
-    });
+    const { index, manifest } = await buildWithWarnings(corpusDir, dataDir, warnings);
     const outsideWarnings = warnings
       .filter((w) => /outside the corpus/.test(w.message))
       .map((w) => w.file)
@@ -123,12 +116,7 @@ describe("a corpus full of bad files", () => {
       Buffer.concat([Buffer.from(`${padding}\n\n`), Buffer.from("测试灯塔高三十米\u0000\u0000，夜间可见。\n", "utf8")]),
     );
     const warnings: IngestWarning[] = [];
-    const { index, manifest } = await buildIndex({
-      corpusDir,
-      dataDir,
-      embeddings: new HashEmbeddings(),
-      onWarning: (w) => warnings.push(w),
-    });
+    const { index, manifest } = await buildWithWarnings(corpusDir, dataDir, warnings);
     expect(manifest.files.find((f) => f.path === "mixed.txt")!.encoding).toBe("utf-8");
     expect(warnings.find((w) => w.file === "mixed.txt")?.message).toMatch(/1 line\(s\) are not UTF-8/);
     const mixed = index.articles.filter((a) => a.source === "mixed.txt");
