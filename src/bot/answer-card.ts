@@ -78,7 +78,7 @@ function build(answer: Answer, t: Translate, options: AnswerFormatOptions, excer
     // the fact in bold on its own line, the sentence it comes from under it
     b.wrap("bold", `${spaced(t("answer-label"))}${span}`)
       .add("\n")
-      .add(line.slice(span.length + 1));
+      .add(oneLine(answer.answerSentence ?? line.slice(span.length + 1)));
   } else b.wrap("bold", spaced(t("answer-label"))).add(line);
   // the translation first, then the verbatim Chinese line it was made from
   if (translated) b.add("\n").wrap("italic", oneLine(answer.answer));

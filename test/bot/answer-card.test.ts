@@ -120,4 +120,17 @@ describe("the fact first", () => {
     expect(second).toBe("今年前11个月，义乌开展网红直播带货21.2万场。[1]");
     expect(message.entities).toContainEqual(expect.objectContaining({ type: "bold", offset: 0, length: first!.length }));
   });
+
+  it("under the fact only the sentence stating it, when the answer carries one", () => {
+    const a = {
+      ...answer([citation(1)]),
+      answer: "21.2万场：今年前11个月，义乌开展网红直播带货21.2万场。在义乌这片沃土，直播带货成为助推器。[1]",
+      answerSpan: "21.2万场",
+      answerSentence: "今年前11个月，义乌开展网红直播带货21.2万场。[1]",
+    };
+    expect(formatAnswer(a, t).message.text.split("\n").slice(0, 2)).toEqual([
+      "答：21.2万场",
+      "今年前11个月，义乌开展网红直播带货21.2万场。[1]",
+    ]);
+  });
 });
