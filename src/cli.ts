@@ -182,6 +182,7 @@ export function toJson(a: Answer): Record<string, unknown> {
     question: a.question,
     answer: a.answer,
     answer_span: a.answerSpan ?? null,
+    answer_date: a.answerDate ?? null,
     abstained: a.abstained,
     reason: a.reason ?? null,
     mode: a.mode,

@@ -13,6 +13,7 @@ import { askThroughTranslation, isForeignQuestion } from "./translation.js";
 import { committedRanker, type RankerModel } from "./ranker.js";
 import { type AnswerabilityModel, answerabilityFeatures, answerableProbability, committedAnswerability } from "./answerability.js";
 import { rerank } from "./features.js";
+import { orderByTime, withDate } from "./time-query.js";
 
 /** The models `npm run train` wrote (read once). */
 const COMMITTED_RANKER = committedRanker();
@@ -122,6 +123,36 @@ function answerable(
   return !answerability || answerableProbability(answerability, evidence) >= answerability.threshold;
 }
 
+/**
+ * The answer line and its citations, the articles of the time the question names first; the line
+ * names its article's date when the question is about a time.
+ */
+function answerLine(
+  question: string,
+  order: { candidates: Candidate[]; ranked: Candidate[] | undefined },
+  topK: number,
+  termWeight: Weighted[],
+  newestDate: string | null,
+): Pick<Answer, "answer" | "answerSpan" | "answerSentence" | "answerDate" | "citations"> {
+  const timed = orderByTime(order.ranked ? [order.candidates, order.ranked] : [order.candidates], question, newestDate);
+  const [candidates, ranked] = timed.lists as [Candidate[], Candidate[] | undefined];
+  const { line, citations } = answerFromCandidates(
+    question,
+    candidates,
+    topK,
+    termWeight.map((w) => w.term),
+    ranked,
+  );
+  const lineDate = timed.date ? citations.find((c) => c.supportsAnswer)?.meta.date : undefined;
+  return {
+    answer: withDate(line.text, lineDate)!,
+    answerSpan: line.span,
+    answerSentence: withDate(line.supporting, lineDate),
+    ...(lineDate ? { answerDate: lineDate } : {}),
+    citations,
+  };
+}
+
 export function createAnswerService(options: AnswerServiceOptions): AnswerService {
   const topKDefault = options.topK ?? DEFAULT_TOP_K;
   const abstainBelow = options.abstainBelow ?? DEFAULT_ABSTAIN_BELOW;
@@ -186,15 +217,8 @@ export function createAnswerService(options: AnswerServiceOptions): AnswerServic
     const ranked = ranker ? rerank(candidates, ranker) : undefined;
     if (!answerable({ ranker, answerability }, { candidates, ranked, termWeight, stats: r.stats }, askOptions.onEvidence))
       return none("unlikely", round(bestCoverage, 3));
-    const { line, citations } = answerFromCandidates(
-      question,
-      candidates,
-      topK,
-      termWeight.map((w) => w.term),
-      ranked,
-    );
-    const fact = { answerSpan: line.span, answerSentence: line.supporting };
-    return done({ answer: line.text, ...fact, abstained: false, coverage: round(bestCoverage, 3), citations });
+    const composed = answerLine(question, { candidates, ranked }, topK, termWeight, r.newestDate ?? null);
+    return done({ ...composed, abstained: false, coverage: round(bestCoverage, 3) });
   }
 
   return { ask };

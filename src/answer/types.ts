@@ -41,6 +41,8 @@ export interface Answer {
   answerSpan?: string | null;
   /** With a fact: the sentence stating it, with `[n]` — shorter than `answer`, for a chat to show under the fact. */
   answerSentence?: string;
+  /** With a time in the question (or asking about the present): the publication date (ISO) of the article the line comes from, which the line names. */
+  answerDate?: string;
   abstained: boolean;
   /** Why it abstained ("empty" question, "no-terms", "low-coverage", "unlikely" by the answerability model, "empty-index"), when it did. */
   reason?: string;

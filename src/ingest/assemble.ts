@@ -22,6 +22,15 @@ export interface AssembleOptions {
   bylineText: (p: Para) => string;
 }
 
+/** The credit a news opener carries in brackets (`本报讯（记者 何冰）…` → `记者 何冰`), for an article without a byline. */
+function openerCredit(p: Para | undefined): string | null {
+  if (!p) return null;
+  const m = /^(?:本报讯|本报[^，。\s（(]{0,12}电)\s*[（(]\s*((?:记者|通讯员|实习生|全媒体记者|本报记者)[^（）()]{1,30}?)\s*[）)]/u.exec(
+    p.lines.map((l) => l.text).join(""),
+  );
+  return m ? m[1]!.replace(/\s+/g, " ").trim() : null;
+}
+
 export function stableId(source: string, ordinal: number, body: string): string {
   return createHash("sha1")
     .update(`${source}\n${ordinal}\n${body.slice(0, 64)}`)
@@ -76,7 +85,7 @@ export function assembleArticles(drafts: ArticleDraft[], notes: Para[], text: st
       continue;
     }
     const title = d.title ?? (articles.length === 0 ? (options.defaultTitle ?? null) : null);
-    const byline = d.byline ? options.bylineText(d.byline) : null;
+    const byline = d.byline ? options.bylineText(d.byline) : openerCredit(d.body[0]);
     articles.push(article("article", articles.length, d.body, text, options, { title, kicker: d.kicker, subtitle: d.subtitle, byline }));
   }
   const noteParas = notes.filter((p) => /[\p{Script=Han}A-Za-z0-9]/u.test(plainText(p)));

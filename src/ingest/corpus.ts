@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { decodeText } from "./decode.js";
+import { documentDate, normalizeDate } from "./dates.js";
 import { parseSidecar, readFrontMatter } from "./metadata.js";
 import { segmentPage } from "./segment.js";
 import type { Article, DocMeta, IngestWarning } from "./types.js";
@@ -184,6 +185,9 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
       meta = { ...meta, ...fm.meta };
       defaultTitle = fm.title ?? defaultTitle;
     }
+    // a date the metadata spells in a way we cannot read stays as written, and counts as undated
+    const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file.path, text, meta.date);
+    if (dated) meta = { ...meta, date: dated.date, date_source: dated.source };
     const articles = segmentPage(text, { source: file.path, meta, defaultTitle });
     if (articles.length === 0) {
       warn({ file: file.path, message: "skipped: no text found" });

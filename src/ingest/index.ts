@@ -3,3 +3,4 @@ export * from "./chunk.js";
 export * from "./corpus.js";
 export * from "./decode.js";
 export * from "./types.js";
+export * from "./dates.js";

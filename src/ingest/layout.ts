@@ -55,6 +55,8 @@ const BYLINE_ISH = new RegExp(
 const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
 const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
+/** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
+const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
 const CREDIT =
   /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:\s|$)|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
@@ -82,14 +84,19 @@ export function splitLines(src: string): Array<Line | null> {
 function lineKind(text: string): ParaKind | null {
   if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";
   if (JUMP.test(text)) return "jump";
+  // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
+  if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
   if (CREDIT.test(text) || BRACKET_NOTE.test(text)) return "furniture";
   return null;
 }
 
 /** Splits a trailing credit off the last line: "…产品。 全媒体记者 柳青 图". */
 function splitInlineByline(line: Line): [Line, Line] | null {
-  const m = /^(.*[。！？!?”」』）)])\s+(\S.{1,30})$/u.exec(line.text);
-  if (!m || !isStrongByline(m[2]!) || !BYLINE_ISH.test(m[2]!)) return null;
+  const m =
+    /^(.*[。！？!?”」』）)])\s+(\S.{1,30})$/u.exec(line.text) ?? /^(.*[。！？!?”」』])\s*([（(][^（）()]{2,30}[）)])$/u.exec(line.text);
+  if (!m) return null;
+  const credit = m[2]!.replace(/^[（(]|[）)]$/g, "");
+  if (!isStrongByline(credit) || !BYLINE_ISH.test(credit)) return null;
   const tailStart = line.text.length - m[2]!.length;
   return [
     { text: m[1]!, start: line.start, dropTail: 0 },
@@ -105,10 +112,19 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
   const paras: Para[] = [];
   let cur: Line[] = [];
   let curByline = false;
+  let caption = false;
   const flush = () => {
-    if (cur.length) paras.push(curByline ? { lines: cur, kind: "byline", marked: true } : { lines: cur, kind: "body" });
+    if (cur.length)
+      paras.push(
+        caption
+          ? { lines: cur, kind: "furniture" }
+          : curByline
+            ? { lines: cur, kind: "byline", marked: true }
+            : { lines: cur, kind: "body" },
+      );
     cur = [];
     curByline = false;
+    caption = false;
   };
   for (const line of lines) {
     if (line === null) {
@@ -121,6 +137,16 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       paras.push({ lines: [line], kind: special });
       continue;
     }
+    if (CAPTION.test(line.text)) {
+      flush();
+      caption = true;
+      cur.push(line);
+      continue;
+    }
+    if (caption) {
+      cur.push(line);
+      continue;
+    }
     if (BOX.test(line.text) && line.text.replace(BOX, "").length <= 40) {
       flush();
       cur.push(line);
@@ -131,7 +157,18 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     cur.push(line);
   }
   flush();
-  return paras.flatMap(splitTrailingByline).map(classify);
+  return paras.flatMap(splitLeadingByline).flatMap(splitTrailingByline).map(classify);
+}
+
+/** An unmarked byline on the first line of a body paragraph (`记者 罗颖 通讯员 钱一鸣` + body) opens its article. */
+function splitLeadingByline(p: Para): Para[] {
+  if (p.kind !== "body" || p.lines.length < 2) return [p];
+  const first = p.lines[0]!;
+  if (!isStrongByline(first.text) || !BYLINE_ISH.test(first.text)) return [p];
+  return [
+    { lines: [first], kind: "byline", marked: true },
+    { lines: p.lines.slice(1), kind: "body" },
+  ];
 }
 
 /** Unmarked closing bylines at the end of a paragraph become their own paragraph. */
@@ -162,10 +199,14 @@ function classify(p: Para): Para {
   return p;
 }
 
+/** A headline block (label, kicker, a title over two lines, subtitle) has at most this many lines. */
+const MAX_HEADING_LINES = 5;
+
 /** Short, without sentence-final punctuation, and made of words: a headline, kicker, caption or section heading. */
 export function isHeadingText(text: string, lineCount: number): boolean {
   if (!/[\p{Script=Han}A-Za-z]/u.test(text)) return false;
-  return lineCount <= 3 && text.length <= 50 && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
+  const short = (lineCount <= 3 && text.length <= 50) || (lineCount <= MAX_HEADING_LINES && text.length <= 16 * lineCount);
+  return short && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
 }
 
 /** The paragraph as one string with line breaks repaired (no offsets). */
@@ -175,7 +216,7 @@ export function plainText(p: Para): string {
 
 /** The paragraph's text for display fields (bylines): whitespace collapsed, lines joined by spaces. */
 export function displayText(p: Para, joiner = " "): string {
-  return tidyDisplay(p.lines.map((l) => l.text.replace(BOX, "")).join(joiner));
+  return tidyDisplay(p.lines.map((l) => l.text.replace(BOX, "")).join(joiner)).replace(/^[（(]\s*([^（）()]+?)\s*[）)]$/u, "$1");
 }
 
 /** Each line of the paragraph as display text, with column-overlap repetitions removed. */

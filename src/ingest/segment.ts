@@ -15,10 +15,14 @@
  * - furniture (banners, captions, credits, jump lines) never enters a body: it is kept as one
  *   `note` per page so it stays searchable.
  */
+import { joinColumnBreaks } from "./columns.js";
+import { HEADLINE_MARGIN, HEADLINE_OVERLAP, SECTION_NUMBER, assignHeadline, gramsOf, headlineOverlap } from "./headline.js";
 import { type Para, displayLines, displayText, plainText, splitLines, toParagraphs } from "./layout.js";
-import { SENTENCE_END, charBigrams, needsSpaceAtBreak } from "./text.js";
 import { assembleArticles } from "./assemble.js";
 import type { Article, DocMeta } from "./types.js";
+
+export { visualWidth } from "./columns.js";
+export { HEADLINE_OVERLAP } from "./headline.js";
 
 export interface SegmentOptions {
   /** Path relative to the corpus directory. */
@@ -27,13 +31,6 @@ export interface SegmentOptions {
   /** Title to use when the document itself names none (e.g. from front matter). */
   defaultTitle?: string | null;
 }
-
-/** Minimum share of a headline paragraph's character bigrams that must recur in the body above. */
-export const HEADLINE_OVERLAP = 0.3;
-/** A two-line headline joins into one title while the joined title stays this short (characters). */
-const MAX_JOINED_TITLE = 26;
-/** With no wrapped neighbours to measure the column by, a line this wide (and with a comma) counts as running text. */
-const MIN_LONE_LINE_WIDTH = 15;
 
 interface Draft {
   title: string | null;
@@ -59,99 +56,6 @@ const newDraft = (init: Partial<Draft> = {}): Draft => ({
   fromMarkdown: false,
   ...init,
 });
-
-/** Display width: CJK characters count 1, ASCII 0.5. */
-export function visualWidth(text: string): number {
-  let w = 0;
-  for (const ch of text.replace(/\s+/g, "")) w += /[\x00-\x7f]/.test(ch) ? 0.5 : 1;
-  return w;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Wrapped (non-last) line widths of a paragraph: they show the column width. */
-const wrappedWidths = (p: Para | undefined): number[] =>
-  p && (p.kind === "body" || p.kind === "opener") ? p.lines.slice(0, -1).map((l) => visualWidth(l.text)) : [];
-
-/**
- * A blank line inside a sentence is a column break, not a paragraph break: the paragraph
- * before it does not end a sentence and its last line runs the full column width.
- */
-function joinColumnBreaks(paras: Para[]): Para[] {
-  const out: Para[] = [];
-  for (let i = 0; i < paras.length; i++) {
-    const p = paras[i]!;
-    const prev = out[out.length - 1];
-    if (prev && continuesInto(prev, p, out[out.length - 2], paras[i + 1])) {
-      out[out.length - 1] = { lines: [...prev.lines, ...p.lines], kind: prev.kind === "opener" ? "opener" : "body" };
-      continue;
-    }
-    out.push(p);
-  }
-  return out;
-}
-
-function continuesInto(p: Para, next: Para, before: Para | undefined, after: Para | undefined): boolean {
-  if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
-  const text = plainText(p);
-  if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
-  const samples = [
-    ...(p.lines.length >= 3 ? wrappedWidths(p) : []),
-    ...wrappedWidths(before),
-    ...wrappedWidths(next),
-    ...wrappedWidths(after),
-  ];
-  const last = visualWidth(p.lines[p.lines.length - 1]!.text);
-  if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= MIN_LONE_LINE_WIDTH;
-  return last >= 0.8 * median(samples);
-}
-
-function headlineOverlap(candidate: string, bodyGrams: Set<string>): number {
-  const grams = charBigrams(candidate);
-  if (grams.length === 0) return 0;
-  return grams.filter((g) => bodyGrams.has(g)).length / grams.length;
-}
-
-/** Title and subtitle from the lines of one headline paragraph. */
-function splitTitleLines(lines: string[]): { title: string; subtitle: string | null } {
-  let title = lines[0]!;
-  let i = 1;
-  for (; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || (title + line).replace(/\s+/g, "").length > MAX_JOINED_TITLE) break;
-    title += needsSpaceAtBreak(title[title.length - 1], line[0]) ? ` ${line}` : line;
-  }
-  const rest = lines.slice(i).join("");
-  return { title, subtitle: rest || null };
-}
-
-/** Assigns kicker/title/subtitle from a closing headline block; returns the paragraphs that are furniture. */
-function assignHeadline(draft: Draft, run: Para[]): Para[] {
-  const bodyGrams = new Set(charBigrams(draft.body.map(plainText).join("")));
-  const scores = run.map((p) => headlineOverlap(plainText(p), bodyGrams));
-  const related = scores.flatMap((s, i) => (s >= HEADLINE_OVERLAP ? [i] : []));
-  if (related.length === 0) return run;
-  const first = related[0]!;
-  let last = related[related.length - 1]!;
-  const furniture = [...run.slice(0, first), ...run.slice(last + 1)];
-  const titlePara = run[last]!;
-  let lines = displayLines(titlePara);
-  let subtitle: string | null = null;
-  if (/^[—–]/.test(lines[0]!) && last > first) {
-    subtitle = lines.join("");
-    last -= 1;
-    lines = displayLines(run[last]!);
-  }
-  const split = splitTitleLines(lines);
-  draft.title = split.title;
-  draft.subtitle = subtitle ?? split.subtitle;
-  const kicker = run.slice(first, last).flatMap(displayLines).join(" ");
-  draft.kicker = kicker || null;
-  return furniture;
-}
 
 /** The state machine over a page's paragraphs: which paragraphs make which article, and what is furniture. */
 class PageSegmenter {
@@ -227,7 +131,11 @@ class PageSegmenter {
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
-    const leading = this.isLeadingByline(i);
+    // an article has one byline: another one after its body, before more text, opens the next article
+    const after = this.paras[this.skipFurniture(i + 1)];
+    const leading =
+      this.isLeadingByline(i) ||
+      (d !== null && d.byline !== null && d.body.length > 0 && (after?.kind === "body" || after?.kind === "opener"));
     if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
     else if (leading) this.start({ byline: p });
     else if (d && !d.byline && d.body.length > 0) {
@@ -236,7 +144,46 @@ class PageSegmenter {
     } else this.notes.push(p);
   }
 
-  /** A run of heading paragraphs: a banner, part of the body, or the headline that closes the article above. */
+  /** The body paragraphs a headline block at k would head: after furniture and a byline, up to the next block or article start. */
+  private bodyBelow(k: number): Para[] {
+    let i = this.skipFurniture(k);
+    if (this.paras[i]?.kind === "byline") i = this.skipFurniture(i + 1);
+    const out: Para[] = [];
+    for (; i < this.paras.length; i++) {
+      const p = this.paras[i]!;
+      if (p.kind === "furniture" || p.kind === "jump") continue;
+      if (p.kind === "body" || (p.kind === "opener" && out.length === 0)) out.push(p);
+      else break;
+    }
+    return out;
+  }
+
+  /** Does a closing cue surround a headline block after the open article `d` (next: what follows the block)? */
+  private closingCue(d: Draft, nextIdx: number): boolean {
+    const next = this.paras[nextIdx];
+    return (
+      d.jumped ||
+      d.closed ||
+      next === undefined ||
+      next.kind === "opener" ||
+      next.kind === "mdTitle" ||
+      this.isLeadingByline(nextIdx) ||
+      (next.kind === "byline" && ["body", "opener"].includes(this.paras[this.skipFurniture(nextIdx + 1)]?.kind ?? "")) ||
+      (d.byline !== null && next.kind !== "byline" && this.segmentHasClosingByline(nextIdx))
+    );
+  }
+
+  /** Opens a new article headed by `block` (headline before its body); the block's other lines are furniture. */
+  private openWith(block: Para[], below: Set<string>): void {
+    this.notes.push(...assignHeadline(this.start(), block, below));
+  }
+
+  /**
+   * A run of heading paragraphs: a banner, a section heading inside the body, the headline that
+   * closes the article above (headline after its body), the headline of the article below
+   * (headline before its body), or both — decided from evidence on both sides: whose words each
+   * paragraph repeats (the body above or the body below) and the cues around the block.
+   */
   private headingRun(i: number, d: Draft | null): number {
     const paras = this.paras;
     let j = i;
@@ -244,27 +191,48 @@ class PageSegmenter {
     const run = paras.slice(i, j);
     const nextIdx = this.skipFurniture(j);
     const next = paras[nextIdx];
+    const belowParas = this.bodyBelow(j);
+    const below = gramsOf(belowParas);
+    const opensBelow = belowParas.length > 0 && next !== undefined && next.kind !== "mdTitle";
+    // a numbered heading (`一、…`, `（二）…`, `3.`) is a section of an article, never a headline
+    const numbered = run.map((p) => SECTION_NUMBER.test(plainText(p)));
+    const overBelow = run.map((p, k) => (opensBelow && !numbered[k] ? headlineOverlap(plainText(p), below) : 0));
     if (!d || d.body.length === 0) {
-      // Before any body: a banner or caption, unless a byline already opened an article.
-      if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
+      // before any body: the headline of the article below, else a banner or caption (or, after a
+      // leading byline, the start of its body)
+      if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP))
+        this.notes.push(...assignHeadline(d, run, below));
+      else if (!d && overBelow.some((o) => o >= HEADLINE_OVERLAP)) this.openWith(run, below);
+      else if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
       else this.notes.push(...run);
       return j - 1;
     }
-    const closing =
-      d.jumped ||
-      d.closed ||
-      next === undefined ||
-      next.kind === "opener" ||
-      next.kind === "mdTitle" ||
-      this.isLeadingByline(nextIdx) ||
-      (d.byline !== null && next.kind !== "byline" && this.segmentHasClosingByline(nextIdx));
-    if (!closing) {
-      d.body.push(...run);
+    const above = gramsOf(d.body);
+    const overAbove = run.map((p) => headlineOverlap(plainText(p), above));
+    const cue = this.closingCue(d, nextIdx);
+    // the block's paragraphs from the first that clearly heads the body below belong to that body
+    const opensAt = overBelow.findIndex(
+      (o, k) => o >= HEADLINE_OVERLAP && (cue || d.closed ? o > overAbove[k]! || d.title !== null : o - overAbove[k]! >= HEADLINE_MARGIN),
+    );
+    const upper = opensAt < 0 ? run : run.slice(0, opensAt);
+    const lower = opensAt < 0 ? [] : run.slice(opensAt);
+    // without a cue, the part above closes the article only when its words clearly come from above
+    const closesAbove =
+      d.title === null &&
+      !d.closed &&
+      upper.some(
+        (_, k) => overAbove[k]! >= HEADLINE_OVERLAP && (cue || (!numbered[k] && overAbove[k]! - overBelow[k]! >= HEADLINE_MARGIN)),
+      );
+    if (lower.length === 0 && !cue && !closesAbove && !d.closed) {
+      d.body.push(...run); // a section heading inside the article
       return j - 1;
     }
-    if (d.title !== null) this.notes.push(...run);
-    else this.notes.push(...assignHeadline(d, run));
+    if (d.title !== null || d.closed) {
+      if (d.title === null && upper.length > 0) this.notes.push(...assignHeadline(d, upper, above));
+      else this.notes.push(...upper);
+    } else this.notes.push(...assignHeadline(d, upper, above));
     d.closed = true;
+    if (lower.length > 0) this.openWith(lower, below);
     return j - 1;
   }
 }

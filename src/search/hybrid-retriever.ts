@@ -37,6 +37,19 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
     this.stats = { documents: bm25.size, docFreq: (t) => bm25.docFreq(t), idf: (t) => bm25.idf(t) };
   }
 
+  private newest: string | null | undefined;
+  get newestDate(): string | null {
+    if (this.newest === undefined) {
+      let newest: string | null = null;
+      for (const a of this.index.articles) {
+        const d = a.meta.date;
+        if (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && (newest === null || d > newest)) newest = d;
+      }
+      this.newest = newest;
+    }
+    return this.newest;
+  }
+
   get size(): number {
     return this.index.chunks.length;
   }

@@ -16,8 +16,8 @@ import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { FileChecksum } from "./index-files.js";
 import type { HnswParams, VectorIndex } from "./vector-index.js";
 
-/** 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded. */
-export const INDEX_FORMAT = 3;
+/** 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded; 4: publication dates (meta.date, date_source) and headline-first layouts. */
+export const INDEX_FORMAT = 4;
 export const CURRENT = "CURRENT";
 export const MANIFEST = "manifest.json";
 

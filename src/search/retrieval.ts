@@ -36,6 +36,8 @@ export interface Retriever {
   /** Chunks that can be retrieved (0: the archive is empty). */
   readonly size: number;
   readonly stats: TermStatistics;
+  /** The newest publication date (ISO) of the archive's articles, null when none is dated (absent: unknown). */
+  readonly newestDate?: string | null;
   retrieve(question: string, k: number): Promise<RetrievalResult>;
 }
 

@@ -58,6 +58,7 @@ describe("reading a corpus with bad files", () => {
     expect(loaded.find((f) => f.path === "good.txt")!.articles[0]!.meta).toEqual({
       publication: "义乌商报",
       date: "2021-12-29",
+      date_source: "metadata",
       page: "1",
     });
     const md = loaded.find((f) => f.path === "doc.md")!.articles[0]!;

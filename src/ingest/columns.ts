@@ -1,0 +1,66 @@
+/**
+ * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
+ * paragraph break. Column widths come from the wrapped lines around it.
+ */
+import { type Para, plainText } from "./layout.js";
+import { SENTENCE_END } from "./text.js";
+
+/** A wrapped line runs at least this share of the column width (OCR trims and spacing vary). */
+const WRAPPED_WIDTH = 0.8;
+const FULL_WIDTH = 0.95;
+/** With no wrapped neighbours to measure the column by, a line this wide (and with a comma) counts as running text. */
+const MIN_LONE_LINE_WIDTH = 15;
+
+/** Display width: CJK characters count 1, ASCII 0.5. */
+export function visualWidth(text: string): number {
+  let w = 0;
+  for (const ch of text.replace(/\s+/g, "")) w += /[\x00-\x7f]/.test(ch) ? 0.5 : 1;
+  return w;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Wrapped (non-last) line widths of a paragraph: they show the column width. */
+const wrappedWidths = (p: Para | undefined): number[] =>
+  p && (p.kind === "body" || p.kind === "opener") ? p.lines.slice(0, -1).map((l) => visualWidth(l.text)) : [];
+
+/**
+ * A blank line inside a sentence is a column break, not a paragraph break: the paragraph
+ * before it does not end a sentence and its last line runs the full column width.
+ */
+export function joinColumnBreaks(paras: Para[]): Para[] {
+  const out: Para[] = [];
+  for (let i = 0; i < paras.length; i++) {
+    const p = paras[i]!;
+    const prev = out[out.length - 1];
+    if (prev && continuesInto(prev, p, out[out.length - 2], paras[i + 1])) {
+      out[out.length - 1] = { lines: [...prev.lines, ...p.lines], kind: prev.kind === "opener" ? "opener" : "body" };
+      continue;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+function continuesInto(p: Para, next: Para, before: Para | undefined, after: Para | undefined): boolean {
+  if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
+  const text = plainText(p);
+  if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
+  const samples = [
+    ...(p.lines.length >= 3 ? wrappedWidths(p) : []),
+    ...wrappedWidths(before),
+    ...wrappedWidths(next),
+    ...wrappedWidths(after),
+  ];
+  const last = visualWidth(p.lines[p.lines.length - 1]!.text);
+  if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= MIN_LONE_LINE_WIDTH;
+  const column = median(samples);
+  // a heading-like paragraph is a cut sentence only when every line runs the column width (a cut
+  // paragraph's lines are wrapped; a headline block's lines vary) and its last line fills it
+  if (p.kind === "heading")
+    return p.lines.every((l) => visualWidth(l.text) >= WRAPPED_WIDTH * column) && (p.lines.length > 1 || last >= FULL_WIDTH * column);
+  return last >= WRAPPED_WIDTH * column;
+}
