@@ -39,3 +39,17 @@ export function extractiveAnswer(
     timings: { total_ms: 1, retrieve_ms: 1 },
   };
 }
+
+/** A gold article of a page (seed-articles.json, test/fixtures/layouts/…/articles.json): headline fields and the body's first and last words. */
+export interface GoldArticle {
+  title: string | null;
+  alt_titles?: string[];
+  kicker?: string;
+  subtitle?: string;
+  byline: string | null;
+  starts: string;
+  ends: string;
+}
+
+/** Text with all whitespace removed (gold strings are compared that way). */
+export const squash = (s: string | null | undefined): string => (s ?? "").replace(/\s+/g, "");

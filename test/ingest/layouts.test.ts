@@ -15,23 +15,14 @@ import { segmentPage } from "../../src/ingest/segment.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { localRetriever } from "../../src/search/index.js";
+import { type GoldArticle, squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
 
-interface Gold {
-  title: string | null;
-  kicker?: string;
-  subtitle?: string;
-  byline: string | null;
-  starts: string;
-  ends: string;
-}
-
-const squash = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, "");
 const setDir = (name: string) => path.join(ROOT, "test/fixtures/layouts", name);
 
 /** Share of gold articles found (by their first words) with the right headline, and with everything right. */
 function segmentationScore(name: string): { articles: number; found: number; title: number; byline: number; exact: number } {
-  const gold = JSON.parse(readFileSync(path.join(setDir(name), "articles.json"), "utf8")) as Record<string, Gold[]>;
+  const gold = JSON.parse(readFileSync(path.join(setDir(name), "articles.json"), "utf8")) as Record<string, GoldArticle[]>;
   const s = { articles: 0, found: 0, title: 0, byline: 0, exact: 0 };
   for (const [file, want] of Object.entries(gold)) {
     const text = readFileSync(path.join(setDir(name), "pages", file), "utf8");

@@ -2,20 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { segmentPage } from "../../src/ingest/segment.js";
+import { type GoldArticle, squash } from "../helpers/index.js";
 import { CORPUS, SEED_ARTICLES } from "../helpers/paths.js";
 
-interface Expected {
-  title: string | null;
-  alt_titles?: string[];
-  kicker?: string;
-  subtitle?: string;
-  byline: string | null;
-  starts: string;
-  ends: string;
-}
-
-const squash = (s: string | null | undefined) => (s ?? "").replace(/\s+/g, "");
-const expected = JSON.parse(readFileSync(SEED_ARTICLES, "utf8")) as Record<string, Expected[]>;
+const expected = JSON.parse(readFileSync(SEED_ARTICLES, "utf8")) as Record<string, GoldArticle[]>;
 
 describe.each(Object.entries(expected))("segmentation of %s", (file, want) => {
   const text = readFileSync(path.join(CORPUS, file), "utf8");
@@ -23,7 +13,7 @@ describe.each(Object.entries(expected))("segmentation of %s", (file, want) => {
   const got = all.filter((a) => a.kind === "article");
 
   it("finds every article in reading order", () => {
-    const prefix = (s: string, w: Expected) => s.slice(0, Math.min(8, w.starts.length));
+    const prefix = (s: string, w: GoldArticle) => s.slice(0, Math.min(8, w.starts.length));
     expect(got.map((a, i) => (want[i] ? prefix(squash(a.body), want[i]!) : squash(a.body)))).toEqual(want.map((w) => prefix(w.starts, w)));
   });
 
