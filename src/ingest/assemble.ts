@@ -22,10 +22,10 @@ export interface AssembleOptions {
   bylineText: (p: Para) => string;
 }
 
-/** The credit a news opener carries in brackets (`本报讯（记者 何冰）…` → `记者 何冰`), for an article without a byline. */
+/** The credit a news opener carries in brackets (`本报讯（记者 何冰）…`, `新华社北京12月2日电（记者 魏晓东）` → `记者 …`), for an article without a byline. */
 function openerCredit(p: Para | undefined): string | null {
   if (!p) return null;
-  const m = /^(?:本报讯|本报[^，。\s（(]{0,12}电)\s*[（(]\s*((?:记者|通讯员|实习生|全媒体记者|本报记者)[^（）()]{1,30}?)\s*[）)]/u.exec(
+  const m = /^(?:本报讯|[^，。（(]{2,24}?电)\s*[（(]\s*((?:记者|通讯员|实习生|全媒体记者|本报记者)[^（）()]{1,30}?)\s*[）)]/u.exec(
     p.lines.map((l) => l.text).join(""),
   );
   return m ? m[1]!.replace(/\s+/g, " ").trim() : null;

@@ -49,6 +49,8 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
   const text = plainText(p);
   if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
+  // right after the end of an article (its byline, a caption, a jump line) a short line is a headline
+  if (p.kind === "heading" && before && (before.kind === "byline" || before.kind === "furniture" || before.kind === "jump")) return false;
   const samples = [
     ...(p.lines.length >= 3 ? wrappedWidths(p) : []),
     ...wrappedWidths(before),
@@ -63,4 +65,18 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   if (p.kind === "heading")
     return p.lines.every((l) => visualWidth(l.text) >= WRAPPED_WIDTH * column) && (p.lines.length > 1 || last >= FULL_WIDTH * column);
   return last >= WRAPPED_WIDTH * column;
+}
+
+/** Blank lines in the source between two paragraphs. */
+export function blankLinesBetween(text: string, a: Para, b: Para): number {
+  const last = a.lines[a.lines.length - 1]!;
+  const between = text.slice(last.start + last.text.length, b.lines[0]!.start);
+  return Math.max(0, (between.match(/\n/g) ?? []).length - 1);
+}
+
+/** The most common value (0 for none). */
+export function mode(xs: number[]): number {
+  const counts = new Map<number, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
 }

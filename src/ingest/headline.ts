@@ -2,6 +2,8 @@
  * Headline blocks: which lines of a block are the headline, its kicker and subtitle, and which are
  * column labels or other furniture — judged by whose words they repeat (the body they head).
  */
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
 import { visualWidth } from "./columns.js";
 import { type Para, displayLines, plainText } from "./layout.js";
 import { charBigrams, needsSpaceAtBreak } from "./text.js";
@@ -15,6 +17,10 @@ export interface HeadlineFields {
 
 /** Minimum share of a headline paragraph's character bigrams that must recur in the body above. */
 export const HEADLINE_OVERLAP = 0.3;
+/** A block sharing no word with the article above heads the body below from this overlap on. */
+export const ONE_SIDED_OVERLAP = 0.2;
+/** Below this overlap a block shares (next to) no words with a body: one chance bigram in a long block. */
+export const NO_SHARED_WORDS = 0.1;
 /** Without a cue around it, a headline block's words must recur this much more on one side than on the other. */
 export const HEADLINE_MARGIN = 0.2;
 /** A two-line headline joins into one title while the joined title stays this short (characters). */
@@ -26,17 +32,50 @@ export function headlineOverlap(candidate: string, bodyGrams: Set<string>): numb
   return grams.filter((g) => bodyGrams.has(g)).length / grams.length;
 }
 
-/** Title and subtitle from the lines of one headline paragraph. */
-function splitTitleLines(lines: string[]): { title: string; subtitle: string | null } {
-  let title = lines[0]!;
+const joinTitle = (lines: string[]): string =>
+  lines.reduce(
+    (title, line) => (title === "" ? line : needsSpaceAtBreak(title[title.length - 1], line[0]) ? `${title} ${line}` : title + line),
+    "",
+  );
+const titleWidth = (lines: string[]): number => lines.join("").replace(/\s+/g, "").length;
+
+/** Word classes that continue a sentence rather than start one: verbs, prepositions, adverbs, conjunctions. */
+const CONTINUING_TAGS = new Set(["v", "vn", "vd", "p", "d", "c", "zg", "ad"]);
+let tagger: Jieba | null = null;
+
+/**
+ * A line that reads as a subtitle of the line above: a `——` line, a line with a comma, or one
+ * that starts without a subject (`较去年同期增长43.7%`, `研究共同富裕…`, `实现…`). A line that starts
+ * with its own subject (`安澜县重点项目建设再提速`) is a headline of its own.
+ */
+export function subtitleLike(line: string): boolean {
+  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) return true;
+  const first = (tagger ??= Jieba.withDict(dict)).tag(line.replace(/^[\p{P}\s]+/u, ""), true)[0];
+  return first !== undefined && CONTINUING_TAGS.has(first.tag);
+}
+
+/**
+ * Kicker, title and subtitle from the lines of one headline paragraph: lines join into the title
+ * while it stays short (`MAX_JOINED_TITLE`); a line that does not fit is the subtitle when it reads
+ * as one, else it is the title and the lines above it the kicker (keeping with it those of the
+ * lines above that still fit: `全县首个“零碳”示范村通过验收` / `屋顶光伏点亮` + `白沙镇桃源村`).
+ */
+function splitTitleLines(lines: string[]): { kicker: string | null; title: string; subtitle: string | null } {
+  let start = 0;
   let i = 1;
+  const kicker: string[] = [];
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || (title + line).replace(/\s+/g, "").length > MAX_JOINED_TITLE) break;
-    title += needsSpaceAtBreak(title[title.length - 1], line[0]) ? ` ${line}` : line;
+    if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) break;
+    if (titleWidth([...lines.slice(start, i), line]) <= MAX_JOINED_TITLE) continue;
+    if (subtitleLike(line)) break;
+    let k = start + 1;
+    while (k < i && titleWidth(lines.slice(k, i + 1)) > MAX_JOINED_TITLE) k++;
+    kicker.push(joinTitle(lines.slice(start, k)));
+    start = k;
   }
   const rest = lines.slice(i).join("");
-  return { title, subtitle: rest || null };
+  return { kicker: kicker.join(" ") || null, title: joinTitle(lines.slice(start, i)), subtitle: rest || null };
 }
 
 /** An enumerated section heading: `一、`, `（一）`, `第一，`, `1.`, `2、`. */
@@ -51,6 +90,28 @@ const MAX_LABEL_CHARS = 5;
 /** ... and shares less than this share of its words with the body (a 4-character label shares at most one word by chance). */
 const LABEL_OVERLAP = 0.5;
 
+/** The first line is short enough to be a column label. */
+export const labelShaped = (lines: string[]): boolean => lines.length >= 2 && visualWidth(lines[0]!) <= MAX_LABEL_CHARS;
+/**
+ * A first line of at most 4 characters above a line at least twice as wide reads as a label
+ * whatever its words (`天气` over `本周我县将迎来降雨降温`); a title wrapped after a short first
+ * line keeps a second line of similar length (`我市招募` + `企业首席质量官`).
+ */
+const labelByWidth = (lines: string[]): boolean =>
+  lines.length >= 2 && visualWidth(lines[0]!) <= 4 && visualWidth(lines[1]!) >= 2 * visualWidth(lines[0]!) + 2;
+
+/** A paragraph's overlap with a body, not counting a label-shaped first line (it would dilute the headline's). */
+export function paragraphOverlap(p: Para, bodyGrams: Set<string>): number {
+  const whole = headlineOverlap(plainText(p), bodyGrams);
+  const lines = displayLines(p);
+  // in a block of several lines (label, kicker, title, subtitle) the title line is what recurs
+  const best = Math.max(0, ...lines.filter((l) => visualWidth(l) >= MIN_TITLE_LINE).map((l) => headlineOverlap(l, bodyGrams)));
+  return Math.max(whole, labelShaped(lines) ? headlineOverlap(lines.slice(1).join(""), bodyGrams) : 0, lines.length > 1 ? best : 0);
+}
+
+/** A line this wide can carry a headline of its own (shorter ones overlap by chance). */
+const MIN_TITLE_LINE = 6;
+
 /**
  * A column label printed on the headline's first line: a short line none of whose words recur in
  * the body while the rest of the headline's do. Returns the label as its own paragraph, or null.
@@ -58,22 +119,20 @@ const LABEL_OVERLAP = 0.5;
 function peelLabel(p: Para, bodyGrams: Set<string>): [Para, Para] | null {
   if (p.lines.length < 2) return null;
   const lines = displayLines(p);
-  if (visualWidth(lines[0]!) > MAX_LABEL_CHARS || headlineOverlap(lines[0]!, bodyGrams) > 0) return null;
-  if (headlineOverlap(lines.slice(1).join(""), bodyGrams) < HEADLINE_OVERLAP) return null;
-  return [
-    { lines: [p.lines[0]!], kind: "furniture" },
-    { ...p, lines: p.lines.slice(1) },
-  ];
+  if (!labelShaped(lines) || (headlineOverlap(lines[0]!, bodyGrams) > 0 && !labelByWidth(lines))) return null;
+  const rest: Para = { ...p, lines: p.lines.slice(1) };
+  if (paragraphOverlap(rest, bodyGrams) < HEADLINE_OVERLAP) return null;
+  return [{ lines: [p.lines[0]!], kind: "furniture" }, rest];
 }
 
 /**
  * Assigns kicker/title/subtitle from a headline block whose words recur in `bodyGrams` (the body
  * it heads, above or below it); returns the paragraphs that are furniture (labels, ads, captions).
  */
-export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: Set<string>): Para[] {
+export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: Set<string>, threshold = HEADLINE_OVERLAP): Para[] {
   const run = block.flatMap((p) => peelLabel(p, bodyGrams) ?? [p]);
-  const scores = run.map((p) => (p.kind === "furniture" ? 0 : headlineOverlap(plainText(p), bodyGrams)));
-  const related = scores.flatMap((s, i) => (s >= HEADLINE_OVERLAP ? [i] : []));
+  const scores = run.map((p) => (p.kind === "furniture" ? 0 : paragraphOverlap(p, bodyGrams)));
+  const related = scores.flatMap((s, i) => (s >= threshold ? [i] : []));
   if (related.length === 0) return run;
   const first = related[0]!;
   let last = related[related.length - 1]!;
@@ -94,12 +153,13 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   // shared words) or the kicker, when the lines below them do recur. (Line widths say nothing here:
   // the seeds wrap titles both ways, `我市招募` + `企业首席质量官`.)
   const lineScores = lines.map((l) => headlineOverlap(l, bodyGrams));
-  const subtitleLike = (l: string) => /^[—–-]{1,2}/.test(l) || /[，,]/.test(l);
-  const isLabel = (l: string, k: number) => visualWidth(l) <= MAX_LABEL_CHARS && lineScores[k]! < LABEL_OVERLAP;
+  const dashOrComma = (l: string) => /^[—–-]{1,2}/.test(l) || /[，,]/.test(l);
+  const isLabel = (l: string, k: number) =>
+    visualWidth(l) <= MAX_LABEL_CHARS && (lineScores[k]! < LABEL_OVERLAP || (k === 0 && labelByWidth(lines)));
   let top = 0;
   while (
     top < lines.length - 1 &&
-    !subtitleLike(lines[top + 1]!) &&
+    !dashOrComma(lines[top + 1]!) &&
     ((lineScores[top]! < HEADLINE_OVERLAP && lineScores.slice(top + 1).some((x) => x >= HEADLINE_OVERLAP)) || isLabel(lines[top]!, top))
   )
     top++;
@@ -109,7 +169,7 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   const split = splitTitleLines(lines);
   draft.title = split.title;
   draft.subtitle = subtitle ?? split.subtitle;
-  const kicker = [...run.slice(first, last).flatMap(displayLines), ...kickerLines].join(" ");
+  const kicker = [...run.slice(first, last).flatMap(displayLines), ...kickerLines, ...(split.kicker ? [split.kicker] : [])].join(" ");
   draft.kicker = kicker || null;
   return [...furniture, ...furnitureLines.map((l): Para => ({ lines: [l], kind: "furniture" }))];
 }

@@ -171,9 +171,28 @@ function splitLeadingByline(p: Para): Para[] {
   ];
 }
 
+/** A closing credit in brackets broken over the last two lines (`…春节前。（记` / `者 蒙佳怡）`). */
+function splitWrappedCredit(p: Para): Para[] | null {
+  if (p.lines.length < 2) return null;
+  const last = p.lines[p.lines.length - 1]!;
+  const prev = p.lines[p.lines.length - 2]!;
+  const m = /^(.*[。！？!?”」』])\s*([（(][^（）()]{0,20})$/u.exec(prev.text);
+  if (!m || !/^[^（）()]{1,20}[）)]$/u.test(last.text)) return null;
+  const credit = (m[2]! + last.text).slice(1, -1);
+  if (!isStrongByline(credit) || !BYLINE_ISH.test(credit)) return null;
+  const head: Line = { text: m[1]!, start: prev.start, dropTail: 0 };
+  const tail: Line = { text: m[2]!, start: prev.start + m[1]!.length + (prev.text.length - m[1]!.length - m[2]!.length), dropTail: 0 };
+  return [
+    { lines: [...p.lines.slice(0, -2), head], kind: "body" },
+    { lines: [tail, last], kind: "byline", marked: false },
+  ];
+}
+
 /** Unmarked closing bylines at the end of a paragraph become their own paragraph. */
 function splitTrailingByline(p: Para): Para[] {
   if (p.kind !== "body") return [p];
+  const wrapped = splitWrappedCredit(p);
+  if (wrapped) return wrapped;
   const last = p.lines[p.lines.length - 1]!;
   const inline = splitInlineByline(last);
   if (inline) {
@@ -214,9 +233,14 @@ export function plainText(p: Para): string {
   return repair(p.lines).toString();
 }
 
+const openBracket = (text: string): boolean => (text.match(/[（(]/g) ?? []).length > (text.match(/[）)]/g) ?? []).length;
+
 /** The paragraph's text for display fields (bylines): whitespace collapsed, lines joined by spaces. */
 export function displayText(p: Para, joiner = " "): string {
-  return tidyDisplay(p.lines.map((l) => l.text.replace(BOX, "")).join(joiner)).replace(/^[（(]\s*([^（）()]+?)\s*[）)]$/u, "$1");
+  // a line broken inside brackets (`…（记` / `者 蒙佳怡）`) joins without a space
+  const texts = p.lines.map((l) => l.text.replace(BOX, ""));
+  const joined = texts.reduce((acc, t, i) => (i === 0 ? t : acc + (openBracket(acc) ? "" : joiner) + t), "");
+  return tidyDisplay(joined).replace(/^[（(]\s*([^（）()]+?)\s*[）)]$/u, "$1");
 }
 
 /** Each line of the paragraph as display text, with column-overlap repetitions removed. */

@@ -15,8 +15,18 @@
  * - furniture (banners, captions, credits, jump lines) never enters a body: it is kept as one
  *   `note` per page so it stays searchable.
  */
-import { joinColumnBreaks } from "./columns.js";
-import { HEADLINE_MARGIN, HEADLINE_OVERLAP, SECTION_NUMBER, assignHeadline, gramsOf, headlineOverlap } from "./headline.js";
+import { blankLinesBetween, joinColumnBreaks, mode } from "./columns.js";
+import {
+  HEADLINE_MARGIN,
+  HEADLINE_OVERLAP,
+  NO_SHARED_WORDS,
+  ONE_SIDED_OVERLAP,
+  SECTION_NUMBER,
+  assignHeadline,
+  gramsOf,
+  labelShaped,
+  paragraphOverlap,
+} from "./headline.js";
 import { type Para, displayLines, displayText, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
 import type { Article, DocMeta } from "./types.js";
@@ -63,7 +73,22 @@ class PageSegmenter {
   readonly notes: Para[] = [];
   private cur: Draft | null = null;
 
-  constructor(private readonly paras: Para[]) {}
+  /** Blank lines before each paragraph, and the page's usual gap between paragraphs. */
+  private readonly gaps: number[];
+  private readonly usualGap: number;
+
+  constructor(
+    private readonly paras: Para[],
+    text: string,
+  ) {
+    this.gaps = paras.map((p, i) => (i === 0 ? 0 : blankLinesBetween(text, paras[i - 1]!, p)));
+    this.usualGap = mode(this.gaps.slice(1));
+  }
+
+  /** The block at i stands apart: a wider gap before it than the page puts between paragraphs, or a column label on top. */
+  private standsApart(i: number): boolean {
+    return this.gaps[i]! > this.usualGap || labelShaped(displayLines(this.paras[i]!));
+  }
 
   run(): this {
     for (let i = 0; i < this.paras.length; i++) i = this.step(i);
@@ -92,9 +117,15 @@ class PageSegmenter {
     for (; k < this.paras.length; k++) {
       const kind = this.paras[k]!.kind;
       if (kind === "opener" || kind === "mdTitle") return false;
-      if (kind === "byline") return !this.isLeadingByline(k);
+      if (kind === "byline") return !this.isLeadingByline(k) && !this.bylineBeforeBody(k);
     }
     return false;
+  }
+
+  /** A byline with body text right after it (a leading one, marked or not). */
+  private bylineBeforeBody(k: number): boolean {
+    const after = this.paras[this.skipFurniture(k + 1)]?.kind;
+    return after === "body" || after === "opener";
   }
 
   /** Handles paragraph i (and any run it starts); returns the index of the last paragraph used. */
@@ -168,14 +199,14 @@ class PageSegmenter {
       next.kind === "opener" ||
       next.kind === "mdTitle" ||
       this.isLeadingByline(nextIdx) ||
-      (next.kind === "byline" && ["body", "opener"].includes(this.paras[this.skipFurniture(nextIdx + 1)]?.kind ?? "")) ||
+      (next.kind === "byline" && this.bylineBeforeBody(nextIdx)) ||
       (d.byline !== null && next.kind !== "byline" && this.segmentHasClosingByline(nextIdx))
     );
   }
 
   /** Opens a new article headed by `block` (headline before its body); the block's other lines are furniture. */
-  private openWith(block: Para[], below: Set<string>): void {
-    this.notes.push(...assignHeadline(this.start(), block, below));
+  private openWith(block: Para[], below: Set<string>, threshold = HEADLINE_OVERLAP): void {
+    this.notes.push(...assignHeadline(this.start(), block, below, threshold));
   }
 
   /**
@@ -196,23 +227,38 @@ class PageSegmenter {
     const opensBelow = belowParas.length > 0 && next !== undefined && next.kind !== "mdTitle";
     // a numbered heading (`一、…`, `（二）…`, `3.`) is a section of an article, never a headline
     const numbered = run.map((p) => SECTION_NUMBER.test(plainText(p)));
-    const overBelow = run.map((p, k) => (opensBelow && !numbered[k] ? headlineOverlap(plainText(p), below) : 0));
+    const overBelow = run.map((p, k) => (opensBelow && !numbered[k] ? paragraphOverlap(p, below) : 0));
     if (!d || d.body.length === 0) {
       // before any body: the headline of the article below, else a banner or caption (or, after a
       // leading byline, the start of its body)
       if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP))
         this.notes.push(...assignHeadline(d, run, below));
       else if (!d && overBelow.some((o) => o >= HEADLINE_OVERLAP)) this.openWith(run, below);
+      // a block, then a byline, then body: the headline of that article even when it shares few words
+      else if (!d && next?.kind === "byline" && this.bylineBeforeBody(nextIdx) && Math.max(...overBelow) >= NO_SHARED_WORDS)
+        this.openWith(run, below, Math.max(...overBelow));
       else if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
       else this.notes.push(...run);
       return j - 1;
     }
     const above = gramsOf(d.body);
-    const overAbove = run.map((p) => headlineOverlap(plainText(p), above));
+    const overAbove = run.map((p) => paragraphOverlap(p, above));
     const cue = this.closingCue(d, nextIdx);
     // the block's paragraphs from the first that clearly heads the body below belong to that body
+    // an article that already has section headings of its own takes the next one as a section too
+    // unless it stands apart; (weaker overlap counts when the block shares no word at all with the article above and
+    // stands apart from it: a wider gap or a column label — an unnumbered section heading does not)
+    const hasSections = d.body.some((p) => p.kind === "heading");
     const opensAt = overBelow.findIndex(
-      (o, k) => o >= HEADLINE_OVERLAP && (cue || d.closed ? o > overAbove[k]! || d.title !== null : o - overAbove[k]! >= HEADLINE_MARGIN),
+      (o, k) =>
+        (o >= HEADLINE_OVERLAP &&
+          (cue || d.closed
+            ? o > overAbove[k]! || d.title !== null
+            : o - overAbove[k]! >= HEADLINE_MARGIN && (d.title === null || this.standsApart(i + k) || !hasSections))) ||
+        (o >= ONE_SIDED_OVERLAP && overAbove[k]! < NO_SHARED_WORDS && !numbered[k] && this.standsApart(i + k)) ||
+        // the article above has its headline and a byline opens the body below: a block between
+        // them that shares any words with that body (and none with the one above) is its headline
+        (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)),
     );
     const upper = opensAt < 0 ? run : run.slice(0, opensAt);
     const lower = opensAt < 0 ? [] : run.slice(opensAt);
@@ -232,13 +278,13 @@ class PageSegmenter {
       else this.notes.push(...upper);
     } else this.notes.push(...assignHeadline(d, upper, above));
     d.closed = true;
-    if (lower.length > 0) this.openWith(lower, below);
+    if (lower.length > 0) this.openWith(lower, below, Math.min(HEADLINE_OVERLAP, overBelow[opensAt]!));
     return j - 1;
   }
 }
 
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
-  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(toParagraphs(splitLines(text)))).run();
+  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(toParagraphs(splitLines(text))), text).run();
   return assembleArticles(drafts, notes, text, { ...options, bylineText: displayText });
 }

@@ -1,8 +1,9 @@
 /**
  * Page layouts the seeds never show (both reading orders on one page, unmarked articles, column
- * labels, multi-line headlines, captions), on pages written for this project: `dev/` (looked at
- * while writing the rules) and `heldout/` (written by someone who never saw the code; measured,
- * not tuned on — see README "Layouts beyond the seeds" for the figures and how they were taken).
+ * labels, multi-line headlines, captions), on pages written for this project by helpers who never
+ * saw the code: `dev/` and `dev-b/` (looked at while writing the rules), `heldout/` (measured first,
+ * then its failure classes read) and `heldout3/` (measured once, never looked at) — README
+ * "Layouts beyond the seeds" has the figures and the order they were taken in.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -36,7 +37,9 @@ function segmentationScore(name: string): { articles: number; found: number; tit
       const byline = squash(a.byline) === squash(w.byline);
       s.title += Number(title);
       s.byline += Number(byline);
-      const rest = squash(a.body).endsWith(w.ends) && squash(a.kicker) === squash(w.kicker) && squash(a.subtitle) === squash(w.subtitle);
+      // (sets differ on whether a subtitle keeps its leading dash)
+      const sub = (x: string | null | undefined) => squash(x).replace(/^[—–-]+/, "");
+      const rest = squash(a.body).endsWith(w.ends) && squash(a.kicker) === squash(w.kicker) && sub(a.subtitle) === sub(w.subtitle);
       s.exact += Number(title && byline && rest);
     }
   }
@@ -54,7 +57,8 @@ async function answerScore(name: string) {
 describe.each([
   // floors at the figures measured when the rules landed (README), so a regression shows
   ["dev", { found: 1, title: 0.88, exact: 0.85, onAnswer: 0.8, topK: 0.95 }],
-  ["heldout", { found: 0.9, title: 0.7, exact: 0.55, onAnswer: 0.65, topK: 1 }],
+  ["dev-b", { found: 1, title: 0.9, exact: 0.85, onAnswer: 0.9, topK: 1 }],
+  ["heldout", { found: 1, title: 0.9, exact: 0.9, onAnswer: 0.9, topK: 1 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
@@ -115,5 +119,35 @@ describe("layout rules, each with the case on the other side", () => {
   it("a credit inside the opener is the byline of an article without one", () => {
     const page = "甲镇新建文化礼堂\n\n本报讯（记者 何冰）甲镇的新文化礼堂昨天投入使用。\n";
     expect(titles(page)).toEqual([[null, "甲镇新建文化礼堂", null, "记者 何冰"]]);
+  });
+
+  it("a second headline line with its own subject is the title (the line above is the kicker); one without a subject is the subtitle", () => {
+    const body = "安澜县重点项目建设再提速，今年全县地区生产总值预计增长6.8%，一批重点项目集中开工。";
+    const kicker = titles(`▢ 记者 韦德林\n\n${body}\n\n2024年全县地区生产总值预计增长6.8%\n安澜县重点项目建设再提速\n`);
+    expect(kicker[0]!.slice(0, 2)).toEqual(["2024年全县地区生产总值预计增长6.8%", "安澜县重点项目建设再提速"]);
+    const sub = titles(`▢ 记者 韦德林\n\n${body}\n\n安澜县重点项目建设再提速预计全年增长\n较去年同期增长6.8%以上\n`);
+    expect(sub[0]!.slice(0, 3)).toEqual([null, "安澜县重点项目建设再提速预计全年增长", "较去年同期增长6.8%以上"]);
+  });
+
+  it("a short label is peeled off by width even when its word recurs; a short first line of a wrapped title is not", () => {
+    const weather = titles("天气\n本周我县将迎来降雨降温\n\n据县气象台消息，本周我县天气转凉，将迎来降雨降温过程。\n");
+    expect(weather[0]![1]).toBe("本周我县将迎来降雨降温");
+    const wrapped = titles("▢ 记者 王婷\n\n本报讯 我市招募企业首席质量官，首批企业首席质量官已完成报名。\n\n我市招募\n企业首席质量官\n");
+    expect(wrapped[0]![1]).toBe("我市招募企业首席质量官");
+  });
+
+  it("a closing credit broken over two lines is the byline", () => {
+    const page = "寒冬送暖\n\n连日来，志愿者走进社区送温暖，活动将持续到春节前。（记\n者 蒙佳怡）\n";
+    const [a] = segmentPage(page, { source: "p.txt" });
+    expect([a!.byline, a!.body]).toEqual(["记者 蒙佳怡", "连日来，志愿者走进社区送温暖，活动将持续到春节前。"]);
+  });
+
+  it("an article that already has section headings keeps the next one too; an unmarked article after a wider gap opens", () => {
+    const article =
+      "长乐河治理见成效\n\n□ 记者 黎明远\n长乐河治理两年来，全市投入资金9.8亿元，水质明显好转。\n\n截污控源 治水先治岸\n\n沿岸新建污水管网186公里，排污口全部整治。\n\n";
+    const section = `${article}河长巡河 长效管护\n\n全市建立四级河长巡河体系，河长巡河每月不少于两次，长效管护。\n`;
+    expect(titles(section).map((t) => t[1])).toEqual(["长乐河治理见成效"]);
+    const separate = `${article}\n茶园开出共富课堂\n\n\n5月12日，云雾山茶园里开出一堂共富课堂，茶农学习修剪技术。\n`;
+    expect(titles(separate).map((t) => t[1])).toEqual(["长乐河治理见成效", "茶园开出共富课堂"]);
   });
 });
