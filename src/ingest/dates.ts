@@ -45,12 +45,17 @@ export function mastheadDate(text: string): string | null {
     .filter(Boolean);
   const near = [...lines.slice(0, HEAD_LINES), ...lines.slice(Math.max(HEAD_LINES, lines.length - FOOT_LINES))];
   for (const line of near) {
-    if (line.length > MAX_MASTHEAD_CHARS || SENTENCE_MARKS.test(line) || !MASTHEAD_CUES.test(line)) continue;
-    const m = CN_DATE.exec(line);
-    const iso = m && isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    const iso = mastheadLineDate(line);
     if (iso) return iso;
   }
   return null;
+}
+
+/** The date of a masthead or running-head line (`东川日报 2025年3月12日 星期三 第3版`), or null for any other line. */
+export function mastheadLineDate(line: string): string | null {
+  if (line.length > MAX_MASTHEAD_CHARS || SENTENCE_MARKS.test(line) || !MASTHEAD_CUES.test(line)) return null;
+  const m = CN_DATE.exec(line);
+  return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : null;
 }
 
 /**

@@ -48,9 +48,23 @@ let tagger: Jieba | null = null;
  * that starts without a subject (`较去年同期增长43.7%`, `研究共同富裕…`, `实现…`). A line that starts
  * with its own subject (`安澜县重点项目建设再提速`) is a headline of its own.
  */
+/** Does the line have a predicate of its own (a verb or an idiom outside quotes)? `政协“请你来协商”` does not. */
+function hasPredicate(line: string): boolean {
+  const unquoted = line.replace(/[“"「『][^”"」』]*[”"」』]/gu, " ");
+  return tag(unquoted).some((w) => PREDICATE_TAGS.has(w.tag));
+}
+const PREDICATE_TAGS = new Set(["v", "vd", "vn", "i"]);
+
+/** A line ending in a particle, preposition or conjunction (`鹤城自主研发的`) runs on into the next. */
+function endsOpen(line: string): boolean {
+  const last = tag(line.replace(/[\p{P}\s]+$/u, "")).at(-1);
+  return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
+}
+const tag = (text: string) => (tagger ??= Jieba.withDict(dict)).tag(text, true);
+
 export function subtitleLike(line: string): boolean {
   if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) return true;
-  const first = (tagger ??= Jieba.withDict(dict)).tag(line.replace(/^[\p{P}\s]+/u, ""), true)[0];
+  const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
   return first !== undefined && CONTINUING_TAGS.has(first.tag);
 }
 
@@ -67,7 +81,15 @@ function splitTitleLines(lines: string[]): { kicker: string | null; title: strin
   for (; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) break;
-    if (titleWidth([...lines.slice(start, i), line]) <= MAX_JOINED_TITLE) continue;
+    if (titleWidth([...lines.slice(start, i), line]) <= MAX_JOINED_TITLE) {
+      // two clauses, each with its own predicate, the second with its own subject: kicker + title
+      const above = joinTitle(lines.slice(start, i));
+      if (!subtitleLike(line) && hasPredicate(line) && hasPredicate(above) && !endsOpen(above)) {
+        kicker.push(above);
+        start = i;
+      }
+      continue;
+    }
     if (subtitleLike(line)) break;
     let k = start + 1;
     while (k < i && titleWidth(lines.slice(k, i + 1)) > MAX_JOINED_TITLE) k++;
@@ -132,7 +154,12 @@ function peelLabel(p: Para, bodyGrams: Set<string>): [Para, Para] | null {
 export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: Set<string>, threshold = HEADLINE_OVERLAP): Para[] {
   const run = block.flatMap((p) => peelLabel(p, bodyGrams) ?? [p]);
   const scores = run.map((p) => (p.kind === "furniture" ? 0 : paragraphOverlap(p, bodyGrams)));
-  const related = scores.flatMap((s, i) => (s >= threshold ? [i] : []));
+  // a one-line label paragraph (`文化长廊`) above the headline shares a word by chance at most
+  const labelPara = (p: Para, i: number) =>
+    p.lines.length === 1 && visualWidth(plainText(p)) <= MAX_LABEL_CHARS && scores[i]! < LABEL_OVERLAP;
+  const related = scores.flatMap((s, i) =>
+    s >= threshold && !(labelPara(run[i]!, i) && scores.slice(i + 1).some((x) => x >= threshold)) ? [i] : [],
+  );
   if (related.length === 0) return run;
   const first = related[0]!;
   let last = related[related.length - 1]!;

@@ -3,6 +3,7 @@
  * line/paragraph classes that newspaper pages use (bylines, openers, jump lines,
  * credits, headings). Pure functions over the decoded text.
  */
+import { mastheadLineDate } from "./dates.js";
 import {
   HAS_SENTENCE_END,
   MappedTextBuilder,
@@ -86,7 +87,7 @@ function lineKind(text: string): ParaKind | null {
   if (JUMP.test(text)) return "jump";
   // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
   if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
-  if (CREDIT.test(text) || BRACKET_NOTE.test(text)) return "furniture";
+  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text)) return "furniture";
   return null;
 }
 

@@ -162,11 +162,11 @@ class PageSegmenter {
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
-    // an article has one byline: another one after its body, before more text, opens the next article
-    const after = this.paras[this.skipFurniture(i + 1)];
+    // an article has one byline: another one after its body, before more text, opens the next
+    // article; so does one after a headed article's body (its headline is above it: nothing of it
+    // can follow a byline that more body text follows)
     const leading =
-      this.isLeadingByline(i) ||
-      (d !== null && d.byline !== null && d.body.length > 0 && (after?.kind === "body" || after?.kind === "opener"));
+      this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i));
     if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
     else if (leading) this.start({ byline: p });
     else if (d && !d.byline && d.body.length > 0) {
