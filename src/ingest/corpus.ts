@@ -22,6 +22,8 @@ export interface CorpusFile {
   mtimeMs: number;
   /** Its `NAME.meta.json` / `NAME.txt.meta.json` sidecar, when the directory has one (relative path). */
   sidecar?: string;
+  /** The sidecar's size and modification time, so that editing it alone makes the index stale. */
+  sidecarStat?: { size: number; mtimeMs: number };
 }
 
 export interface LoadedFile extends CorpusFile {
@@ -100,11 +102,13 @@ export async function listCorpus(dir: string, warn: (w: IngestWarning) => void =
         }
         const ext = path.extname(e.name);
         const sidecar = [`${e.name.slice(0, -ext.length)}.meta.json`, `${e.name}.meta.json`].find((n) => names.has(n));
+        const sidecarSt = sidecar ? stats[visible.findIndex((v) => v.name === sidecar)] : undefined;
         out.push({
           path: rel(child),
           size: r.st.size,
           mtimeMs: r.st.mtimeMs,
           ...(sidecar ? { sidecar: rel(path.join(abs, sidecar)) } : {}),
+          ...(sidecarSt && "st" in sidecarSt ? { sidecarStat: { size: sidecarSt.st.size, mtimeMs: sidecarSt.st.mtimeMs } } : {}),
         });
       }
     }

@@ -167,6 +167,7 @@ export async function readCorpus(
       encoding: loaded.encoding,
       articles: loaded.articles.length,
       chunks: n,
+      ...(f.sidecar && f.sidecarStat ? { sidecar: { path: f.sidecar, ...f.sidecarStat } } : {}),
     });
   }
   progress({ phase: "read", done: listed.length, total: listed.length });

@@ -29,6 +29,8 @@ export interface ManifestFile {
   encoding: string;
   articles: number;
   chunks: number;
+  /** Its metadata sidecar as it was read (path, size, modification time). */
+  sidecar?: { path: string; size: number; mtimeMs: number };
 }
 
 /** A corpus file that could not be used (its warning says why), as it was when skipped. */

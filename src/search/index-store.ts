@@ -42,6 +42,9 @@ export async function checkFreshness(
       if (s && s.size === f.size && s.mtimeMs === f.mtimeMs) continue;
       return { fresh: false, reason: s ? `changed file ${f.path} (skipped before)` : `new file ${f.path}` };
     }
+    const side = f.sidecar && f.sidecarStat ? { path: f.sidecar, ...f.sidecarStat } : undefined;
+    if (side?.path !== m.sidecar?.path || side?.size !== m.sidecar?.size || side?.mtimeMs !== m.sidecar?.mtimeMs)
+      return { fresh: false, reason: `changed metadata of ${f.path}` };
     if (m.size !== f.size || m.mtimeMs !== f.mtimeMs) {
       const hash = sha256(await fs.readFile(path.join(corpusDir, f.path)).catch(() => Buffer.alloc(0)));
       if (hash !== m.hash) return { fresh: false, reason: `changed file ${f.path}` };

@@ -1,5 +1,5 @@
 import { localRetriever } from "../../src/search/index.js";
-import { appendFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../../src/answer/answer-service.js";
@@ -55,6 +55,27 @@ describe("index store", () => {
     expect(embedded).toBeGreaterThan(0);
     expect(embedded).toBeLessThan(first.index.chunks.length / 3);
     expect(second.manifest.counts.reusedVectors).toBe(second.index.chunks.length - embedded);
+  });
+
+  it("editing, adding or removing only a page's metadata sidecar makes the index stale; the rebuild carries the new date", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const page = readdirSync(corpusDir).find((f) => f.endsWith(".txt"))!;
+    const sidecar = path.join(corpusDir, page.replace(/\.txt$/, ".meta.json"));
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    writeFileSync(sidecar, JSON.stringify({ date: "2021-12-28" }));
+    expect(await checkFreshness(corpusDir, await readManifest(dataDir), embeddings)).toMatchObject({
+      fresh: false,
+      reason: `changed metadata of ${page}`,
+    });
+    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings });
+    expect(index.articles.find((a) => a.source === page)!.meta).toMatchObject({ date: "2021-12-28", date_source: "metadata" });
+    expect((await checkFreshness(corpusDir, await readManifest(dataDir), embeddings)).fresh).toBe(true);
+    writeFileSync(sidecar, JSON.stringify({ date: "2022-01-05" }));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(sidecar, later, later);
+    expect((await checkFreshness(corpusDir, await readManifest(dataDir), embeddings)).fresh).toBe(false);
+    rmSync(sidecar);
+    expect((await checkFreshness(corpusDir, await readManifest(dataDir), embeddings)).fresh).toBe(false);
   });
 
   it("a failed build leaves the previous index serving", async () => {
