@@ -62,6 +62,13 @@ function endsOpen(line: string): boolean {
 }
 const tag = (text: string) => (tagger ??= Jieba.withDict(dict)).tag(text, true);
 
+const VERB_TAGS = new Set(["v", "vn", "vd"]);
+/** The line's first word is a verb (`新增护理型床位120张`). */
+function startsWithVerb(line: string): boolean {
+  const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
+  return first !== undefined && VERB_TAGS.has(first.tag);
+}
+
 export function subtitleLike(line: string): boolean {
   if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) return true;
   const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
@@ -82,11 +89,20 @@ function splitTitleLines(lines: string[]): { kicker: string | null; title: strin
     const line = lines[i]!;
     if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) break;
     if (titleWidth([...lines.slice(start, i), line]) <= MAX_JOINED_TITLE) {
-      // two clauses, each with its own predicate, the second with its own subject: kicker + title
+      // two clauses, each with its own predicate: the second (this line and the title lines after
+      // it) is the title when it has its own subject (the first is the kicker), the subtitle when
+      // it starts without one
       const above = joinTitle(lines.slice(start, i));
-      if (!subtitleLike(line) && hasPredicate(line) && hasPredicate(above) && !endsOpen(above)) {
-        kicker.push(above);
-        start = i;
+      const end = lines.findIndex((l, k) => k > i && (/^[—–-]{1,2}/.test(l) || /[，,]/.test(l)));
+      const below = lines.slice(i, end < 0 ? lines.length : end);
+      const clause = titleWidth(below) <= MAX_JOINED_TITLE ? joinTitle(below) : line;
+      if (hasPredicate(clause) && hasPredicate(above) && !endsOpen(above)) {
+        // (a preposition or conjunction first continues the same clause: `…部署` / `同本地实际紧密结合`)
+        if (startsWithVerb(line)) break;
+        if (!subtitleLike(line)) {
+          kicker.push(above);
+          start = i;
+        }
       }
       continue;
     }
@@ -187,7 +203,8 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   while (
     top < lines.length - 1 &&
     !dashOrComma(lines[top + 1]!) &&
-    ((lineScores[top]! < HEADLINE_OVERLAP && lineScores.slice(top + 1).some((x) => x >= HEADLINE_OVERLAP)) || isLabel(lines[top]!, top))
+    ((lineScores[top]! < HEADLINE_OVERLAP && lineScores.slice(top + 1).some((x) => x >= HEADLINE_OVERLAP) && !endsOpen(lines[top]!)) ||
+      isLabel(lines[top]!, top))
   )
     top++;
   furnitureLines.push(...titlePara.lines.slice(0, top).filter((_, k) => isLabel(lines[k]!, k)));

@@ -56,6 +56,12 @@ const BYLINE_ISH = new RegExp(
 const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
 const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
+/** A line drawn inside a box (an ad or a notice set in a frame): box-drawing characters. */
+const BOXED = /[\u2500-\u257f]/u;
+/** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
+const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
+/** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */
+const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告))$/u;
 /** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
 const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
@@ -64,6 +70,11 @@ const CREDIT =
 const OPENER =
   /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
 const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
+
+/** Does the text name a role (记者, 通讯员…) or carry a photo/text credit (`文/图`)? */
+export function hasCreditWords(text: string): boolean {
+  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim());
+}
 
 export function isStrongByline(text: string): boolean {
   return STRONG_BYLINE.test(text.trim());
@@ -87,7 +98,8 @@ function lineKind(text: string): ParaKind | null {
   if (JUMP.test(text)) return "jump";
   // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
   if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
-  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text)) return "furniture";
+  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text) || BOXED.test(text) || DECORATED_LABEL.test(text))
+    return "furniture";
   return null;
 }
 
@@ -132,13 +144,13 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       flush();
       continue;
     }
-    const special = lineKind(line.text);
+    const special = NOTICE.test(line.text) ? null : lineKind(line.text);
     if (special) {
       flush();
       paras.push({ lines: [line], kind: special });
       continue;
     }
-    if (CAPTION.test(line.text)) {
+    if (CAPTION.test(line.text) || NOTICE.test(line.text)) {
       flush();
       caption = true;
       cur.push(line);

@@ -27,7 +27,7 @@ import {
   labelShaped,
   paragraphOverlap,
 } from "./headline.js";
-import { type Para, displayLines, displayText, plainText, splitLines, toParagraphs } from "./layout.js";
+import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
 import type { Article, DocMeta } from "./types.js";
 
@@ -162,6 +162,11 @@ class PageSegmenter {
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
+    // a marked line with no credit in it, right above a headline, is a column label (`■聚焦民生`)
+    if (!hasCreditWords(displayText(p)) && this.paras[i + 1]?.kind === "heading") {
+      this.notes.push(p);
+      return;
+    }
     // an article has one byline: another one after its body, before more text, opens the next
     // article; so does one after a headed article's body (its headline is above it: nothing of it
     // can follow a byline that more body text follows)
