@@ -5,7 +5,7 @@
  * the question. With an LLM, its answer is checked against the cited passages (grounding.ts).
  */
 import type { Retriever, TermStatistics } from "../search/index.js";
-import { chooseCitations, round } from "./citation-choice.js";
+import { round } from "./citation-choice.js";
 import { answerFromCandidates } from "./answer-line.js";
 import { checkedStream, groundAnswer } from "./grounding.js";
 import type { LlmAnswerer } from "./llm.js";

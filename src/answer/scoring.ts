@@ -8,7 +8,7 @@ import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics, wordB
 import { articleSentences, sentenceAt } from "./excerpt.js";
 import { createLru } from "./lru.js";
 import { candidateFeatures, questionContext } from "./features.js";
-import { type Features, featureVector, type RankerModel, scoreWith } from "./ranker.js";
+import type { Features } from "./ranker.js";
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
 export interface RerankWeights {

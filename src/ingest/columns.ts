@@ -60,6 +60,8 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   const last = visualWidth(p.lines[p.lines.length - 1]!.text);
   if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= MIN_LONE_LINE_WIDTH;
   const column = median(samples);
+  // an indented line starts a paragraph; a line wider than the column was not set in it
+  if (next.lines[0]!.indented || p.lines.some((l) => visualWidth(l.text) > column + 1.5)) return false;
   // a heading-like paragraph is a cut sentence only when every line runs the column width (a cut
   // paragraph's lines are wrapped; a headline block's lines vary) and its last line fills it
   if (p.kind === "heading")

@@ -3,9 +3,20 @@
  * line/paragraph classes that newspaper pages use (bylines, openers, jump lines,
  * credits, headings). Pure functions over the decoded text.
  */
-import { mastheadLineDate } from "./dates.js";
 import {
-  HAS_SENTENCE_END,
+  BOX,
+  BYLINE_ISH,
+  CAPTION,
+  MAX_MARKED_LABEL,
+  NAMES_LINE,
+  NOTICE,
+  OPENER,
+  hasCreditWords,
+  isHeadingText,
+  isStrongByline,
+  lineKind,
+} from "./line-classes.js";
+import {
   MappedTextBuilder,
   SENTENCE_END,
   isCjk,
@@ -22,6 +33,8 @@ export interface Line {
   start: number;
   /** Characters at the end of the line to drop (column-overlap repetition). */
   dropTail: number;
+  /** The line starts with an indent of two or more spaces (a paragraph's first line, where papers indent). */
+  indented?: boolean;
 }
 
 export type ParaKind =
@@ -41,45 +54,6 @@ export interface Para {
   marked?: boolean;
 }
 
-const BOX = /^[▢□■◆◇▲△●○◎★☆▼▽►▶◥◤◼◻▪▫]\s*/u;
-const ROLE = "(?:记者|通讯员|实习生|执笔人?|撰稿人?|评论员|特约作者|作者|编译|课题组|摄影记者)";
-/** A role followed by names, or names followed by a photo/text credit. */
-const STRONG_BYLINE = new RegExp(
-  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$`,
-  "u",
-);
-/** A line that could be part of a byline: role words, names, spaces, a colon or slash; no sentence text. */
-const BYLINE_ISH = new RegExp(
-  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`,
-  "u",
-);
-const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
-const JUMP =
-  /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
-/** A line drawn inside a box (an ad or a notice set in a frame): box-drawing characters. */
-const BOXED = /[\u2500-\u257f]/u;
-/** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
-const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
-/** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */
-const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告))$/u;
-/** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
-const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
-const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
-const CREDIT =
-  /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:\s|$)|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
-const OPENER =
-  /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
-const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
-
-/** Does the text name a role (记者, 通讯员…) or carry a photo/text credit (`文/图`)? */
-export function hasCreditWords(text: string): boolean {
-  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim());
-}
-
-export function isStrongByline(text: string): boolean {
-  return STRONG_BYLINE.test(text.trim());
-}
-
 /** Splits decoded text into physical lines; blank lines become null. */
 export function splitLines(src: string): Array<Line | null> {
   const out: Array<Line | null> = [];
@@ -87,20 +61,11 @@ export function splitLines(src: string): Array<Line | null> {
   for (const raw of src.split("\n")) {
     const lead = raw.length - raw.trimStart().length;
     const text = raw.trim();
-    out.push(text ? { text, start: pos + lead, dropTail: trailingRepeatLength(text) } : null);
+    const indented = lead >= 2 || raw.startsWith("\u3000");
+    out.push(text ? { text, start: pos + lead, dropTail: trailingRepeatLength(text), ...(indented ? { indented } : {}) } : null);
     pos += raw.length + 1;
   }
   return out;
-}
-
-function lineKind(text: string): ParaKind | null {
-  if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";
-  if (JUMP.test(text)) return "jump";
-  // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
-  if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
-  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text) || BOXED.test(text) || DECORATED_LABEL.test(text))
-    return "furniture";
-  return null;
 }
 
 /** Splits a trailing credit off the last line: "…产品。 全媒体记者 柳青 图". */
@@ -139,11 +104,16 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     curByline = false;
     caption = false;
   };
+  // pages that mark paragraphs by indenting their first line (and not every line)
+  const present = lines.filter((l): l is Line => l !== null);
+  const indents = present.filter((l) => l.indented).length;
+  const indentMarksParagraphs = indents >= 2 && indents < 0.5 * present.length;
   for (const line of lines) {
     if (line === null) {
       flush();
       continue;
     }
+    if (indentMarksParagraphs && line.indented && !curByline) flush();
     const special = NOTICE.test(line.text) ? null : lineKind(line.text);
     if (special) {
       flush();
@@ -160,7 +130,14 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       cur.push(line);
       continue;
     }
-    if (BOX.test(line.text) && line.text.replace(BOX, "").length <= 40) {
+    const marked = line.text.replace(BOX, "");
+    if (BOX.test(line.text) && !hasCreditWords(marked) && marked.length >= 4 && marked.length <= MAX_MARKED_LABEL) {
+      // a marked column label (`■法治在线`), not a byline: no credit in it and longer than a name
+      flush();
+      paras.push({ lines: [line], kind: "furniture" });
+      continue;
+    }
+    if (BOX.test(line.text) && marked.length <= 40) {
       flush();
       cur.push(line);
       curByline = true;
@@ -218,7 +195,18 @@ function splitTrailingByline(p: Para): Para[] {
   while (k > 0 && BYLINE_ISH.test(p.lines[k - 1]!.text)) k--;
   const tail = p.lines.slice(k);
   if (k === p.lines.length || !tail.some((l) => isStrongByline(l.text))) return [p];
-  if (k > 0 && !SENTENCE_END.test(p.lines[k - 1]!.text)) return [p];
+  if (
+    k > 0 &&
+    !SENTENCE_END.test(p.lines[k - 1]!.text) &&
+    !isHeadingText(
+      p.lines
+        .slice(0, k)
+        .map((l) => l.text)
+        .join(""),
+      k,
+    )
+  )
+    return [p];
   const head: Para[] = k > 0 ? [{ lines: p.lines.slice(0, k), kind: "body" }] : [];
   return [...head, { lines: tail, kind: "byline", marked: false }];
 }
@@ -229,16 +217,6 @@ function classify(p: Para): Para {
   if (OPENER.test(text)) return { ...p, kind: "opener" };
   if (isHeadingText(text, p.lines.length)) return { ...p, kind: "heading" };
   return p;
-}
-
-/** A headline block (label, kicker, a title over two lines, subtitle) has at most this many lines. */
-const MAX_HEADING_LINES = 5;
-
-/** Short, without sentence-final punctuation, and made of words: a headline, kicker, caption or section heading. */
-export function isHeadingText(text: string, lineCount: number): boolean {
-  if (!/[\p{Script=Han}A-Za-z]/u.test(text)) return false;
-  const short = (lineCount <= 3 && text.length <= 50) || (lineCount <= MAX_HEADING_LINES && text.length <= 16 * lineCount);
-  return short && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
 }
 
 /** The paragraph as one string with line breaks repaired (no offsets). */
@@ -289,3 +267,5 @@ export function repair(lines: Line[], into = new MappedTextBuilder()): MappedTex
   }
   return into;
 }
+
+export { hasCreditWords, isHeadingText, isStrongByline } from "./line-classes.js";

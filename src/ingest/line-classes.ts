@@ -1,0 +1,69 @@
+/**
+ * What a line of a newspaper page is, by its text alone: byline, credit, jump line, caption,
+ * notice, label, masthead, opener, heading. Pure predicates and patterns; `layout.ts` groups
+ * lines into paragraphs with them.
+ */
+import { mastheadLineDate } from "./dates.js";
+import type { ParaKind } from "./layout.js";
+import { HAS_SENTENCE_END } from "./text.js";
+
+export const BOX = /^[▢□■◆◇▲△●○◎★☆▼▽►▶◥◤◼◻▪▫]\s*/u;
+export const ROLE = "(?:记者|通讯员|实习生|执笔人?|撰稿人?|评论员|特约作者|作者|编译|课题组|摄影记者)";
+/** A role followed by names, or names followed by a photo/text credit. */
+const STRONG_BYLINE = new RegExp(
+  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$`,
+  "u",
+);
+/** A line that could be part of a byline: role words, names, spaces, a colon or slash; no sentence text. */
+export const BYLINE_ISH = new RegExp(
+  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`,
+  "u",
+);
+export const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
+const JUMP =
+  /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
+/** A box-marked line this short without a credit in it is a column label. */
+export const MAX_MARKED_LABEL = 8;
+/** A line drawn inside a box (an ad or a notice set in a frame): box-drawing characters. */
+const BOXED = /[\u2500-\u257f]/u;
+/** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
+const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
+/** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */
+export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告))$/u;
+/** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
+export const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
+const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
+const CREDIT =
+  /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:\s|$)|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
+export const OPENER =
+  /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
+export const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
+
+/** Does the text name a role (记者, 通讯员…) or carry a photo/text credit (`文/图`)? */
+export function hasCreditWords(text: string): boolean {
+  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim());
+}
+
+export function isStrongByline(text: string): boolean {
+  return STRONG_BYLINE.test(text.trim());
+}
+
+export function lineKind(text: string): ParaKind | null {
+  if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";
+  if (JUMP.test(text)) return "jump";
+  // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
+  if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
+  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text) || BOXED.test(text) || DECORATED_LABEL.test(text))
+    return "furniture";
+  return null;
+}
+
+/** A headline block (label, kicker, a title over two lines, subtitle) has at most this many lines. */
+const MAX_HEADING_LINES = 5;
+
+/** Short, without sentence-final punctuation, and made of words: a headline, kicker, caption or section heading. */
+export function isHeadingText(text: string, lineCount: number): boolean {
+  if (!/[\p{Script=Han}A-Za-z]/u.test(text)) return false;
+  const short = (lineCount <= 3 && text.length <= 50) || (lineCount <= MAX_HEADING_LINES && text.length <= 16 * lineCount);
+  return short && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
+}
