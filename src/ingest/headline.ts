@@ -98,7 +98,8 @@ function splitTitleLines(lines: string[]): { kicker: string | null; title: strin
       const clause = titleWidth(below) <= MAX_JOINED_TITLE ? joinTitle(below) : line;
       if (hasPredicate(clause) && hasPredicate(above) && !endsOpen(above)) {
         // (a preposition or conjunction first continues the same clause: `…部署` / `同本地实际紧密结合`)
-        if (startsWithVerb(line)) break;
+        // a second clause with the figures the first lacks is its subtitle (`…建成通车` / `…车程缩至12分钟`)
+        if (startsWithVerb(line) || (/\d/.test(clause) && !/\d/.test(above))) break;
         if (!subtitleLike(line)) {
           kicker.push(above);
           start = i;
@@ -182,15 +183,25 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   // a `——` line right after the headline is its subtitle, whatever its words
   const dashAfter = last + 1 < run.length && /^[—–]/.test(displayLines(run[last + 1]!)[0]!) ? run[last + 1]! : null;
   const furniture = [...run.slice(0, first), ...run.slice(last + 1 + (dashAfter ? 1 : 0))];
-  const titlePara = run[last]!;
   const furnitureLines: Para["lines"] = [];
-  let lines = displayLines(titlePara);
+  let lines = displayLines(run[last]!);
   let subtitle: string | null = dashAfter ? displayLines(dashAfter).join("") : null;
-  if (/^[—–]/.test(lines[0]!) && last > first) {
+  const prevText = last > first && related.includes(last - 1) ? plainText(run[last - 1]!) : null;
+  // the last related paragraph is the subtitle when it starts with a dash, or when it is a clause
+  // carrying the figures the clause above it lacks (`山地越野赛鸣枪开赛` / `420名骑手竞逐仙人坪`)
+  const figures =
+    prevText !== null &&
+    !dashAfter &&
+    /\d/.test(lines.join("")) &&
+    !/\d/.test(prevText) &&
+    hasPredicate(prevText) &&
+    hasPredicate(lines.join(""));
+  if ((/^[—–]/.test(lines[0]!) && last > first) || figures) {
     subtitle = lines.join("");
     last -= 1;
     lines = displayLines(run[last]!);
   }
+  const titlePara = run[last]!;
   // lines on top of the title paragraph whose words do not recur in the body: a label (short, no
   // shared words: furniture) or the kicker, when the lines below them do recur
   // shared words) or the kicker, when the lines below them do recur. (Line widths say nothing here:

@@ -19,7 +19,8 @@ export const BYLINE_ISH = new RegExp(
   `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`,
   "u",
 );
-export const NAMES_LINE = /^[\p{Script=Han}·\s、]{2,24}$/u;
+/** A line of names only (`金战新 徐应红`): names of 2–4 characters, separated. A 12-character headline is not one. */
+export const NAMES_LINE = /^[\p{Script=Han}·]{2,4}(?:[\s、]+[\p{Script=Han}·]{2,4})*$/u;
 const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
 /** A box-marked line this short without a credit in it is a column label. */
