@@ -8,6 +8,8 @@ import { SENTENCE_END } from "./text.js";
 /** A wrapped line runs at least this share of the column width (OCR trims and spacing vary). */
 const WRAPPED_WIDTH = 0.8;
 const FULL_WIDTH = 0.95;
+/** The first line of a cut paragraph may run short (OCR), down to this share of the column (a label runs ≤ 0.4). */
+const FIRST_LINE_WIDTH = 0.6;
 /** With no wrapped neighbours to measure the column by, a line this wide (and with a comma) counts as running text. */
 const MIN_LONE_LINE_WIDTH = 15;
 
@@ -60,13 +62,25 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   const last = visualWidth(p.lines[p.lines.length - 1]!.text);
   if (samples.length < 2) return /[，、；,]/.test(text) && visualWidth(text) >= MIN_LONE_LINE_WIDTH;
   const column = median(samples);
-  // an indented line starts a paragraph; a line wider than the column was not set in it
-  if (next.lines[0]!.indented || p.lines.some((l) => visualWidth(l.text) > column + 1.5)) return false;
+  // an indented line starts a paragraph; a headline wider than the column was not set in it
+  if (next.lines[0]!.indented || (p.kind === "heading" && p.lines.some((l) => visualWidth(l.text) > column + 1.5))) return false;
   // a heading-like paragraph is a cut sentence only when every line runs the column width (a cut
   // paragraph's lines are wrapped; a headline block's lines vary) and its last line fills it
-  if (p.kind === "heading")
-    return p.lines.every((l) => visualWidth(l.text) >= WRAPPED_WIDTH * column) && (p.lines.length > 1 || last >= FULL_WIDTH * column);
+  // (its first line may start short), or it leaves a bracket or quote open (`根据《…关于开展2021`)
+  if (p.kind === "heading") {
+    if (unclosed(text)) return true;
+    const widths = p.lines.map((l) => visualWidth(l.text));
+    if (p.lines.length === 1) return last >= FULL_WIDTH * column;
+    // a paragraph's first line can start short, but not as short as a column label on a headline
+    return widths[0]! >= FIRST_LINE_WIDTH * column && widths.slice(1).every((w) => w >= WRAPPED_WIDTH * column);
+  }
   return last >= WRAPPED_WIDTH * column;
+}
+
+/** Does the text leave a bracket or quote open? A headline never does. */
+function unclosed(text: string): boolean {
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  return count(/[《（(“「『]/g) > count(/[》）)”」』]/g);
 }
 
 /** Blank lines in the source between two paragraphs. */

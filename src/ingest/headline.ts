@@ -57,6 +57,8 @@ const PREDICATE_TAGS = new Set(["v", "vd", "vn", "i"]);
 
 /** A line ending in a particle, preposition or conjunction (`鹤城自主研发的`) runs on into the next. */
 function endsOpen(line: string): boolean {
+  // a colon or a dash at the end announces the rest (`岩脚镇马鞍村：` / `一片茶叶撑起增收路`)
+  if (/[：:—–]\s*$/u.test(line)) return true;
   const last = tag(line.replace(/[\p{P}\s]+$/u, "")).at(-1);
   return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
 }

@@ -52,6 +52,8 @@ export interface Para {
   kind: ParaKind;
   /** Byline paragraphs: whether a box marker (▢) opened it, which marks a leading byline. */
   marked?: boolean;
+  /** A credit in brackets (`（记者 X）`): by its form the end of an article, never the start of one. */
+  closing?: boolean;
 }
 
 /** Splits decoded text into physical lines; blank lines become null. */
@@ -117,7 +119,7 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     const special = NOTICE.test(line.text) ? null : lineKind(line.text);
     if (special) {
       flush();
-      paras.push({ lines: [line], kind: special });
+      paras.push(special === "byline" ? { lines: [line], kind: special, closing: true } : { lines: [line], kind: special });
       continue;
     }
     if (CAPTION.test(line.text) || NOTICE.test(line.text)) {
@@ -174,7 +176,7 @@ function splitWrappedCredit(p: Para): Para[] | null {
   const tail: Line = { text: m[2]!, start: prev.start + m[1]!.length + (prev.text.length - m[1]!.length - m[2]!.length), dropTail: 0 };
   return [
     { lines: [...p.lines.slice(0, -2), head], kind: "body" },
-    { lines: [tail, last], kind: "byline", marked: false },
+    { lines: [tail, last], kind: "byline", marked: false, closing: true },
   ];
 }
 
@@ -188,7 +190,7 @@ function splitTrailingByline(p: Para): Para[] {
   if (inline) {
     return [
       { lines: [...p.lines.slice(0, -1), inline[0]], kind: "body" },
-      { lines: [inline[1]], kind: "byline", marked: false },
+      { lines: [inline[1]], kind: "byline", marked: false, closing: /^[（(]/.test(inline[1].text) },
     ];
   }
   let k = p.lines.length;
@@ -236,7 +238,14 @@ export function displayText(p: Para, joiner = " "): string {
 
 /** Each line of the paragraph as display text, with column-overlap repetitions removed. */
 export function displayLines(p: Para): string[] {
-  return p.lines.map((l) => tidyDisplay(l.text.slice(0, l.text.length - l.dropTail).replace(/^#{1,6}\s+/, "")));
+  return p.lines.map((l) => unspace(tidyDisplay(l.text.slice(0, l.text.length - l.dropTail).replace(/^#{1,6}\s+/, ""))));
+}
+
+/** A letter-spaced headline (`琅 溪 县 地 区 …`, most words one character long) without the spaces between CJK characters. */
+function unspace(text: string): string {
+  const words = text.split(/\s+/);
+  if (words.length < 4 || words.filter((w) => Array.from(w).length === 1).length < 0.6 * words.length) return text;
+  return text.replace(/(?<=[\p{Script=Han}\d])\s+(?=[\p{Script=Han}\d])/gu, "");
 }
 
 /**

@@ -25,8 +25,12 @@ const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
 /** A box-marked line this short without a credit in it is a column label. */
 export const MAX_MARKED_LABEL = 8;
-/** A line drawn inside a box (an ad or a notice set in a frame): box-drawing characters. */
-const BOXED = /[\u2500-\u257f]/u;
+/**
+ * A line drawn inside a box (an ad or a notice set in a frame): a frame line of box-drawing
+ * characters, or a line between the frame's sides (anything but a horizontal rule at its ends).
+ * A `──` dash in running text is not a box.
+ */
+export const BOXED = /^[\u2500-\u257f\s]+$|^[\u2502-\u257f]|[\u2502-\u257f]$/u;
 /** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
 const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
 /** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */

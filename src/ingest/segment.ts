@@ -171,7 +171,8 @@ class PageSegmenter {
     // article; so does one after a headed article's body (its headline is above it: nothing of it
     // can follow a byline that more body text follows)
     const leading =
-      this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i));
+      !p.closing &&
+      (this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i)));
     if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
     else if (leading) this.start({ byline: p });
     else if (d && !d.byline && d.body.length > 0) {

@@ -62,6 +62,8 @@ describe.each([
   ["heldout3", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.95, topK: 1 }],
   ["heldout4", { found: 0.95, title: 0.85, exact: 0.7, onAnswer: 0.85, topK: 1 }],
   ["heldout5", { found: 1, title: 0.9, exact: 0.75, onAnswer: 0.85, topK: 1 }],
+  ["heldout6", { found: 1, title: 0.9, exact: 0.9, onAnswer: 0.9, topK: 1 }],
+  ["heldout7", { found: 1, title: 0.85, exact: 0.75, onAnswer: 0.75, topK: 0.97 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
@@ -219,5 +221,24 @@ describe("layout rules, each with the case on the other side", () => {
     expect(segmentPage(cut, { source: "p.txt" })[0]!.body).toBe(
       "本报讯东关片区老旧小区改造工程今年共惠及居民三千户，改造内容包括管网更新和外墙保温。",
     );
+  });
+
+  it("a short line that leaves a bracket open is cut text, not a headline", () => {
+    const page =
+      "▢ 记者 吴峰宇\n\n本报讯 省商务厅公布了今年的示范村名单，义乌共有\n十二个村入选，数量位居全省前列。\n\n根据《浙江省商务厅关于开展2021\n\n年全省农村电商示范培育工作的通知》，省\n商务厅组织开展全省农村电商示范培育工\n作，各地积极申报。\n";
+    expect(segmentPage(page, { source: "p.txt" })[0]!.body).toContain("根据《浙江省商务厅关于开展2021年全省农村电商示范培育工作的通知》");
+  });
+
+  it("a bracketed credit closes the article above even when more body follows it; a colon runs the title on; letter spacing goes", () => {
+    const page =
+      "退休教师办起免费课堂\n\n退休教师张老师办起免费课堂，已坚持三年。\n（记者 骆晴）\n\n┌────┐\n│停水通知│\n└────┘\n\n城区今起分片检修供水管网，预计三天完成。\n\n城区分片检修供水管网\n";
+    expect(titles(page).map((t) => [t[1], t[3]])).toEqual([
+      ["退休教师办起免费课堂", "记者 骆晴"],
+      ["城区分片检修供水管网", null],
+    ]);
+    const colon = titles("▢ 全媒体记者 何晓岚\n\n马鞍村一片茶叶撑起增收路，全村茶园达三千亩。\n\n岩脚镇马鞍村：\n一片茶叶撑起增收路\n");
+    expect(colon[0]![1]).toBe("岩脚镇马鞍村：一片茶叶撑起增收路");
+    const spaced = titles("▢ 记者 柯文杰\n\n琅溪县地区生产总值突破300亿元，增长6.2%。\n\n琅 溪 县 地 区 生 产 总 值 突 破 300 亿 元\n");
+    expect(spaced[0]![1]).toBe("琅溪县地区生产总值突破300亿元");
   });
 });
