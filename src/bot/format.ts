@@ -47,10 +47,14 @@ export class MessageBuilder {
   }
 }
 
-/** "人民日报 · 2021-12-28 · 第2版": what is known of where an article was printed; the file only when nothing else is. */
+/** "人民日报 · 2021年12月28日 · 第2版": what is known of where an article was printed; the file only when nothing else is. */
 export function printedLine(meta: SourceMeta, source: string, titled: boolean, t: Translate): string {
   const page = meta.page ? (/^\d+$/.test(String(meta.page)) ? t("page-label", { page: String(meta.page) }) : String(meta.page)) : undefined;
-  const known = [meta.publication, meta.date, page].filter(Boolean);
+  const iso = meta.date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(meta.date) : null;
+  const date = iso
+    ? t("date-label", { iso: iso[0], year: iso[1]!, month: String(Number(iso[2])), day: String(Number(iso[3])) })
+    : meta.date;
+  const known = [meta.publication, date, page].filter(Boolean);
   return (known.length === 0 && !titled ? [source] : known).join(" · ");
 }
 

@@ -7,7 +7,12 @@ import { extractiveAnswer } from "../helpers/index.js";
 import { telegramProblems } from "../helpers/telegram-validity.js";
 
 const t = (key: string, vars: Record<string, string | number> = {}) =>
-  ({ "answer-label": "答：", untitled: "无标题", "page-label": `第${vars.page}版` })[key] ?? key;
+  ({
+    "answer-label": "答：",
+    untitled: "无标题",
+    "page-label": `第${vars.page}版`,
+    "date-label": `${vars.year}年${vars.month}月${vars.day}日`,
+  })[key] ?? key;
 
 const citation = (n: number, over: Partial<Citation> = {}): Citation => ({
   n,
@@ -58,7 +63,7 @@ describe("answer cards", () => {
     expect(titled).not.toContain("a/page-1.txt");
     const dated = formatAnswer(answer([citation(1, { title: null, meta: { publication: "义乌商报", date: "2021-12-28", page: "2" } })]), t)
       .message.text;
-    expect(dated).toContain("义乌商报 · 2021-12-28 · 第2版");
+    expect(dated).toContain("义乌商报 · 2021年12月28日 · 第2版");
     expect(dated).not.toContain("a/page-1.txt");
   });
 

@@ -91,8 +91,9 @@ export interface Harness {
 /** Everything a bot needs, on a scratch copy of the seed corpus with a real index on disk. */
 export async function createTestDeps(
   settings: Partial<BotSettings> & { apiRoot: string },
+  corpus?: string,
 ): Promise<BotDeps & { corpusDir: string; dataDir: string; library: Library }> {
-  const { corpusDir, dataDir } = scratchCorpus();
+  const { corpusDir, dataDir } = scratchCorpus(corpus);
   const embeddings = new HashEmbeddings();
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings });
   const library = createLibrary({ corpusDir, dataDir, embeddings, index });
@@ -109,12 +110,15 @@ export async function createTestDeps(
   };
 }
 
-export async function startHarness(settings: Partial<BotSettings> = {}, options: { throttle?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  settings: Partial<BotSettings> = {},
+  options: { throttle?: boolean /** A corpus to copy instead of the seed pages. */; corpus?: string } = {},
+): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const apiRoot = server.config.apiURL;
-  const deps = await createTestDeps({ ...settings, apiRoot });
+  const deps = await createTestDeps({ ...settings, apiRoot }, options.corpus);
   const { corpusDir, dataDir, log } = deps;
   const stubbed: StubbedCall[] = [];
   // the shim stands in for the server: inside the throttler, so chat actions cost a slot as they would

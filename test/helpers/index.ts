@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { CORPUS } from "./paths.js";
 
-/** A scratch copy of the seed corpus and an empty data dir. */
-export function scratchCorpus(): { corpusDir: string; dataDir: string; root: string } {
+/** A scratch copy of the seed corpus (or of `from`) and an empty data dir. */
+export function scratchCorpus(from = CORPUS): { corpusDir: string; dataDir: string; root: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), "citebot-test-"));
   const corpusDir = path.join(root, "corpus");
-  cpSync(CORPUS, corpusDir, { recursive: true });
+  cpSync(from, corpusDir, { recursive: true });
   return { corpusDir, dataDir: path.join(root, "data"), root };
 }
 

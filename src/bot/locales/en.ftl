@@ -9,6 +9,7 @@ about = The archive holds { $files } files, { $articles } articles (plus { $note
 answer-label = Answer:
 untitled = Untitled
 page-label = page { $page }
+date-label = { $iso }
 not-found = Sorry, the archive holds nothing that answers this question.
 empty-question = Please type a question.
 ask-usage = Usage: /ask question

@@ -9,6 +9,7 @@ about = 资料库共 { $files } 个文件、{ $articles } 篇文章（另有 { $
 answer-label = 答：
 untitled = 无标题
 page-label = 第{ $page }版
+date-label = { $year }年{ $month }月{ $day }日
 not-found = 抱歉，资料库中没有找到能回答这个问题的内容。
 empty-question = 请输入一个问题。
 ask-usage = 用法：/ask 问题
