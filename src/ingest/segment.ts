@@ -31,9 +31,6 @@ import { type Para, displayLines, displayText, hasCreditWords, plainText, splitL
 import { assembleArticles } from "./assemble.js";
 import type { Article, DocMeta } from "./types.js";
 
-export { visualWidth } from "./columns.js";
-export { HEADLINE_OVERLAP } from "./headline.js";
-
 export interface SegmentOptions {
   /** Path relative to the corpus directory. */
   source: string;
@@ -279,10 +276,14 @@ class PageSegmenter {
       d.body.push(...run); // a section heading inside the article
       return j - 1;
     }
+    // with a cue, a paragraph that shares words only with the article above is its headline from
+    // the weaker overlap on (the same one-sided evidence that opens an article below)
+    const oneSided = upper.every((_, k) => overBelow[k]! < NO_SHARED_WORDS) && upper.some((_, k) => overAbove[k]! >= ONE_SIDED_OVERLAP);
+    const closeWith = cue && oneSided ? ONE_SIDED_OVERLAP : HEADLINE_OVERLAP;
     if (d.title !== null || d.closed) {
-      if (d.title === null && upper.length > 0) this.notes.push(...assignHeadline(d, upper, above));
+      if (d.title === null && upper.length > 0) this.notes.push(...assignHeadline(d, upper, above, closeWith));
       else this.notes.push(...upper);
-    } else this.notes.push(...assignHeadline(d, upper, above));
+    } else this.notes.push(...assignHeadline(d, upper, above, closeWith));
     d.closed = true;
     if (lower.length > 0) this.openWith(lower, below, Math.min(HEADLINE_OVERLAP, overBelow[opensAt]!));
     return j - 1;

@@ -241,4 +241,14 @@ describe("layout rules, each with the case on the other side", () => {
     const spaced = titles("▢ 记者 柯文杰\n\n琅溪县地区生产总值突破300亿元，增长6.2%。\n\n琅 溪 县 地 区 生 产 总 值 突 破 300 亿 元\n");
     expect(spaced[0]![1]).toBe("琅溪县地区生产总值突破300亿元");
   });
+
+  it("with a cue, a headline sharing words only with the article above closes it; one sharing none stays furniture", () => {
+    const body = "初冬时节，沙湾镇五万亩脐橙进入采摘期，收购价每公斤4.6元。";
+    const next = "\n\n蓼桑高速公路全线贯通\n\n新华社蓼河11月19日电 蓼桑高速公路全线贯通，两市通行时间缩短至1小时。\n";
+    expect(titles(`▢ 记者 葛薇\n\n${body}\n\n沙湾脐橙红了 果农笑了${next}`).map((t) => t[1])).toEqual([
+      "沙湾脐橙红了 果农笑了",
+      "蓼桑高速公路全线贯通",
+    ]);
+    expect(titles(`▢ 记者 葛薇\n\n${body}\n\n冬季家电以旧换新${next}`).map((t) => t[1])).toEqual([null, "蓼桑高速公路全线贯通"]);
+  });
 });
