@@ -15,7 +15,7 @@
  * - furniture (banners, captions, credits, jump lines) never enters a body: it is kept as one
  *   `note` per page so it stays searchable.
  */
-import { blankLinesBetween, joinColumnBreaks, mode } from "./columns.js";
+import { blankLinesBetween, joinColumnBreaks, mode, visualWidth } from "./columns.js";
 import {
   HEADLINE_MARGIN,
   HEADLINE_OVERLAP,
@@ -84,7 +84,10 @@ class PageSegmenter {
 
   /** The block at i stands apart: a wider gap before it than the page puts between paragraphs, or a column label on top. */
   private standsApart(i: number): boolean {
-    return this.gaps[i]! > this.usualGap || labelShaped(displayLines(this.paras[i]!));
+    const prev = this.paras[i - 1];
+    // a column label on its own line right above counts as on top of it
+    const labelAbove = prev?.kind === "furniture" && prev.lines.length === 1 && visualWidth(prev.lines[0]!.text) <= 8;
+    return this.gaps[i]! > this.usualGap || labelShaped(displayLines(this.paras[i]!)) || labelAbove;
   }
 
   run(): this {
