@@ -1,19 +1,10 @@
 /**
- * Splits a newspaper page (or any text document) into articles.
- *
- * Layout rules, all general (see README "Layout rules"):
- * - bylines (box-marked `▢ 记者 …`) and news openers (`本报讯`, `新华社…电`) start articles;
- * - a headline block (short paragraphs without sentence punctuation) after a body closes that
- *   body's article when a closing cue surrounds it: a jump line before it, or a byline, an
- *   opener, the end of the page or a new `# heading` after it, or a following text that carries
- *   its own closing byline while the article already has one. Otherwise such paragraphs are
- *   section headings and stay in the body;
- * - inside a closing headline block the headline is the last paragraph whose words recur in the
- *   body above; related paragraphs before it are the kicker, a second line after it the
- *   subtitle; unrelated ones (ads, teasers, captions) are page furniture;
- * - an unmarked byline after a body (`全媒体记者 柳青 图`, `执笔人：…`) closes its article;
- * - furniture (banners, captions, credits, jump lines) never enters a body: it is kept as one
- *   `note` per page so it stays searchable.
+ * Splits a newspaper page (or any text document) into articles: a state machine over its
+ * paragraphs (README "Layout rules"). Bylines and openers start articles; every headline block is
+ * judged from both sides — whose words it repeats, the body above or the body below — and the cues
+ * around it, so it closes the article above (headline after its body), heads the one below
+ * (headline before it), splits between them, or stays a section heading. Furniture never enters a
+ * body; it is kept as one `note` per page so it stays searchable.
  */
 import { blankLinesBetween, joinColumnBreaks, mode, visualWidth } from "./columns.js";
 import {
