@@ -4,6 +4,7 @@
  * date: the newest publication date in the archive (an archive of 2021 pages asked about `去年`
  * means 2020), or today when nothing in it is dated.
  */
+import { isIsoDate } from "../ingest/index.js";
 
 export interface TimeQuery {
   /** Inclusive ISO date range the question names, or null. */
@@ -67,9 +68,8 @@ export function chineseDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** An article's publication date when its metadata states a full one. */
-export const articleDate = (meta: { date?: string }): string | null => (meta.date && ISO_DATE.test(meta.date) ? meta.date : null);
+export const articleDate = (meta: { date?: string }): string | null => (isIsoDate(meta.date) ? meta.date : null);
 
 /**
  * Articles whose passage covers at least this share of what the best covers count as answering

@@ -8,6 +8,9 @@
 /** How an article's date is known. */
 export type DateSource = "metadata" | "masthead" | "file name";
 
+/** Is the value a full ISO date (`2024-03-08`), as articles' `meta.date` holds one when known? */
+export const isIsoDate = (value: string | undefined): value is string => value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
 /** `YYYY-MM-DD` when year, month and day make a real calendar date (1900–2099), else null. */
 export function isoDate(year: number, month: number, day: number): string | null {
   if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1) return null;

@@ -6,6 +6,7 @@
  */
 import { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
+import { isIsoDate } from "../ingest/index.js";
 import type { SearchIndex } from "./index-format.js";
 import type { RetrievalResult, Retriever, ScoredChunk, TermStatistics } from "./retrieval.js";
 import { backoffTerms, queryTerms } from "./text-normalize.js";
@@ -43,7 +44,7 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
       let newest: string | null = null;
       for (const a of this.index.articles) {
         const d = a.meta.date;
-        if (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && (newest === null || d > newest)) newest = d;
+        if (isIsoDate(d) && (newest === null || d > newest)) newest = d;
       }
       this.newest = newest;
     }
