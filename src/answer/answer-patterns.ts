@@ -7,18 +7,26 @@ export const QUANTITY =
 export const DATE = /(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:[上下]午|晚上?)?|\d{4}\s*年|[上下]午|昨[日天]|今年|去年/gu;
 
 /**
- * Whether `text` has an answer of the asked kind right after one of the question's terms
+ * How strongly `text` has an answer of the asked kind right after one of the question's terms
  * (`网络零售额162.23亿元`, `出口1678.3亿元`): within 4 characters, nothing but the figure between.
+ * The term's share of the question's heaviest weight (0 when there is none); with `adjacent`, only
+ * figures with nothing between (`进口消费品101.9亿元` is another quantity than `进口153.1亿元`).
  */
-export function figureAfterTerm(text: string, terms: string[], kind: string): boolean {
+export function figureAfterTerm(text: string, weights: { term: string; weight: number }[], kind: string, adjacent = false): number {
   const pattern = kind === "number" ? QUANTITY : kind === "time" ? DATE : null;
-  if (!pattern) return false;
+  if (!pattern || !weights.length) return 0;
+  const heaviest = Math.max(...weights.map((w) => w.weight)) || 1;
+  let best = 0;
   for (const m of text.matchAll(pattern)) {
     if (!/\d/.test(m[0])) continue;
     const before = text.slice(Math.max(0, m.index! - 6), m.index);
-    if (terms.some((t) => t.length >= 2 && before.includes(t) && before.length - (before.lastIndexOf(t) + t.length) <= 4)) return true;
+    for (const { term, weight } of weights) {
+      if (term.length < 2 || !before.includes(term)) continue;
+      const gap = before.length - (before.lastIndexOf(term) + term.length);
+      if (gap <= (adjacent ? 0 : 4)) best = Math.max(best, weight / heaviest);
+    }
   }
-  return false;
+  return best;
 }
 
 /** The unit a "how many" question asks in (`多少场` → 场, `几个` → 个), if any. */

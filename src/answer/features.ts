@@ -100,10 +100,21 @@ function offTitleWeights(q: QuestionContext, article: ScoredChunk["article"]): W
   if (!byArticle) offTitleCache.set(q, (byArticle = new Map()));
   let w = byArticle.get(article.id);
   if (!w) {
-    const title = normalizeText(`${article.title ?? ""} ${article.kicker ?? ""} ${article.subtitle ?? ""}`);
+    const title = normalizeText(`${article.title ?? ""} ${article.kicker ?? ""}`);
     byArticle.set(article.id, (w = q.weights.filter((t) => !title.includes(t.term))));
   }
   return w;
+}
+
+const passageTexts = new WeakMap<object, string>();
+
+/** Whether the question's heaviest term is in the hit's headline or passage. */
+function rarestIn(q: QuestionContext, hit: ScoredChunk): boolean {
+  const rarest = q.weights.reduce<Weighted | undefined>((a, w) => (!a || w.weight > a.weight ? w : a), undefined);
+  if (!rarest) return false;
+  let text = passageTexts.get(hit.chunk);
+  if (text === undefined) passageTexts.set(hit.chunk, (text = normalizeText(`${hit.article.title ?? ""}\n${hit.chunk.text}`)));
+  return text.includes(rarest.term);
 }
 
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */
@@ -166,6 +177,7 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
   const enrich = () => {
     const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
     const slot = slotMatch(q.slot, c.normText);
+    const group = c.clauseGroup();
     Object.assign(features, {
       prevCoverage: prev ? coverage(q.weights, prev) : 0,
       nextCoverage: next ? coverage(q.weights, next) : 0,
@@ -182,13 +194,17 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
       nextSlot: next ? slotMatch(q.slot, next).both : 0,
       ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
       insideWord: insideWordShare(q.weights, c.normText),
-      figureAfterTerm: figureAfterTerm(c.normText, q.terms, c.kind) ? 1 : 0,
+      figureAfterTerm: figureAfterTerm(c.normText, q.weights, c.kind),
       unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
       // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
-      clauseGroupCoverage: coverage(q.weights, c.clauseGroup()),
+      clauseGroupCoverage: coverage(q.weights, group),
+      // the asked figure right after the word the interrogative asks about (`进口多少` → `进口153.1亿元`)
+      slotFigure: q.slot && q.slot.left.length >= 2 ? figureAfterTerm(c.normText, [{ term: q.slot.left, weight: 1 }], c.kind, true) : 0,
       // "which ones" asks for a list: how many items the sentence itself enumerates
       listItems: /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0,
     });
+    // the question's rarest word is usually its topic (狄尔泰 in 狄尔泰是哪个国家的人): is it in the passage?
+    features.rarestInPassage = rarestIn(q, c.hit) ? 1 : 0;
     // every sentence of an article is about its headline: what counts is the rest of the question
     const offTitle = offTitleWeights(q, c.hit.article);
     if (offTitle.length) {

@@ -50,6 +50,8 @@ export const FEATURE_NAMES = [
   "offTitleCoverage",
   "offTitleWindow",
   "figureAfterTerm",
+  "slotFigure",
+  "rarestInPassage",
   "unitMatch",
   "clauseGroupCoverage",
   "listItems",

@@ -23,6 +23,10 @@ describe("the fact first", () => {
     ["义乌直播带货一共多少场？", "21.2万场：", "达到21.2万场"],
     ["义乌1-5月出口多少？", "1678.3亿元：", "其中出口1678.3亿元"],
     ["1-5月义乌外贸进出口总值是多少？", "1831.4亿元：", "其中出口1678.3亿元"],
+    // the issue's own wording: the figure right after the asked word wins over the dateline's
+    // sentence (32个) and over a narrower quantity (进口消费品101.9亿元)
+    ["双十一期间义乌电商企业网络零售额是多少？", "162.23亿元：", "实现网络零售额162.23亿元"],
+    ["义乌1-5月进口多少？", "153.1亿元：", "进口153.1亿元"],
   ])("%s → %s", async (question, starts, holds) => {
     const a = await service.ask(question);
     expect(a.answer.startsWith(starts)).toBe(true);

@@ -23,7 +23,7 @@ const title = hasCmrc
   : `hand-paraphrased questions over CMRC (skipped: ${CMRC} is absent; it is read from ../shared, never vendored)`;
 
 describe.skipIf(!hasCmrc)(title, () => {
-  // the issue's target is 96 %; measured 90.6 % (29/32): the three misses are abstentions on
+  // the issue's target is 96 %; measured 90.6 % (29/32): two misses are abstentions on
   // paraphrases whose words the passage lacks (see README, notes). This floor guards regressions.
   it("the right passage is in the top 3 for at least 90 % (target 96 %)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-para-"));

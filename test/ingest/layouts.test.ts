@@ -56,14 +56,14 @@ async function answerScore(name: string) {
 
 describe.each([
   // floors at the figures measured when the rules landed (README), so a regression shows
-  ["dev", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.9, topK: 0.95 }],
+  ["dev", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.9, topK: 1 }],
   ["dev-b", { found: 1, title: 0.85, exact: 0.85, onAnswer: 0.85, topK: 1 }],
   ["heldout", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.95, topK: 1 }],
   ["heldout3", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.95, topK: 1 }],
   ["heldout4", { found: 0.95, title: 0.85, exact: 0.7, onAnswer: 0.85, topK: 1 }],
   ["heldout5", { found: 1, title: 0.9, exact: 0.75, onAnswer: 0.85, topK: 1 }],
-  ["heldout6", { found: 1, title: 0.9, exact: 0.9, onAnswer: 0.9, topK: 1 }],
-  ["heldout7", { found: 1, title: 0.85, exact: 0.8, onAnswer: 0.8, topK: 0.97 }],
+  ["heldout6", { found: 1, title: 0.9, exact: 0.9, onAnswer: 0.9, topK: 0.98 }],
+  ["heldout7", { found: 1, title: 0.85, exact: 0.8, onAnswer: 0.8, topK: 1 }],
   ["heldout8", { found: 0.9, title: 0.7, exact: 0.4, onAnswer: 0.6, topK: 1 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
