@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { readQaJsonl, squadToCorpus } from "../src/eval/eval-sets.js";
 import { HashEmbeddings } from "../src/search/hash-embeddings.js";
 import { renderChart } from "./chart.js";
+import { benchPdf } from "./pdf.js";
 import { type Context, syntheticPath, writeSyntheticCorpus } from "./synthetic.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -113,6 +114,9 @@ for (const size of sizes) {
   rows.push(measure(`synthetic ${size >= 1000 ? `${size / 1000}k` : size}`, dir, synthQuestions));
 }
 
+process.stderr.write("bench: PDF pages…\n");
+const pdf = await benchPdf(root, quick ? 1 : 4);
+
 // ---------- report ----------
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
 const pc = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(1)} %`);
@@ -155,6 +159,14 @@ for (const r of rows) {
       `| ${r.name} | ${p.name} | ${f(p.buildS)} | ${f(p.p50)} / ${f(p.p95)} | ${pc(p.quality?.hit1)} | ${pc(p.quality?.top3)} | ${f(r.ask[1]! / p.p95)} | ${f(r.retrieval[1]! / p.p95)} |`,
     );
 }
+lines.push(
+  "",
+  "### PDF pages (text layer)",
+  "",
+  "| pages | PDF KB | read (text layer → page text) pages/s | read + segment (→ articles) pages/s | articles |",
+  "| --- | --- | --- | --- | --- |",
+  `| ${pdf.pages} | ${f(pdf.bytes / 1024, 0)} | ${f(pdf.readPagesPerS, 1)} | ${f(pdf.articlesPagesPerS, 1)} | ${pdf.articles} |`,
+);
 const biggest = rows.at(-1)!;
 const ms = biggest.peers.find((p) => p.name.startsWith("MiniSearch"));
 const seed = rows[0]!;

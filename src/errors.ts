@@ -19,7 +19,17 @@ export class IndexBusyError extends CitebotError {}
 export class IndexBuildError extends CitebotError {}
 
 /** Why an uploaded or removed document was refused; `reason` is stable for user-facing messages. */
-export type DocumentRejection = "name" | "type" | "size" | "empty" | "binary" | "undecodable" | "missing";
+export type DocumentRejection =
+  | "name"
+  | "type"
+  | "size"
+  | "empty"
+  | "binary"
+  | "undecodable"
+  | "missing"
+  | "pdf-broken"
+  | "pdf-encrypted"
+  | "pdf-no-text";
 
 /** A document was not added to (or removed from) the corpus. */
 export class DocumentRejectedError extends CitebotError {

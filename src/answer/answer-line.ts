@@ -12,6 +12,7 @@ import { articleSentences, excerptText } from "./excerpt.js";
 import { DATE, QUANTITY } from "./answer-patterns.js";
 import { chooseCitations } from "./citation-choice.js";
 import { occurrences, strictlyInsideWord } from "./features.js";
+import { answerSlot } from "./ranker.js";
 import { answerKind, type Candidate } from "./scoring.js";
 import type { Citation } from "./types.js";
 
@@ -115,8 +116,13 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
         before(m).length > 0 &&
         terms.some((t) => norm.slice(a, a + t.length) === t && a + t.length >= m.index! - 4),
     );
+  // the figure right after the word the interrogative asks about (`总面积是多少` → `总面积3.6万平方米`) first
+  const slot = answerSlot(question.normalize("NFKC").toLowerCase())?.left ?? "";
+  const afterSlot = (m: RegExpMatchArray) =>
+    slot.length >= 2 && norm.slice(Math.max(0, m.index! - slot.length - 1), m.index).includes(slot);
   const rank = (m: RegExpMatchArray) =>
-    (/\D$/u.test(m[0].trim()) ? 0 : 3) + (follows(m) ? 0 : STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 1 : 2);
+    (/\D$/u.test(m[0].trim()) ? 0 : 4) +
+    (afterSlot(m) ? 0 : follows(m) ? 1 : STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 2 : 3);
   const best = found.sort((a, b) => rank(a) - rank(b) || distance(a.index!) - distance(b.index!))[0]!;
   return best[0].trim();
 }

@@ -2,7 +2,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type Answer, type AnswerService, answerKind } from "../answer/index.js";
-import { decodeText } from "../ingest/index.js";
+import { decodeText, pdfPageText, splitPageSource } from "../ingest/index.js";
 import type { QaItem } from "./eval-sets.js";
 
 /** The eval sets' matching rule: NFKC, whitespace removed, lower case. */
@@ -61,8 +61,11 @@ export async function runEval(
   const readSource = async (rel: string): Promise<string> => {
     let text = sourceCache.get(rel);
     if (text === undefined) {
-      const decoded = decodeText(await fs.readFile(path.join(corpusDir, rel)));
-      text = decoded.ok ? decoded.text : "";
+      // a PDF page (`file.pdf#p3`) quotes that page's text layer
+      const { file, page } = splitPageSource(rel);
+      const data = await fs.readFile(path.join(corpusDir, file));
+      const decoded = page === null ? decodeText(data) : null;
+      text = page !== null ? ((await pdfPageText(data, page)) ?? "") : decoded?.ok ? decoded.text : "";
       sourceCache.set(rel, text);
     }
     return text;
@@ -75,8 +78,10 @@ export async function runEval(
     totalMs += performance.now() - t0;
     const gold = item.answers.map(normalizeForMatch).filter(Boolean);
     const top = answer.citations.slice(0, k);
-    const rank = answer.citations.findIndex((c) => item.sources.includes(c.source)) + 1;
-    const firstRight = answer.citations.find((c) => item.sources.includes(c.source));
+    // a question naming a PDF file is right on any of its pages
+    const right = (c: { source: string }) => item.sources.includes(c.source) || item.sources.includes(splitPageSource(c.source).file);
+    const rank = answer.citations.findIndex(right) + 1;
+    const firstRight = answer.citations.find(right);
     let verbatim = true;
     for (const c of top) if (!isVerbatim(c.excerpt, await readSource(c.source))) verbatim = false;
     const holder = top.find((c) => gold.some((g) => normalizeForMatch(c.excerpt).includes(g)));

@@ -8,12 +8,16 @@ import path from "node:path";
 import { decodeText } from "./decode.js";
 import { documentDate, normalizeDate } from "./dates.js";
 import { parseSidecar, readFrontMatter } from "./metadata.js";
+import { pdfArticles } from "./pdf-articles.js";
 import { segmentPage } from "./segment.js";
 import type { Article, DocMeta, IngestWarning } from "./types.js";
 
-export const DOCUMENT_EXTENSIONS = [".txt", ".md", ".markdown"];
+export const DOCUMENT_EXTENSIONS = [".txt", ".md", ".markdown", ".pdf"];
 /** Files larger than this are skipped with a warning (a page of text is a few kilobytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** PDFs (e-editions carry their images) may be this large. */
+export const MAX_PDF_BYTES = 100 * 1024 * 1024;
+const isPdf = (name: string) => /\.pdf$/i.test(name);
 
 export interface CorpusFile {
   /** Path relative to the corpus directory, forward slashes. */
@@ -153,11 +157,9 @@ async function readSidecar(dir: string, file: CorpusFile): Promise<{ meta: DocMe
 export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWarning) => void): Promise<LoadedFile | null> {
   const abs = path.join(dir, file.path);
   try {
-    if (file.size > MAX_FILE_BYTES) {
-      warn({
-        file: file.path,
-        message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`,
-      });
+    const limit = isPdf(file.path) ? MAX_PDF_BYTES : MAX_FILE_BYTES;
+    if (file.size > limit) {
+      warn({ file: file.path, message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${limit / 1048576} MB limit` });
       return null;
     }
     // the link could have been changed since the listing: check where it points right before reading
@@ -167,6 +169,11 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
       return null;
     }
     const buf = await fs.readFile(real);
+    if (isPdf(file.path)) {
+      const sidecar = await readSidecar(dir, file).catch(() => null);
+      const articles = await pdfArticles(buf, file.path, sidecar?.meta ?? {}, warn);
+      return articles.length ? { ...file, size: buf.length, hash: sha256(buf), encoding: "pdf", articles } : null;
+    }
     const decoded = decodeText(buf);
     if (!decoded.ok) {
       warn({ file: file.path, message: `skipped: ${decoded.message}` });

@@ -7,6 +7,7 @@ import { dict } from "@node-rs/jieba/dict.js";
 import { visualWidth } from "./columns.js";
 import { type Para, displayLines, plainText } from "./layout.js";
 import { charBigrams, needsSpaceAtBreak } from "./text.js";
+import { anatomyBySize, paraSize, sized } from "./type-size.js";
 
 /** The headline fields a block fills in. */
 export interface HeadlineFields {
@@ -171,6 +172,15 @@ function peelLabel(p: Para, bodyGrams: Set<string>): [Para, Para] | null {
  * it heads, above or below it); returns the paragraphs that are furniture (labels, ads, captions).
  */
 export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: Set<string>, threshold = HEADLINE_OVERLAP): Para[] {
+  // type size, where the input has it, says which lines are the title: the whole block is the headline
+  // (a short line in headline type over the title is its kicker, not a column label)
+  if (sized(block)) {
+    const byType = anatomyBySize(block.map(displayLines), block.map(paraSize));
+    draft.title = joinTitle(byType ? byType.title : block.flatMap(displayLines));
+    draft.kicker = byType?.kicker.length ? joinTitle(byType.kicker) : null;
+    draft.subtitle = byType?.subtitle.length ? byType.subtitle.join("") : null;
+    return [];
+  }
   const run = block.flatMap((p) => peelLabel(p, bodyGrams) ?? [p]);
   const scores = run.map((p) => (p.kind === "furniture" ? 0 : paragraphOverlap(p, bodyGrams)));
   // a one-line label paragraph (`文化长廊`) above the headline shares a word by chance at most

@@ -35,6 +35,8 @@ export interface Line {
   dropTail: number;
   /** The line starts with an indent of two or more spaces (a paragraph's first line, where papers indent). */
   indented?: boolean;
+  /** Type size, where the input has one (PDF text layers, OCR boxes). */
+  size?: number;
 }
 
 export type ParaKind =

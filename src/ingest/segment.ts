@@ -20,6 +20,7 @@ import {
 } from "./headline.js";
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
+import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import type { Article, DocMeta } from "./types.js";
 
 export interface SegmentOptions {
@@ -28,6 +29,8 @@ export interface SegmentOptions {
   meta?: DocMeta;
   /** Title to use when the document itself names none (e.g. from front matter). */
   defaultTitle?: string | null;
+  /** Type size of each physical line, where the input has it (PDF, OCR). */
+  lineSizes?: number[];
 }
 
 interface Draft {
@@ -225,12 +228,14 @@ class PageSegmenter {
     // a numbered heading (`一、…`, `（二）…`, `3.`) is a section of an article, never a headline
     const numbered = run.map((p) => SECTION_NUMBER.test(plainText(p)));
     const overBelow = run.map((p, k) => (opensBelow && !numbered[k] ? paragraphOverlap(p, below) : 0));
+    // a block in headline type (PDF, OCR) over body text is that body's headline: pages are read top down
+    const typeSet = opensBelow && sized(run);
     if (!d || d.body.length === 0) {
       // before any body: the headline of the article below, else a banner or caption (or, after a
       // leading byline, the start of its body)
       if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP))
         this.notes.push(...assignHeadline(d, run, below));
-      else if (!d && overBelow.some((o) => o >= HEADLINE_OVERLAP)) this.openWith(run, below);
+      else if (!d && (typeSet || overBelow.some((o) => o >= HEADLINE_OVERLAP))) this.openWith(run, below);
       // a block, then a byline, then body: the headline of that article even when it shares few words
       else if (!d && next?.kind === "byline" && this.bylineBeforeBody(nextIdx) && Math.max(...overBelow) >= NO_SHARED_WORDS)
         this.openWith(run, below, Math.max(...overBelow));
@@ -246,7 +251,7 @@ class PageSegmenter {
     // unless it stands apart; (weaker overlap counts when the block shares no word at all with the article above and
     // stands apart from it: a wider gap or a column label — an unnumbered section heading does not)
     const hasSections = d.body.some((p) => p.kind === "heading");
-    const opensAt = overBelow.findIndex(
+    const heads = overBelow.findIndex(
       (o, k) =>
         (o >= HEADLINE_OVERLAP &&
           (cue || d.closed
@@ -257,6 +262,7 @@ class PageSegmenter {
         // them that shares any words with that body (and none with the one above) is its headline
         (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)),
     );
+    const opensAt = typeSet ? 0 : heads;
     const upper = opensAt < 0 ? run : run.slice(0, opensAt);
     const lower = opensAt < 0 ? [] : run.slice(opensAt);
     // without a cue, the part above closes the article only when its words clearly come from above
@@ -286,6 +292,8 @@ class PageSegmenter {
 
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
-  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(toParagraphs(splitLines(text))), text).run();
+  const lines = splitLines(text);
+  applyTypeSizes(lines, options.lineSizes);
+  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(kindsByTypeSize(toParagraphs(lines))), text).run();
   return assembleArticles(drafts, notes, text, { ...options, bylineText: displayText });
 }

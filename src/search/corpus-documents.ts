@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { DocumentRejectedError } from "../errors.js";
-import { DOCUMENT_EXTENSIONS, decodeText } from "../ingest/index.js";
+import { DOCUMENT_EXTENSIONS, decodeText, PdfError, readPdf } from "../ingest/index.js";
 
 /**
  * A safe corpus file name from a user-supplied one: the last path component only, no leading
@@ -31,6 +31,23 @@ function fitNameBytes(name: string, max: number): string {
   const stem = Array.from(name.slice(0, name.length - path.extname(name).length));
   while (stem.length && Buffer.byteLength(stem.join("") + ext) > max) stem.pop();
   return stem.join("").trim() + ext;
+}
+
+/** Refuses what would not index: undecodable text; PDFs that are broken, encrypted or have no text layer. */
+async function checkContent(file: string, data: Uint8Array): Promise<void> {
+  if (!/\.pdf$/i.test(file)) {
+    const decoded = decodeText(data);
+    if (!decoded.ok) throw new DocumentRejectedError(decoded.reason, `${file}: ${decoded.message}`);
+    return;
+  }
+  let pages: Awaited<ReturnType<typeof readPdf>>;
+  try {
+    pages = await readPdf(data);
+  } catch (err) {
+    if (!(err instanceof PdfError)) throw err;
+    throw new DocumentRejectedError(err.reason === "encrypted" ? "pdf-encrypted" : "pdf-broken", `${file}: ${err.message}`, { cause: err });
+  }
+  if (!pages.some((p) => p.chars > 0)) throw new DocumentRejectedError("pdf-no-text", `${file}: no page has a text layer`);
 }
 
 export interface CorpusDocuments {
@@ -69,8 +86,7 @@ export function createCorpusDocuments(corpusDir: string, maxBytes: number): Corp
     async addDocument(fileName, data) {
       const { file, abs } = resolveInCorpus(fileName);
       if (data.length > maxBytes) throw new DocumentRejectedError("size", `${file} is ${data.length} bytes; the limit is ${maxBytes}`);
-      const decoded = decodeText(data);
-      if (!decoded.ok) throw new DocumentRejectedError(decoded.reason, `${file}: ${decoded.message}`);
+      await checkContent(file, data);
       const replaced = await exists(abs);
       await fs.mkdir(path.dirname(abs), { recursive: true });
       // Hidden temporary name: a concurrent corpus scan skips it; rename is atomic.

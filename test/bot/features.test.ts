@@ -232,9 +232,9 @@ describe("admin", () => {
       };
       expect(await confirm("b.txt")).toBe("这不是文本文件。");
       // a name the corpus cannot take is refused at once, before any button
-      const pdf = sent(await u.send(upload("b.pdf")))[0]!;
-      expect(pdf.text).toBe("只接受 .txt / .md 文本文件。");
-      expect(pdf.reply_markup).toBeUndefined();
+      const docx = sent(await u.send(upload("b.docx")))[0]!;
+      expect(docx.text).toBe("只接受 .txt / .md 文本文件和 PDF。");
+      expect(docx.reply_markup).toBeUndefined();
       expect(existsSync(path.join(u.corpusDir, "b.txt"))).toBe(false);
 
       const removal = sent(await u.send(textMessage("/remove 上传 测试.txt", { userId: ADMIN })))[0]!;

@@ -2,7 +2,9 @@
  * A small fault-injecting Bot API proxy on 127.0.0.1, in front of the telegram-test-api emulator.
  * It adds what the emulator lacks for these tests: real getUpdates offset semantics (updates are
  * re-delivered until a later offset confirms them, as Telegram does), and scripted faults per
- * method: 429 with retry_after, 500, a dropped connection, or a slow answer.
+ * method: 429 with retry_after, 500, a dropped connection, or a slow answer. With `files`, it also
+ * plays the Bot API's file service the emulator lacks: getFile for those file ids and the download
+ * endpoint `/file/bot<token>/<file_path>`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,7 +24,8 @@ interface Update {
   update_id: number;
 }
 
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+export async function startFaultProxy(upstream: string, options: { files?: Record<string, Uint8Array> } = {}): Promise<FaultProxy> {
+  const files = options.files ?? {};
   const faults = new Map<string, Fault[]>();
   const calls = new Map<string, number>();
   const pending = new Map<string, Update[]>(); // per token: fetched from the emulator, not yet confirmed
@@ -48,6 +51,19 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     if (fault?.kind === "drop") return req.socket.destroy();
     if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.ms));
 
+    const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(req.url ?? "");
+    if (download) {
+      const data = files[decodeURIComponent(download[1]!)];
+      return data ? res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from(data)) : reply(404, { ok: false });
+    }
+    if (m && method === "getFile") {
+      const id = (body.length ? (JSON.parse(body.toString()) as { file_id?: string }) : {}).file_id ?? "";
+      if (!files[id]) return reply(400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" });
+      return reply(200, {
+        ok: true,
+        result: { file_id: id, file_unique_id: id, file_size: files[id]!.length, file_path: `documents/${encodeURIComponent(id)}` },
+      });
+    }
     if (m && method === "getUpdates") {
       const token = m[1]!;
       const params = body.length ? (JSON.parse(body.toString()) as { offset?: number }) : {};

@@ -44,16 +44,18 @@ describe("reading a corpus with bad files", () => {
     writeFileSync(path.join(dir, "utf16.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(SAMPLE, "utf-16le")]));
     writeFileSync(path.join(dir, "empty.txt"), "");
     writeFileSync(path.join(dir, "image.txt"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]));
-    writeFileSync(path.join(dir, "ignored.pdf"), "x");
+    writeFileSync(path.join(dir, "ignored.docx"), "x");
+    writeFileSync(path.join(dir, "broken.pdf"), "%PDF-1.7 not really");
     writeFileSync(path.join(dir, "doc.md"), "---\ntitle: 前言\ndate: 2021-12-28\npage: 3\n---\n正文第一句，说明情况。\n");
     writeFileSync(path.join(dir, "good.meta.json"), JSON.stringify({ publication: "义乌商报", date: "2021-12-29", page: "1" }));
     const warnings: IngestWarning[] = [];
     const warn = (w: IngestWarning) => warnings.push(w);
     const files = await listCorpus(dir, warn);
-    expect(files.map((f) => f.path)).toEqual(["doc.md", "empty.txt", "good.txt", "image.txt", "sub/gbk.txt", "utf16.txt"]);
+    expect(files.map((f) => f.path)).toEqual(["broken.pdf", "doc.md", "empty.txt", "good.txt", "image.txt", "sub/gbk.txt", "utf16.txt"]);
     const loaded = (await Promise.all(files.map((f) => loadFile(dir, f, warn)))).filter((x) => x !== null);
     expect(loaded.map((f) => f.path)).toEqual(["doc.md", "good.txt", "sub/gbk.txt", "utf16.txt"]);
-    expect(warnings.map((w) => w.file).sort()).toEqual(["empty.txt", "image.txt"]);
+    expect(warnings.map((w) => w.file).sort()).toEqual(["broken.pdf", "empty.txt", "image.txt"]);
+    expect(warnings.find((w) => w.file === "broken.pdf")!.message).toMatch(/^skipped: not a readable PDF/);
     for (const f of loaded.filter((f) => f.path.endsWith(".txt"))) expect(f.articles[0]!.title).toBe("义乌直播带货");
     expect(loaded.find((f) => f.path === "good.txt")!.articles[0]!.meta).toEqual({
       publication: "义乌商报",

@@ -32,7 +32,7 @@ interface PendingUpload {
 
 /** A name for a document sent without one: unique (the file's own stable id) and dated. */
 export const unnamedDocumentName = (doc: { file_unique_id: string; mime_type?: string }, now = new Date()): string =>
-  `upload-${now.toISOString().slice(0, 10).replaceAll("-", "")}-${doc.file_unique_id.replace(/[^\w-]/g, "_")}${/markdown/.test(doc.mime_type ?? "") ? ".md" : ".txt"}`;
+  `upload-${now.toISOString().slice(0, 10).replaceAll("-", "")}-${doc.file_unique_id.replace(/[^\w-]/g, "_")}${/markdown/.test(doc.mime_type ?? "") ? ".md" : /pdf/.test(doc.mime_type ?? "") ? ".pdf" : ".txt"}`;
 
 /** A one-shot confirmation: the value of a pressed ✅/✖ when it is this admin's, on its own message. */
 async function confirmed<T>(ctx: BotContext, store: TokenStore<T>, id: string): Promise<{ press: Press; value: T } | undefined> {

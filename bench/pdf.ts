@@ -1,0 +1,46 @@
+/**
+ * PDF throughput for the benchmark: a multi-page PDF made like the test pages (test/helpers/
+ * pdf-pages.ts: two and three columns, headlines in larger type) from the articles of a layout test
+ * set, then read (text layer → page text) and read + segmented (→ articles), pages per second.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pdfArticles } from "../src/ingest/pdf-articles.js";
+import { readPdf } from "../src/ingest/pdf.js";
+import { segmentPage } from "../src/ingest/segment.js";
+import { makePdf, type PageSpec } from "../test/helpers/pdf-pages.js";
+
+export interface PdfBench {
+  pages: number;
+  bytes: number;
+  readPagesPerS: number;
+  articlesPagesPerS: number;
+  articles: number;
+}
+
+export async function benchPdf(root: string, repeat: number): Promise<PdfBench> {
+  const dir = path.join(root, "test/fixtures/layouts/heldout3/pages");
+  const specs: PageSpec[] = [];
+  for (let r = 0; r < repeat; r++)
+    for (const [i, name] of readdirSync(dir).sort().entries()) {
+      const page = segmentPage(readFileSync(path.join(dir, name), "utf8"), { source: name })
+        .filter((a) => a.kind === "article" && a.title)
+        .map((a) => ({ title: a.title!, kicker: a.kicker, subtitle: a.subtitle, byline: a.byline, paragraphs: a.body.split("\n") }));
+      const columns = i % 2 ? 3 : 2;
+      specs.push({ columns, rows: page.map((article) => [{ span: columns, article }]) });
+    }
+  const pdf = await makePdf(specs);
+  const t0 = performance.now();
+  await readPdf(pdf);
+  const read = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const articles = await pdfArticles(pdf, "bench.pdf", {}, () => {});
+  const whole = (performance.now() - t1) / 1000;
+  return {
+    pages: specs.length,
+    bytes: pdf.length,
+    readPagesPerS: specs.length / read,
+    articlesPagesPerS: specs.length / whole,
+    articles: articles.length,
+  };
+}

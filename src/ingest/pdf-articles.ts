@@ -1,0 +1,48 @@
+/**
+ * A PDF as a corpus document: one source page per PDF page (`file.pdf#p3`, `meta.page` "3"),
+ * each read into page text with type sizes and segmented by the same layout rules as text dumps.
+ */
+import { documentDate, normalizeDate } from "./dates.js";
+import { PdfError, readPdf } from "./pdf.js";
+import { segmentPage } from "./segment.js";
+import type { Article, DocMeta, IngestWarning } from "./types.js";
+
+/** The source name of one page of a PDF. */
+export const pageSource = (file: string, page: number): string => `${file}#p${page}`;
+
+/** `file.pdf#p3` → { file: "file.pdf", page: 3 }; other sources have no page. */
+export function splitPageSource(source: string): { file: string; page: number | null } {
+  const m = /^(.*\.pdf)#p(\d+)$/i.exec(source);
+  return m ? { file: m[1]!, page: Number(m[2]) } : { file: source, page: null };
+}
+
+/** Articles of every page of a PDF; warnings for unreadable files and pages without a text layer. */
+export async function pdfArticles(data: Uint8Array, file: string, meta: DocMeta, warn: (w: IngestWarning) => void): Promise<Article[]> {
+  let pages: Awaited<ReturnType<typeof readPdf>>;
+  try {
+    pages = await readPdf(data);
+  } catch (err) {
+    if (!(err instanceof PdfError)) throw err;
+    warn({ file, message: `skipped: ${err.message}` });
+    return [];
+  }
+  const empty = pages.filter((p) => p.chars === 0).map((p) => p.number);
+  if (empty.length)
+    warn({ file, message: `page${empty.length > 1 ? "s" : ""} ${empty.join(", ")}: no text layer (a scan or an image); skipped` });
+  const articles: Article[] = [];
+  for (const page of pages) {
+    if (page.chars === 0) continue;
+    let pageMeta: DocMeta = { ...meta, page: String(page.number) };
+    const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, page.text, meta.date);
+    if (dated) pageMeta = { ...pageMeta, date: dated.date, date_source: dated.source };
+    articles.push(...segmentPage(page.text, { source: pageSource(file, page.number), meta: pageMeta, lineSizes: page.lineSizes }));
+  }
+  if (articles.length === 0 && pages.length > 0 && empty.length < pages.length) warn({ file, message: "skipped: no text found" });
+  return articles;
+}
+
+/** The text a source names: a PDF page's text for `file.pdf#pN` (null when there is no such page). */
+export async function pdfPageText(data: Uint8Array, page: number): Promise<string | null> {
+  const pages = await readPdf(data);
+  return pages.find((p) => p.number === page)?.text ?? null;
+}

@@ -1,0 +1,80 @@
+/**
+ * Type size, where the input has it (PDF text layers, OCR boxes): a paragraph set larger than the
+ * page's body type is a headline block whatever its punctuation, and within a headline block the
+ * largest type is the title, smaller type above it the kicker, below it the subtitle — what a
+ * text dump can only guess from clause structure (README "PDFs and page photos").
+ */
+import type { Line, Para } from "./layout.js";
+import { hasCreditWords } from "./line-classes.js";
+
+/** Type this much larger than the body's makes a heading. */
+const LARGER = 1.15;
+/** Sizes within this share of each other are the same type. */
+const SAME = 0.12;
+
+/** Sets each line's type size from `sizes` (by physical line number, as `splitLines` numbers them). */
+export function applyTypeSizes(lines: Array<Line | null>, sizes: number[] | undefined): void {
+  if (!sizes) return;
+  lines.forEach((l, i) => {
+    if (l && sizes[i]! > 0) l.size = sizes[i];
+  });
+}
+
+/** A paragraph's type size (that of its first line), or 0 when unknown. */
+export const paraSize = (p: Para): number => p.lines[0]?.size ?? 0;
+
+/** The body type of a page: the size most characters are set in (0 when sizes are unknown). */
+function bodySize(paras: Para[]): number {
+  const weight = new Map<number, number>();
+  for (const p of paras)
+    for (const l of p.lines)
+      if (l.size) weight.set(Math.round(l.size * 10) / 10, (weight.get(Math.round(l.size * 10) / 10) ?? 0) + l.text.length);
+  let best = 0;
+  let most = 0;
+  for (const [size, w] of weight)
+    if (w > most) {
+      best = size;
+      most = w;
+    }
+  return best;
+}
+
+/**
+ * Paragraph kinds from type size: body text (and openers) set larger than the body type is a
+ * headline block; a short line set smaller that names writers is a byline (`记者方俊`, which a
+ * text dump cannot tell from a headline); a "heading" in body type is body text (a line cut off at
+ * a column foot, not a headline).
+ */
+export function kindsByTypeSize(paras: Para[]): Para[] {
+  const body = bodySize(paras);
+  if (!body) return paras;
+  return paras.map((p): Para => {
+    const size = paraSize(p);
+    if (!size) return p;
+    if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
+    const text = p.lines.map((l) => l.text).join("");
+    if ((p.kind === "heading" || p.kind === "body") && size < (1 - SAME) * body && p.lines.length === 1 && hasCreditWords(text))
+      return { ...p, kind: "byline", marked: true };
+    if (p.kind === "heading" && Math.abs(size - body) <= SAME * body) return { ...p, kind: "body" };
+    return p;
+  });
+}
+
+/**
+ * Kicker, title and subtitle of a headline block by type size: the largest type is the title (one
+ * or more paragraphs in it), what stands above it the kicker, below it the subtitle. Null when a
+ * paragraph has no size or all share one size (then the clause rules decide).
+ */
+export function anatomyBySize(block: string[][], sizes: number[]): { kicker: string[]; title: string[]; subtitle: string[] } | null {
+  if (block.length < 2 || sizes.some((s) => !(s > 0))) return null;
+  const max = Math.max(...sizes);
+  const same = (s: number) => Math.abs(s - max) <= SAME * max;
+  if (sizes.every(same)) return null;
+  const first = sizes.findIndex(same);
+  let last = first;
+  while (last + 1 < sizes.length && same(sizes[last + 1]!)) last++;
+  return { kicker: block.slice(0, first).flat(), title: block.slice(first, last + 1).flat(), subtitle: block.slice(last + 1).flat() };
+}
+
+/** Whether every line of the paragraphs carries a type size. */
+export const sized = (paras: Para[]): boolean => paras.length > 0 && paras.every((p) => p.lines.every((l) => (l.size ?? 0) > 0));
