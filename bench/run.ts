@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { readQaJsonl, squadToCorpus } from "../src/eval/eval-sets.js";
 import { HashEmbeddings } from "../src/search/hash-embeddings.js";
 import { renderChart } from "./chart.js";
-import { benchPdf } from "./pdf.js";
+import { benchOcr, benchPdf } from "./pdf.js";
 import { type Context, syntheticPath, writeSyntheticCorpus } from "./synthetic.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -116,6 +116,8 @@ for (const size of sizes) {
 
 process.stderr.write("bench: PDF pages…\n");
 const pdf = await benchPdf(root, quick ? 1 : 4);
+process.stderr.write("bench: OCR of page images…\n");
+const ocr = await benchOcr(root, quick ? 2 : 4);
 
 // ---------- report ----------
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
@@ -166,6 +168,12 @@ lines.push(
   "| pages | PDF KB | read (text layer → page text) pages/s | read + segment (→ articles) pages/s | articles |",
   "| --- | --- | --- | --- | --- |",
   `| ${pdf.pages} | ${f(pdf.bytes / 1024, 0)} | ${f(pdf.readPagesPerS, 1)} | ${f(pdf.articlesPagesPerS, 1)} | ${pdf.articles} |`,
+  "",
+  "### Page images (OCR, 150 dpi, 1240 px wide)",
+  "",
+  "| pages | seconds per page (each) | slowest | target ≤ 15 s |",
+  "| --- | --- | --- | --- |",
+  `| ${ocr.pages} | ${ocr.secondsPerPage.map((s) => f(s, 1)).join(" / ")} | ${f(Math.max(...ocr.secondsPerPage), 1)} | ${Math.max(...ocr.secondsPerPage) <= 15 ? "met" : "missed"} |`,
 );
 const biggest = rows.at(-1)!;
 const ms = biggest.peers.find((p) => p.name.startsWith("MiniSearch"));

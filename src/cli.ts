@@ -167,7 +167,7 @@ async function runEvalCommand(opts: EvalOptions): Promise<void> {
       topK: EVAL_CITATIONS,
       abstainBelow: config.ABSTAIN_BELOW,
     });
-    const result = await runEval(service, items, corpusDir, opts.topK);
+    const result = await runEval(service, items, corpusDir, opts.topK, undefined, path.join(dataDir, "ocr-cache"));
     const report = formatReport(path.basename(opts.qa ?? opts.squad!), result);
     process.stdout.write(report);
     if (opts.report) await fs.writeFile(opts.report, report);
@@ -203,6 +203,8 @@ export function toJson(a: Answer): Record<string, unknown> {
       source_start: c.sourceStart,
       source_end: c.sourceEnd,
       supports_answer: c.supportsAnswer ?? false,
+      // the excerpt is quoted from text read by OCR (a page photo or scan)
+      ocr: c.meta?.ocr === "true",
     })),
     timings: a.timings,
   };

@@ -29,7 +29,8 @@ export type DocumentRejection =
   | "missing"
   | "pdf-broken"
   | "pdf-encrypted"
-  | "pdf-no-text";
+  | "pdf-no-text"
+  | "image-broken";
 
 /** A document was not added to (or removed from) the corpus. */
 export class DocumentRejectedError extends CitebotError {

@@ -1,8 +1,6 @@
 /** Runs an evaluation set through the answer service and computes the quality figures. */
-import { promises as fs } from "node:fs";
-import path from "node:path";
 import { type Answer, type AnswerService, answerKind } from "../answer/index.js";
-import { decodeText, pdfPageText, splitPageSource } from "../ingest/index.js";
+import { sourceText, splitPageSource } from "../ingest/index.js";
 import type { QaItem } from "./eval-sets.js";
 
 /** The eval sets' matching rule: NFKC, whitespace removed, lower case. */
@@ -56,16 +54,15 @@ export async function runEval(
   corpusDir: string,
   k = 3,
   onRow?: (row: EvalRow) => void,
+  /** Where the index build keeps OCR text (DATA_DIR/ocr-cache), so page images are not read again. */
+  ocrCacheDir?: string,
 ): Promise<{ rows: EvalRow[]; summary: EvalSummary }> {
   const sourceCache = new Map<string, string>();
   const readSource = async (rel: string): Promise<string> => {
     let text = sourceCache.get(rel);
     if (text === undefined) {
-      // a PDF page (`file.pdf#p3`) quotes that page's text layer
-      const { file, page } = splitPageSource(rel);
-      const data = await fs.readFile(path.join(corpusDir, file));
-      const decoded = page === null ? decodeText(data) : null;
-      text = page !== null ? ((await pdfPageText(data, page)) ?? "") : decoded?.ok ? decoded.text : "";
+      // a PDF page quotes its text layer, a page image its OCR text
+      text = await sourceText(corpusDir, rel, ocrCacheDir).catch(() => "");
       sourceCache.set(rel, text);
     }
     return text;

@@ -8,16 +8,19 @@ import path from "node:path";
 import { decodeText } from "./decode.js";
 import { documentDate, normalizeDate } from "./dates.js";
 import { parseSidecar, readFrontMatter } from "./metadata.js";
-import { pdfArticles } from "./pdf-articles.js";
+import { IMAGE_EXTENSIONS, imageArticles, pdfArticles } from "./pdf-articles.js";
+
+export { IMAGE_EXTENSIONS };
 import { segmentPage } from "./segment.js";
 import type { Article, DocMeta, IngestWarning } from "./types.js";
 
-export const DOCUMENT_EXTENSIONS = [".txt", ".md", ".markdown", ".pdf"];
+export const DOCUMENT_EXTENSIONS = [".txt", ".md", ".markdown", ".pdf", ...IMAGE_EXTENSIONS];
 /** Files larger than this are skipped with a warning (a page of text is a few kilobytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** PDFs (e-editions carry their images) may be this large. */
 export const MAX_PDF_BYTES = 100 * 1024 * 1024;
 const isPdf = (name: string) => /\.pdf$/i.test(name);
+const isImage = (name: string) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
 
 export interface CorpusFile {
   /** Path relative to the corpus directory, forward slashes. */
@@ -154,10 +157,16 @@ async function readSidecar(dir: string, file: CorpusFile): Promise<{ meta: DocMe
 }
 
 /** Reads, decodes and segments one file; returns null (after a warning) when it cannot be used. */
-export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWarning) => void): Promise<LoadedFile | null> {
+export async function loadFile(
+  dir: string,
+  file: CorpusFile,
+  warn: (w: IngestWarning) => void,
+  /** Where OCR results are kept by content hash (a reindex does not read an image twice). */
+  options: { ocrCacheDir?: string } = {},
+): Promise<LoadedFile | null> {
   const abs = path.join(dir, file.path);
   try {
-    const limit = isPdf(file.path) ? MAX_PDF_BYTES : MAX_FILE_BYTES;
+    const limit = isPdf(file.path) || isImage(file.path) ? MAX_PDF_BYTES : MAX_FILE_BYTES;
     if (file.size > limit) {
       warn({ file: file.path, message: `skipped: ${(file.size / 1048576).toFixed(1)} MB is over the ${limit / 1048576} MB limit` });
       return null;
@@ -169,10 +178,13 @@ export async function loadFile(dir: string, file: CorpusFile, warn: (w: IngestWa
       return null;
     }
     const buf = await fs.readFile(real);
-    if (isPdf(file.path)) {
+    if (isPdf(file.path) || isImage(file.path)) {
       const sidecar = await readSidecar(dir, file).catch(() => null);
-      const articles = await pdfArticles(buf, file.path, sidecar?.meta ?? {}, warn);
-      return articles.length ? { ...file, size: buf.length, hash: sha256(buf), encoding: "pdf", articles } : null;
+      const hash = sha256(buf);
+      const articles = isPdf(file.path)
+        ? await pdfArticles(buf, file.path, sidecar?.meta ?? {}, warn)
+        : await imageArticles(real, hash, file.path, sidecar?.meta ?? {}, warn, options.ocrCacheDir);
+      return articles.length ? { ...file, size: buf.length, hash, encoding: isPdf(file.path) ? "pdf" : "ocr", articles } : null;
     }
     const decoded = decodeText(buf);
     if (!decoded.ok) {

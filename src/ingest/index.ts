@@ -4,5 +4,5 @@ export * from "./corpus.js";
 export * from "./decode.js";
 export * from "./types.js";
 export * from "./dates.js";
-export { pageSource, pdfPageText, splitPageSource } from "./pdf-articles.js";
+export { pageSource, pdfPageText, sourceText, splitPageSource } from "./pdf-articles.js";
 export { looksLikePdf, PdfError, readPdf } from "./pdf.js";

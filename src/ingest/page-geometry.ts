@@ -12,8 +12,10 @@ export interface TextBox {
   x: number;
   top: number;
   w: number;
-  /** Type size (the box's height). */
+  /** Height of the box: the type size where `size` is not given. */
   h: number;
+  /** Type size when it is not the box's height (OCR: the character pitch). */
+  size?: number;
 }
 
 export interface PageText {
@@ -81,7 +83,8 @@ function xyCut(boxes: TextBox[], size: number, depth = 0): TextBox[][] {
   if (widestGap >= BLOCK_GAP * size) return byRows(Math.max(BLOCK_GAP * size, 0.95 * widestGap));
   if (gutters.length) return byColumns();
   if (gaps.length === 0) return [boxes];
-  const uniform = widestGap <= Math.min(...gaps.map(width)) * 1.3 + 0.05 * size;
+  // (line boxes read by OCR jitter by a few pixels: a quarter of a type size)
+  const uniform = widestGap <= Math.min(...gaps.map(width)) * 1.3 + 0.25 * size;
   return uniform ? [boxes] : byRows(0.95 * widestGap);
 }
 
@@ -117,7 +120,7 @@ function linesOf(block: TextBox[]): PageLine[] {
     const x = Math.min(...row.map((b) => b.x));
     const top = Math.min(...row.map((b) => b.top));
     // a line's type size: that of most of its characters
-    const size = median(row.flatMap((b) => Array.from({ length: Math.max(1, b.text.length) }, () => b.h)));
+    const size = median(row.flatMap((b) => Array.from({ length: Math.max(1, b.text.length) }, () => b.size ?? b.h)));
     return { text: text.trim(), size, x, top, w: right - x, h: Math.max(...row.map((b) => b.top + b.h)) - top };
   });
 }
@@ -127,7 +130,7 @@ export function layoutBoxes(input: TextBox[]): PageText {
   const boxes = input.filter((b) => b.text.trim() !== "" && b.h > 0 && Number.isFinite(b.x + b.top + b.w + b.h));
   const out: PageText = { text: "", lineSizes: [], lineBoxes: [] };
   if (boxes.length === 0) return out;
-  const bodySize = median(boxes.flatMap((b) => Array.from({ length: Math.min(50, b.text.length) }, () => b.h)));
+  const bodySize = median(boxes.flatMap((b) => Array.from({ length: Math.min(50, b.text.length) }, () => b.size ?? b.h)));
   const lines: string[] = [];
   const blank = () => {
     if (lines.length && lines.at(-1) !== "") {

@@ -1,8 +1,14 @@
 /**
- * A PDF as a corpus document: one source page per PDF page (`file.pdf#p3`, `meta.page` "3"),
+ * Page images and PDFs as corpus documents. A photo or scan is one page read by OCR (`meta.ocr`
+ * "true": its excerpts quote the OCR text). A PDF: one source page per PDF page (`file.pdf#p3`, `meta.page` "3"),
  * each read into page text with type sizes and segmented by the same layout rules as text dumps.
  */
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import { documentDate, normalizeDate } from "./dates.js";
+import { decodeText } from "./decode.js";
+import { OcrError, readImagePage } from "./ocr.js";
 import { PdfError, readPdf } from "./pdf.js";
 import { segmentPage } from "./segment.js";
 import type { Article, DocMeta, IngestWarning } from "./types.js";
@@ -45,4 +51,49 @@ export async function pdfArticles(data: Uint8Array, file: string, meta: DocMeta,
 export async function pdfPageText(data: Uint8Array, page: number): Promise<string | null> {
   const pages = await readPdf(data);
   return pages.find((p) => p.number === page)?.text ?? null;
+}
+
+/** Articles of a page photo or scan, read by OCR (cached by content hash in `cacheDir`). */
+export async function imageArticles(
+  abs: string,
+  hash: string,
+  file: string,
+  meta: DocMeta,
+  warn: (w: IngestWarning) => void,
+  cacheDir?: string,
+): Promise<Article[]> {
+  let page: Awaited<ReturnType<typeof readImagePage>>;
+  try {
+    page = await readImagePage(abs, hash, cacheDir);
+  } catch (err) {
+    if (!(err instanceof OcrError)) throw err;
+    warn({ file, message: `skipped: ${err.message}` });
+    return [];
+  }
+  if (page.chars === 0) {
+    warn({ file, message: "skipped: no text found in the image" });
+    return [];
+  }
+  let pageMeta: DocMeta = { ...meta, ocr: "true" };
+  const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, page.text, meta.date);
+  if (dated) pageMeta = { ...pageMeta, date: dated.date, date_source: dated.source };
+  return segmentPage(page.text, { source: file, meta: pageMeta, lineSizes: page.lineSizes });
+}
+
+/**
+ * The text a citation's source quotes: a PDF page's text layer (`file.pdf#p3`), the OCR text of a
+ * page image (read from `ocrCacheDir` when the index build left it there), else the decoded file.
+ */
+const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+/** Page photos and scans, read by OCR. */
+export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"];
+
+export async function sourceText(corpusDir: string, source: string, ocrCacheDir?: string): Promise<string> {
+  const { file, page } = splitPageSource(source);
+  const abs = path.join(corpusDir, file);
+  const data = await fs.readFile(abs);
+  if (page !== null) return (await pdfPageText(data, page)) ?? "";
+  if (IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase())) return (await readImagePage(abs, sha256(data), ocrCacheDir)).text;
+  const decoded = decodeText(data);
+  return decoded.ok ? decoded.text : "";
 }

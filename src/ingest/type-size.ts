@@ -7,6 +7,13 @@
 import type { Line, Para } from "./layout.js";
 import { hasCreditWords } from "./line-classes.js";
 
+/**
+ * A credit line as OCR reads it, spaces lost (`记者罗雪梅`, `本报记者沈嘉禾`, `全媒体记者蒋文博文/图`):
+ * roles and names of two or three characters and nothing else.
+ */
+const CREDIT_LINE =
+  /^(?:[▢□■◎●]?)(?:(?:本报|全媒体|融媒|见习|特约)?(?:记者|通讯员|实习生|摄影)[\p{Script=Han}]{2,3}){1,3}(?:文\/图|图\/文|摄)?$/u;
+
 /** Type this much larger than the body's makes a heading. */
 const LARGER = 1.15;
 /** Sizes within this share of each other are the same type. */
@@ -41,8 +48,9 @@ function bodySize(paras: Para[]): number {
 
 /**
  * Paragraph kinds from type size: body text (and openers) set larger than the body type is a
- * headline block; a short line set smaller that names writers is a byline (`记者方俊`, which a
- * text dump cannot tell from a headline); a "heading" in body type is body text (a line cut off at
+ * headline block; a short line set smaller that names writers, or made of roles and names only
+ * (`记者方俊`, which a text dump cannot tell from a headline), is a byline; a "heading" in body
+ * type is body text (a line cut off at
  * a column foot, not a headline).
  */
 export function kindsByTypeSize(paras: Para[]): Para[] {
@@ -53,8 +61,9 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
     if (!size) return p;
     if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
-    if ((p.kind === "heading" || p.kind === "body") && size < (1 - SAME) * body && p.lines.length === 1 && hasCreditWords(text))
-      return { ...p, kind: "byline", marked: true };
+    const credit =
+      p.lines.length === 1 && (CREDIT_LINE.test(text.replace(/\s+/g, "")) || (size < (1 - SAME) * body && hasCreditWords(text)));
+    if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
     if (p.kind === "heading" && Math.abs(size - body) <= SAME * body) return { ...p, kind: "body" };
     return p;
   });

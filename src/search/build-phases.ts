@@ -127,6 +127,8 @@ export async function readCorpus(
   warn: (w: IngestWarning) => void,
   progress: (p: BuildProgress) => void,
   checkpoint: () => void | Promise<void>,
+  /** OCR results by content hash (in the data directory: they outlive index generations). */
+  ocrCacheDir?: string,
 ): Promise<CorpusRead> {
   progress({ phase: "scan", done: 0, total: 0 });
   try {
@@ -140,7 +142,7 @@ export async function readCorpus(
   // Read and segment with a few files in flight (reading is I/O-bound); results keep corpus order.
   let done = 0;
   const loadedFiles = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
-    const loaded = await loadFile(corpusDir, f, warn);
+    const loaded = await loadFile(corpusDir, f, warn, { ocrCacheDir });
     yieldPoint();
     progress({ phase: "read", done: ++done, total: listed.length });
     return loaded;

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { DocumentRejectedError } from "../errors.js";
-import { DOCUMENT_EXTENSIONS, decodeText, PdfError, readPdf } from "../ingest/index.js";
+import { DOCUMENT_EXTENSIONS, decodeText, IMAGE_EXTENSIONS, PdfError, readPdf } from "../ingest/index.js";
 
 /**
  * A safe corpus file name from a user-supplied one: the last path component only, no leading
@@ -33,8 +33,16 @@ function fitNameBytes(name: string, max: number): string {
   return stem.join("").trim() + ext;
 }
 
-/** Refuses what would not index: undecodable text; PDFs that are broken, encrypted or have no text layer. */
+/** Refuses what would not index: undecodable text; PDFs that are broken, encrypted or have no text layer; unreadable images. */
 async function checkContent(file: string, data: Uint8Array): Promise<void> {
+  if (IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
+    const { default: sharp } = await import("sharp");
+    const meta = await sharp(data)
+      .metadata()
+      .catch(() => null);
+    if (!meta?.width || !meta.height) throw new DocumentRejectedError("image-broken", `${file}: not a readable image`);
+    return;
+  }
   if (!/\.pdf$/i.test(file)) {
     const decoded = decodeText(data);
     if (!decoded.ok) throw new DocumentRejectedError(decoded.reason, `${file}: ${decoded.message}`);

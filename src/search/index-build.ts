@@ -196,7 +196,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       warnings.push(w);
       options.onWarning?.(w);
     };
-    const read = await readCorpus(corpusDir, options.chunking ?? DEFAULT_CHUNK_OPTIONS, warn, progress, () => checkpoint("scan"));
+    const read = await readCorpus(
+      corpusDir,
+      options.chunking ?? DEFAULT_CHUNK_OPTIONS,
+      warn,
+      progress,
+      () => checkpoint("scan"),
+      path.join(dataDir, "ocr-cache"),
+    );
     await checkpoint("read");
     const { vectors, hashes, embedded } = await embedChunks(
       dataDir,

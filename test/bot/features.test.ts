@@ -233,7 +233,7 @@ describe("admin", () => {
       expect(await confirm("b.txt")).toBe("这不是文本文件。");
       // a name the corpus cannot take is refused at once, before any button
       const docx = sent(await u.send(upload("b.docx")))[0]!;
-      expect(docx.text).toBe("只接受 .txt / .md 文本文件和 PDF。");
+      expect(docx.text).toBe("只接受 .txt / .md 文本文件、PDF 和版面图片（PNG、JPEG、TIFF、WebP）。");
       expect(docx.reply_markup).toBeUndefined();
       expect(existsSync(path.join(u.corpusDir, "b.txt"))).toBe(false);
 

@@ -2,7 +2,8 @@
  * An admin adds a PDF from Telegram, end to end: real bot → a proxy that plays the Bot API's file
  * service (getFile and the download endpoint, which the emulator lacks) → the telegram-test-api
  * emulator. The PDF is made here (two columns, headline in larger type); after ✅ it is indexed and
- * answers questions with its headline and page; a password-protected PDF is refused in words.
+ * answers questions with its headline and page; a password-protected PDF is refused in words; a
+ * page photo sent as a photo is read by OCR and answers too.
  */
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { startBot } from "../../src/bot/start-bot.js";
 import { createLogger } from "../../src/logger.js";
 import { TOKEN, createTestDeps, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
-import { makeEncryptedPdf, makePdf } from "../helpers/pdf-pages.js";
+import { makeEncryptedPdf, makePdf, renderPageImages } from "../helpers/pdf-pages.js";
 
 const ADMIN = 9301;
 let server: TelegramServer;
@@ -28,6 +29,11 @@ const ARTICLE = {
     "这些公园利用边角地和拆违空地建设，每座都设有健身器材和儿童游乐区。县住建局副局长季南风介绍，明年还将在3个乡镇推广这一做法。",
   ],
 };
+const PHOTO = {
+  title: "青川图书馆新增24小时自助借阅点",
+  byline: "记者 桑榆",
+  paragraphs: ["青川县图书馆在城东社区新设的24小时自助借阅点本周投入使用，首批上架图书3200册，市民刷身份证即可借还。"],
+};
 const OTHER = {
   title: "青川高铁站新增两趟始发列车",
   byline: "记者 柳岸",
@@ -38,7 +44,10 @@ beforeAll(async () => {
   server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const pdf = await makePdf([{ columns: 2, rows: [[{ span: 2, article: ARTICLE }], [{ span: 2, article: OTHER }]] }]);
-  proxy = await startFaultProxy(server.config.apiURL, { files: { "pdf-1": pdf, "pdf-locked": await makeEncryptedPdf() } });
+  const [photo] = renderPageImages([{ columns: 2, rows: [[{ span: 2, article: PHOTO }]] }], 150);
+  proxy = await startFaultProxy(server.config.apiURL, {
+    files: { "pdf-1": pdf, "pdf-locked": await makeEncryptedPdf(), "photo-1": photo! },
+  });
   const deps = await createTestDeps({ apiRoot: proxy.url, adminIds: [ADMIN], maxUploadBytes: 5 << 20 });
   corpusDir = deps.corpusDir;
   const log = createLogger("silent");
@@ -61,14 +70,18 @@ const messages = (): Sent[] =>
     .filter((u: { message: { chat_id: unknown } }) => String(u.message.chat_id) === String(ADMIN))
     .map((u: { message: unknown; messageId: number }) => ({ ...(u.message as Sent), message_id: u.messageId }));
 
-/** Sends a PDF as a document and presses ✅; returns the status message's final text. */
-async function upload(fileId: string, name: string, done: RegExp): Promise<string> {
+/** Sends a PDF as a document (or, without a name, a photo) and presses ✅; returns the status message's final text. */
+async function upload(fileId: string, name: string | null, done: RegExp): Promise<string> {
   const c = client();
   const before = messages().length;
-  const document = { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: "application/pdf", file_size: 4000 };
-  await c.sendMessage(c.makeMessage("", { document, text: undefined }) as never);
+  const sent = name
+    ? { document: { file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: "application/pdf", file_size: 4000 } }
+    : { photo: [{ file_id: fileId, file_unique_id: fileId, width: 1240, height: 800, file_size: 4000 }] };
+  await c.sendMessage(c.makeMessage("", { ...sent, text: undefined }) as never);
   const ask = await waitFor(() => messages()[before], "the confirmation question");
-  expect(ask.text).toBe(`要把 ${name}（4,000 字节）加入资料库并重建索引吗？`);
+  expect(ask.text).toMatch(
+    name ? `要把 ${name}（4,000 字节）加入资料库并重建索引吗？` : /^要把 upload-\d{8}-photo-1\.jpg（4,000 字节）加入资料库并重建索引吗？$/,
+  );
   const yes = ask.reply_markup!.inline_keyboard.flat().find((b) => b.text === "✅ 加入")!;
   await c.sendCallback(c.makeCallbackQuery(yes.callback_data!, { message: { message_id: ask.message_id } }));
   return waitFor(() => (done.test(messages()[before]!.text) ? messages()[before]!.text : undefined), "the upload's outcome", 30_000);
@@ -97,5 +110,13 @@ describe("an admin adds a PDF from Telegram", () => {
     expect(status).toBe("这个 PDF 有密码保护，无法读取。");
     const { existsSync } = await import("node:fs");
     expect(existsSync(`${corpusDir}/加密.pdf`)).toBe(false);
+  }, 60_000);
+
+  it("a page photo sent as a photo is read by OCR and answers, its card from the photo", async () => {
+    const status = await upload("photo-1", null, /索引已更新|失败|无法/);
+    expect(status).toMatch(/\+upload-\d{8}-photo-1\.jpg/);
+    const text = await ask("青川城东社区的自助借阅点首批上架了多少册图书？");
+    expect(text).toContain("3200册");
+    expect(text).toContain("青川图书馆新增24小时自助借阅点");
   }, 60_000);
 });

@@ -2,13 +2,15 @@
  * Newspaper-style PDF pages for tests, made here (pdf-lib + fontkit, the Noto Sans SC TTFs an npm
  * package ships; nothing downloaded): rows of articles across two or three columns, headlines in
  * larger bold type over the columns they span, kicker and subtitle in middle-sized type, a small
- * byline, bodies wrapped and balanced over the article's columns with indented paragraphs.
+ * byline, bodies wrapped and balanced over the article's columns with indented paragraphs. The
+ * same pages render as page images (@napi-rs/canvas, same fonts) for the OCR tests.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import fontkit from "@pdf-lib/fontkit";
-import { degrees, type PDFFont, PDFDocument, type PDFPage } from "pdf-lib";
+import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
+import { degrees, PDFDocument, type PDFPage } from "pdf-lib";
 
 export interface DrawnArticle {
   title: string;
@@ -50,13 +52,16 @@ interface Placed {
   bold: boolean;
 }
 
+/** Width of text at a type size, in points. */
+type Measure = (text: string, size: number, bold: boolean) => number;
+
 /** Greedy line breaking by measured width (CJK breaks anywhere). */
-function wrap(text: string, font: PDFFont, size: number, width: number, indent = 0): string[] {
+function wrap(text: string, measure: (t: string) => number, width: number, indent = 0): string[] {
   const out: string[] = [];
   let line = "";
   let room = width - indent;
   for (const ch of Array.from(text)) {
-    if (line && font.widthOfTextAtSize(line + ch, size) > room) {
+    if (line && measure(line + ch) > room) {
       out.push(line);
       line = "";
       room = width;
@@ -74,13 +79,13 @@ function layArticle(
   y: number,
   span: number,
   colW: number,
-  fonts: { reg: PDFFont; bold: PDFFont },
+  measure: Measure,
 ): { placed: Placed[]; height: number } {
   const width = span * colW + (span - 1) * GUTTER;
   const placed: Placed[] = [];
   let cy = y;
   const put = (text: string, size: number, bold: boolean, lineGap: number) => {
-    for (const l of wrap(text, bold ? fonts.bold : fonts.reg, size, width)) {
+    for (const l of wrap(text, (t) => measure(t, size, bold), width)) {
       cy += size;
       placed.push({ text: l, x, y: cy, size, bold });
       cy += lineGap;
@@ -92,7 +97,9 @@ function layArticle(
   cy += 4;
   if (a.byline) put(a.byline, BYLINE, false, 8);
   // body: indented paragraphs, balanced over the columns
-  const lines = a.paragraphs.flatMap((p) => wrap(p, fonts.reg, BODY, colW, 2 * BODY).map((t, i) => ({ t, indent: i === 0 })));
+  const lines = a.paragraphs.flatMap((p) =>
+    wrap(p, (t) => measure(t, BODY, false), colW, 2 * BODY).map((t, i) => ({ t, indent: i === 0 })),
+  );
   const perCol = Math.ceil(lines.length / span);
   for (let c = 0; c < span; c++) {
     lines.slice(c * perCol, (c + 1) * perCol).forEach((l, i) => {
@@ -108,6 +115,27 @@ function layArticle(
   return { placed, height: cy - y + perCol * LEADING };
 }
 
+/** Where every line of the pages goes (points, y downwards from the top). */
+function layoutPages(pages: PageSpec[], measure: Measure): Array<{ width: number; height: number; placed: Placed[] }> {
+  return pages.map((spec) => {
+    const colW = (WIDTH - 2 * MARGIN - (spec.columns - 1) * GUTTER) / spec.columns;
+    const placed: Placed[] = [];
+    let y = MARGIN;
+    for (const row of spec.rows) {
+      let col = 0;
+      let tallest = 0;
+      for (const { span, article } of row) {
+        const r = layArticle(article, MARGIN + col * (colW + GUTTER), y, span, colW, measure);
+        placed.push(...r.placed);
+        tallest = Math.max(tallest, r.height);
+        col += span;
+      }
+      y += tallest + ROW_GAP;
+    }
+    return { width: WIDTH, height: Math.max(400, y + MARGIN), placed };
+  });
+}
+
 /** A PDF of the given pages. */
 export async function makePdf(pages: PageSpec[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -116,27 +144,42 @@ export async function makePdf(pages: PageSpec[]): Promise<Uint8Array> {
     reg: await doc.embedFont(fontFile("400Regular"), { subset: true }),
     bold: await doc.embedFont(fontFile("700Bold"), { subset: true }),
   };
-  for (const spec of pages) {
-    const colW = (WIDTH - 2 * MARGIN - (spec.columns - 1) * GUTTER) / spec.columns;
-    const placed: Placed[] = [];
-    let y = MARGIN;
-    for (const row of spec.rows) {
-      let col = 0;
-      let tallest = 0;
-      for (const { span, article } of row) {
-        const r = layArticle(article, MARGIN + col * (colW + GUTTER), y, span, colW, fonts);
-        placed.push(...r.placed);
-        tallest = Math.max(tallest, r.height);
-        col += span;
-      }
-      y += tallest + ROW_GAP;
-    }
-    const height = Math.max(400, y + MARGIN);
-    const page: PDFPage = doc.addPage([WIDTH, height]);
+  const laid = layoutPages(pages, (t, size, bold) => (bold ? fonts.bold : fonts.reg).widthOfTextAtSize(t, size));
+  for (const [i, { width, height, placed }] of laid.entries()) {
+    const page: PDFPage = doc.addPage([width, height]);
     for (const p of placed) page.drawText(p.text, { x: p.x, y: height - p.y, size: p.size, font: p.bold ? fonts.bold : fonts.reg });
-    if (spec.rotate) page.setRotation(degrees(spec.rotate));
+    if (pages[i]!.rotate) page.setRotation(degrees(pages[i]!.rotate!));
   }
   return doc.save();
+}
+
+let fontsRegistered = false;
+
+/** The pages as PNG images at `dpi` (black text on white, as a clean scan would be). */
+export function renderPageImages(pages: PageSpec[], dpi = 150): Uint8Array[] {
+  if (!fontsRegistered) {
+    GlobalFonts.register(fontFile("400Regular"), "TestSansSC");
+    GlobalFonts.register(fontFile("700Bold"), "TestSansSCBold");
+    fontsRegistered = true;
+  }
+  const scale = dpi / 72;
+  const probe = createCanvas(10, 10).getContext("2d");
+  const measure: Measure = (t, size, bold) => {
+    probe.font = `${size}px ${bold ? "TestSansSCBold" : "TestSansSC"}`;
+    return probe.measureText(t).width;
+  };
+  return layoutPages(pages, measure).map(({ width, height, placed }) => {
+    const canvas = createCanvas(Math.round(width * scale), Math.round(height * scale));
+    const g = canvas.getContext("2d");
+    g.fillStyle = "white";
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = "black";
+    for (const p of placed) {
+      g.font = `${p.size * scale}px ${p.bold ? "TestSansSCBold" : "TestSansSC"}`;
+      g.fillText(p.text, p.x * scale, p.y * scale);
+    }
+    return canvas.toBuffer("image/png");
+  });
 }
 
 /** A PDF whose trailer names a standard security handler with a user password nobody knows. */

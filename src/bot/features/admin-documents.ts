@@ -1,5 +1,6 @@
 /**
- * Admin documents: a .txt/.md an admin sends in a private chat is added to the corpus once the
+ * Admin documents: a .txt/.md, a PDF or a page image (as a document or a photo) an admin sends in a
+ * private chat is added to the corpus once the
  * admin confirms with a button (documents in groups are never taken; replacing a file says so);
  * /remove FILE deletes one after the same kind of confirmation.
  */
@@ -32,7 +33,23 @@ interface PendingUpload {
 
 /** A name for a document sent without one: unique (the file's own stable id) and dated. */
 export const unnamedDocumentName = (doc: { file_unique_id: string; mime_type?: string }, now = new Date()): string =>
-  `upload-${now.toISOString().slice(0, 10).replaceAll("-", "")}-${doc.file_unique_id.replace(/[^\w-]/g, "_")}${/markdown/.test(doc.mime_type ?? "") ? ".md" : /pdf/.test(doc.mime_type ?? "") ? ".pdf" : ".txt"}`;
+  `upload-${now.toISOString().slice(0, 10).replaceAll("-", "")}-${doc.file_unique_id.replace(/[^\w-]/g, "_")}${extensionFor(doc.mime_type)}`;
+
+/** The file extension for a document's MIME type (text when unknown). */
+const extensionFor = (mime = ""): string =>
+  /markdown/.test(mime)
+    ? ".md"
+    : /pdf/.test(mime)
+      ? ".pdf"
+      : /jpe?g/.test(mime)
+        ? ".jpg"
+        : /png/.test(mime)
+          ? ".png"
+          : /tiff/.test(mime)
+            ? ".tif"
+            : /webp/.test(mime)
+              ? ".webp"
+              : ".txt";
 
 /** A one-shot confirmation: the value of a pressed ✅/✖ when it is this admin's, on its own message. */
 async function confirmed<T>(ctx: BotContext, store: TokenStore<T>, id: string): Promise<{ press: Press; value: T } | undefined> {
@@ -88,6 +105,32 @@ function handleRemovals(
   });
 }
 
+/** Asks the admin to confirm adding a document (or photo) to the corpus. */
+function askToAdd(deps: BotDeps, uploads: TokenStore<PendingUpload>, rejection: (ctx: BotContext, err: DocumentRejectedError) => string) {
+  return async (
+    ctx: BotContext,
+    doc: { file_id: string; file_unique_id: string; file_size?: number; file_name?: string; mime_type?: string },
+  ): Promise<void> => {
+    const limit = deps.settings.maxUploadBytes;
+    if (doc.file_size !== undefined && doc.file_size > limit) return void (await ctx.reply(ctx.t("upload-rejected-size", { limit })));
+    let found: { file: string; exists: boolean };
+    try {
+      found = await deps.archive.findDocument(doc.file_name?.trim() || unnamedDocumentName(doc));
+    } catch (err) {
+      if (!(err instanceof DocumentRejectedError)) throw err;
+      return void (await ctx.reply(rejection(ctx, err)));
+    }
+    const { file: fileName, exists } = found;
+    const id = uploads.remember({ fileId: doc.file_id, fileName }, { chatId: ctx.chat!.id, ownerId: ctx.from!.id });
+    const vars = { file: fileName.slice(0, SHOWN_NAME_CHARS), size: doc.file_size ?? "?" };
+    const ask = await ctx.reply(ctx.t(exists ? "upload-ask-replace" : "upload-ask", vars), {
+      reply_markup: uploadKeyboard(id, ctx.t, exists),
+      reply_parameters: { message_id: ctx.msg!.message_id, allow_sending_without_reply: true },
+    });
+    uploads.bind(id, ask.message_id);
+  };
+}
+
 export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { archive: library, log } = deps;
@@ -104,25 +147,12 @@ export function createAdminDocumentsFeature(deps: BotDeps): Composer<BotContext>
   /** Documents waiting for the admin's confirmation, bound to the question message. */
   const uploads = createTokenStore<PendingUpload>(PENDING_UPLOADS);
 
-  admin.chatType("private").on("message:document", async (ctx) => {
-    const doc = ctx.msg.document;
-    const limit = deps.settings.maxUploadBytes;
-    if (doc.file_size !== undefined && doc.file_size > limit) return void (await ctx.reply(ctx.t("upload-rejected-size", { limit })));
-    let found: { file: string; exists: boolean };
-    try {
-      found = await library.findDocument(doc.file_name?.trim() || unnamedDocumentName(doc));
-    } catch (err) {
-      if (!(err instanceof DocumentRejectedError)) throw err;
-      return void (await ctx.reply(rejection(ctx, err)));
-    }
-    const { file: fileName, exists } = found;
-    const id = uploads.remember({ fileId: doc.file_id, fileName }, { chatId: ctx.chat.id, ownerId: ctx.from.id });
-    const vars = { file: fileName.slice(0, SHOWN_NAME_CHARS), size: doc.file_size ?? "?" };
-    const ask = await ctx.reply(ctx.t(exists ? "upload-ask-replace" : "upload-ask", vars), {
-      reply_markup: uploadKeyboard(id, ctx.t, exists),
-      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-    });
-    uploads.bind(id, ask.message_id);
+  const ask = askToAdd(deps, uploads, rejection);
+  admin.chatType("private").on("message:document", (ctx) => ask(ctx, ctx.msg.document));
+  // a page photo sent as a photo: Telegram's largest size of it, read by OCR once added
+  admin.chatType("private").on("message:photo", (ctx) => {
+    const largest = ctx.msg.photo.at(-1)!;
+    return ask(ctx, { ...largest, file_name: unnamedDocumentName({ ...largest, mime_type: "image/jpeg" }) });
   });
 
   admin.callbackQuery(UploadData.pattern, async (ctx) => {

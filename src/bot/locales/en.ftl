@@ -3,7 +3,7 @@ help =
     Send a question: you get a short answer and numbered citations; tap "Source N" for the whole article, 👍 / 👎 to give feedback.
     Groups: @{ $botname } question, a reply to me, or /ask question. In any chat, type @{ $botname } question for inline results.
     Commands: /ask · /new · /sources · /by AUTHOR · /about · /help
-help-admin = Admin: /reindex · /stats · /remove FILE · /feedback; send a .txt/.md document or a PDF with a text layer in this private chat (and confirm) to add it to the archive.
+help-admin = Admin: /reindex · /stats · /remove FILE · /feedback; send a .txt/.md document, a PDF or a page photo in this private chat (and confirm) to add it to the archive (photos are read by OCR).
 help-examples = Tap a question to try it:
 about = The archive holds { $files } files, { $articles } articles (plus { $notes } page notes), { $chunks } passages; last indexed { $builtAt }.
 answer-label = Answer:
@@ -45,14 +45,15 @@ upload-received = Received { $file }, adding it…
 upload-replaced = Replaced { $file }, reindexing…
 upload-added = Added { $file }, reindexing…
 upload-rejected-name = That file name cannot be used.
-upload-rejected-type = Only .txt / .md text files and PDFs are accepted.
+upload-rejected-type = Only .txt / .md text files, PDFs and page images (PNG, JPEG, TIFF, WebP) are accepted.
 upload-rejected-size = The file is too large (limit { $limit } bytes).
 upload-rejected-empty = The file is empty.
 upload-rejected-binary = This is not a text file.
 upload-rejected-undecodable = Unknown text encoding (UTF-8, UTF-16, GBK/GB18030 and Big5 are supported).
 upload-rejected-pdf-broken = This PDF cannot be read (damaged, or not a PDF).
 upload-rejected-pdf-encrypted = This PDF is password-protected and cannot be read.
-upload-rejected-pdf-no-text = This PDF has no text layer (a scan or images); it cannot be read yet.
+upload-rejected-pdf-no-text = This PDF has no text layer (a scan or images); send its pages as photos or images instead.
+upload-rejected-image-broken = This image cannot be read (damaged, or not PNG, JPEG, TIFF or WebP).
 upload-failed = Could not download { $file } from Telegram (it may be too large or expired); the archive is unchanged. Please send the file again.
 remove-usage = Usage: /remove FILE (see /sources)
 removed = Removed { $file }, reindexing…

@@ -3,7 +3,7 @@ help =
     直接发一个问题，我会给出简短回答和带编号的原文出处；点「原文 N」查看整篇文章，点 👍 / 👎 反馈。
     群聊：@{ $botname } 问题、回复我的消息，或 /ask 问题。任意聊天中输入 @{ $botname } 问题 可以内联引用。
     命令：/ask 提问 · /new 重新开始 · /sources 浏览文章 · /by 作者名 · /about 资料库信息 · /help 帮助
-help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /remove 文件名 删除文件 · /feedback 导出反馈；在私聊中发送 .txt/.md 文件或带文字层的 PDF 并确认即可加入资料库。
+help-admin = 管理员命令：/reindex 重建索引 · /stats 统计 · /remove 文件名 删除文件 · /feedback 导出反馈；在私聊中发送 .txt/.md 文件、PDF 或版面照片并确认即可加入资料库（照片用 OCR 识别）。
 help-examples = 点下面的问题试试：
 about = 资料库共 { $files } 个文件、{ $articles } 篇文章（另有 { $notes } 条版面信息），{ $chunks } 个段落；最近索引时间 { $builtAt }。
 answer-label = 答：
@@ -45,14 +45,15 @@ upload-received = 已收到 { $file }，正在加入资料库…
 upload-replaced = 已替换 { $file }，正在重建索引…
 upload-added = 已加入 { $file }，正在重建索引…
 upload-rejected-name = 文件名不可用。
-upload-rejected-type = 只接受 .txt / .md 文本文件和 PDF。
+upload-rejected-type = 只接受 .txt / .md 文本文件、PDF 和版面图片（PNG、JPEG、TIFF、WebP）。
 upload-rejected-size = 文件太大（上限 { $limit } 字节）。
 upload-rejected-empty = 文件是空的。
 upload-rejected-binary = 这不是文本文件。
 upload-rejected-undecodable = 无法识别文件编码（支持 UTF-8、UTF-16、GBK/GB18030、Big5）。
 upload-rejected-pdf-broken = 这个 PDF 无法读取（文件损坏或不是 PDF）。
 upload-rejected-pdf-encrypted = 这个 PDF 有密码保护，无法读取。
-upload-rejected-pdf-no-text = 这个 PDF 没有文字层（扫描件或图片），暂时无法识别。
+upload-rejected-pdf-no-text = 这个 PDF 没有文字层（扫描件或图片），暂时无法识别；可以把页面拍照或导出成图片发来。
+upload-rejected-image-broken = 这张图片无法读取（文件损坏或格式不支持；支持 PNG、JPEG、TIFF、WebP）。
 upload-failed = 没能从 Telegram 下载 { $file }（文件可能太大或已过期），资料库没有改动。请重新发送这个文件。
 remove-usage = 用法：/remove 文件名（见 /sources）
 removed = 已删除 { $file }，正在重建索引…

@@ -1,0 +1,112 @@
+/**
+ * Blocks of a page image, found on its pixels before any OCR: a recursive XY-cut over ink
+ * projections (the classic layout analysis for printed pages). A region is cut at its widest blank
+ * channel — a column gutter running down the whole region, or a blank band across it, whichever is
+ * wider — until what is left is one column of lines. Punctuation gaps do not line up down a column,
+ * so they never make a channel; a single line is never cut down its length.
+ */
+
+/** A grey-scale page: `dark(x, y)` is ink. */
+export interface Ink {
+  width: number;
+  height: number;
+  dark(x: number, y: number): boolean;
+}
+
+/** A rectangle of the page, in pixels. */
+export interface Block {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The page image's ink (grey level under 200: thin strokes are anti-aliased), through sharp. */
+export async function readInk(file: string | Buffer): Promise<Ink> {
+  const { default: sharp } = await import("sharp");
+  const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, dark: (x, y) => data[y * info.width * info.channels + x * info.channels]! < 200 };
+}
+
+/** Runs of `true` in a profile, as [start, end). */
+function runs(profile: boolean[], offset: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < profile.length; i++) {
+    if (!profile[i]) continue;
+    const last = out.at(-1);
+    if (last && last[1] === offset + i) last[1]++;
+    else out.push([offset + i, offset + i + 1]);
+  }
+  return out;
+}
+
+/** Which rows and which columns of the block have ink. */
+function profiles(ink: Ink, b: Block): { rows: boolean[]; cols: boolean[] } {
+  const rows = new Array<boolean>(b.h).fill(false);
+  const cols = new Array<boolean>(b.w).fill(false);
+  for (let y = 0; y < b.h; y++)
+    for (let x = 0; x < b.w; x++)
+      if (ink.dark(b.x + x, b.y + y)) {
+        rows[y] = true;
+        cols[x] = true;
+      }
+  return { rows, cols };
+}
+
+/** Blank stretches between runs of ink, as [start, end). */
+const gapsBetween = (r: Array<[number, number]>): Array<[number, number]> => r.slice(1).map((s, i) => [r[i]![1], s[0]]);
+
+/** The page's line height: the median height of runs of inked rows across the whole page. */
+function lineHeight(ink: Ink): number {
+  const { rows } = profiles(ink, { x: 0, y: 0, w: ink.width, h: ink.height });
+  const heights = runs(rows, 0)
+    .map(([a, z]) => z - a)
+    .filter((h) => h >= 4)
+    .sort((a, b) => a - b);
+  return heights[Math.floor(heights.length / 2)] ?? 20;
+}
+
+/** The page cut into blocks (one column of lines each), in reading order. */
+export function pageBlocks(ink: Ink): Block[] {
+  const em = lineHeight(ink);
+  const out: Block[] = [];
+  const cut = (b: Block, depth: number): void => {
+    const { rows, cols } = profiles(ink, b);
+    const rowRuns = runs(rows, b.y);
+    const colRuns = runs(cols, b.x);
+    if (rowRuns.length === 0) return;
+    // the region's ink bounding box
+    const box = { x: colRuns[0]![0], y: rowRuns[0]![0], w: colRuns.at(-1)![1] - colRuns[0]![0], h: rowRuns.at(-1)![1] - rowRuns[0]![0] };
+    const width = ([a, z]: [number, number]) => z - a;
+    // a channel down the region, at least 1.2 line heights wide (a comma's blank in two lines on
+    // the same character grid can reach one): through three lines or more, or 1.6 through two
+    const minChannel = rowRuns.length >= 3 ? 1.2 * em : rowRuns.length === 2 ? 1.6 * em : Number.POSITIVE_INFINITY;
+    const channels = gapsBetween(colRuns).filter((g) => width(g) >= minChannel);
+    // (a blank band: wider than the leading between lines, which is under a line high)
+    const bands = gapsBetween(rowRuns).filter((g) => width(g) >= 1.1 * em);
+    const widestChannel = Math.max(0, ...channels.map(width));
+    const widestBand = Math.max(0, ...bands.map(width));
+    // without either, the widest line gap when it is wider than the others (a headline over two
+    // columns is cut off under it, and what is left has its gutter)
+    const lineGaps = gapsBetween(rowRuns);
+    const widestGap = Math.max(0, ...lineGaps.map(width));
+    const usual = lineGaps.map(width).sort((a, b) => a - b)[Math.floor(lineGaps.length / 2)] ?? 0;
+    const uneven = lineGaps.length > 0 && widestGap >= usual + 0.3 * em;
+    let cuts: Array<[number, number]>;
+    let byChannels: boolean;
+    if (channels.length && widestChannel >= widestBand)
+      [cuts, byChannels] = [channels.filter((g) => width(g) >= 0.95 * widestChannel), true];
+    else if (bands.length) [cuts, byChannels] = [bands.filter((g) => width(g) >= 0.95 * widestBand), false];
+    else if (uneven && depth <= 60) [cuts, byChannels] = [lineGaps.filter((g) => width(g) >= 0.95 * widestGap), false];
+    else return void out.push(box);
+    if (depth > 60) return void out.push(box);
+    let from = byChannels ? box.x : box.y;
+    for (const [a, z] of [...cuts, [byChannels ? box.x + box.w : box.y + box.h, 0] as [number, number]]) {
+      const part = byChannels ? { x: from, y: box.y, w: a - from, h: box.h } : { x: box.x, y: from, w: box.w, h: a - from };
+      if (part.w > 0 && part.h > 0) cut(part, depth + 1);
+      from = z;
+    }
+  };
+  cut({ x: 0, y: 0, w: ink.width, h: ink.height }, 0);
+  return out;
+}
