@@ -68,6 +68,7 @@ export async function benchPdf(root: string, repeat: number): Promise<PdfBench> 
       specs.push({ columns, rows: page.map((article) => [{ span: columns, article }]) });
     }
   const pdf = await makePdf(specs);
+  await readPdf(pdf); // warm-up: pdf.js loads on first use
   const t0 = performance.now();
   await readPdf(pdf);
   const read = (performance.now() - t0) / 1000;

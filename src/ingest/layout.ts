@@ -58,6 +58,9 @@ export interface Para {
   closing?: boolean;
 }
 
+/** A line's type size, for the pieces it is split into. */
+const sizeOf = (line: Line): { size?: number } => (line.size ? { size: line.size } : {});
+
 /** Splits decoded text into physical lines; blank lines become null. */
 export function splitLines(src: string): Array<Line | null> {
   const out: Array<Line | null> = [];
@@ -81,8 +84,8 @@ function splitInlineByline(line: Line): [Line, Line] | null {
   if (!isStrongByline(credit) || !BYLINE_ISH.test(credit)) return null;
   const tailStart = line.text.length - m[2]!.length;
   return [
-    { text: m[1]!, start: line.start, dropTail: 0 },
-    { text: m[2]!, start: line.start + tailStart, dropTail: 0 },
+    { ...sizeOf(line), text: m[1]!, start: line.start, dropTail: 0 },
+    { ...sizeOf(line), text: m[2]!, start: line.start + tailStart, dropTail: 0 },
   ];
 }
 
@@ -174,8 +177,13 @@ function splitWrappedCredit(p: Para): Para[] | null {
   if (!m || !/^[^（）()]{1,20}[）)]$/u.test(last.text)) return null;
   const credit = (m[2]! + last.text).slice(1, -1);
   if (!isStrongByline(credit) || !BYLINE_ISH.test(credit)) return null;
-  const head: Line = { text: m[1]!, start: prev.start, dropTail: 0 };
-  const tail: Line = { text: m[2]!, start: prev.start + m[1]!.length + (prev.text.length - m[1]!.length - m[2]!.length), dropTail: 0 };
+  const head: Line = { ...sizeOf(prev), text: m[1]!, start: prev.start, dropTail: 0 };
+  const tail: Line = {
+    ...sizeOf(prev),
+    text: m[2]!,
+    start: prev.start + m[1]!.length + (prev.text.length - m[1]!.length - m[2]!.length),
+    dropTail: 0,
+  };
   return [
     { lines: [...p.lines.slice(0, -2), head], kind: "body" },
     { lines: [tail, last], kind: "byline", marked: false, closing: true },

@@ -85,7 +85,58 @@ function xyCut(boxes: TextBox[], size: number, depth = 0): TextBox[][] {
   if (gaps.length === 0) return [boxes];
   // (line boxes read by OCR jitter by a few pixels: a quarter of a type size)
   const uniform = widestGap <= Math.min(...gaps.map(width)) * 1.3 + 0.25 * size;
+  if (!sideBySide(boxes, size)) return uniform ? [boxes] : byRows(0.95 * widestGap);
+  // lines side by side under (or over) a line that crosses their gutter — a byline, caption or
+  // headline set across the columns: that line is cut off at the gap next to it, and what is
+  // left has its gutter (cutting at every like gap would read the columns row by row)
+  const crossing = crossingLines(boxes, size);
+  const cuts = gaps.filter(([a, b]) => crossing.some((c) => Math.abs(c.top - b) < 1 || Math.abs(c.top + c.h - a) < 1));
+  if (cuts.length) return splitAt(boxes, cuts.map(middle), (b) => b.top).flatMap((r) => xyCut(r, size, depth + 1));
   return uniform ? [boxes] : byRows(0.95 * widestGap);
+}
+
+/**
+ * Boxes that cross a gutter most lines of the region leave blank: x ranges at least GUTTER type
+ * sizes wide that at most a fifth of the boxes cover, with text on both sides.
+ */
+function crossingLines(boxes: TextBox[], size: number): TextBox[] {
+  const left = Math.min(...boxes.map((b) => b.x));
+  const right = Math.max(...boxes.map((b) => b.x + b.w));
+  const step = Math.max(1, size / 4);
+  const cover = new Array<number>(Math.ceil((right - left) / step) + 1).fill(0);
+  for (const b of boxes) for (let x = b.x; x < b.x + b.w; x += step) cover[Math.floor((x - left) / step)]!++;
+  const few = boxes.length / 5;
+  const out = new Set<TextBox>();
+  for (let i = 0; i < cover.length; ) {
+    if (cover[i]! > few) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < cover.length && cover[j]! <= few) j++;
+    const [x0, x1] = [left + i * step, left + j * step];
+    if (x1 - x0 >= GUTTER * size && x0 > left && x1 < right) for (const b of boxes) if (b.x < x0 && b.x + b.w > x1) out.add(b);
+    i = j;
+  }
+  return [...out];
+}
+
+/** Whether two boxes on one line stand a gutter apart (at least GUTTER type sizes). */
+function sideBySide(boxes: TextBox[], size: number): boolean {
+  const rows = new Map<number, TextBox[]>();
+  for (const b of boxes) {
+    const key = Math.round((b.top + b.h / 2) / (size / 2));
+    rows.set(key, [...(rows.get(key) ?? []), b]);
+  }
+  for (const row of rows.values()) {
+    row.sort((a, b) => a.x - b.x);
+    let right = Number.NEGATIVE_INFINITY;
+    for (const b of row) {
+      if (right > Number.NEGATIVE_INFINITY && b.x - right >= GUTTER * size) return true;
+      right = Math.max(right, b.x + b.w);
+    }
+  }
+  return false;
 }
 
 interface PageLine {

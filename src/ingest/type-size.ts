@@ -16,6 +16,8 @@ const CREDIT_LINE =
 
 /** Type this much larger than the body's makes a heading. */
 const LARGER = 1.15;
+/** Type under this share of the body's (and naming no writer) is a caption or page furniture. */
+const SMALL = 0.88;
 /** Sizes within this share of each other are the same type. */
 const SAME = 0.12;
 
@@ -56,15 +58,31 @@ function bodySize(paras: Para[]): number {
 export function kindsByTypeSize(paras: Para[]): Para[] {
   const body = bodySize(paras);
   if (!body) return paras;
-  return paras.map((p): Para => {
+  return paras.map((p, i): Para => {
     const size = paraSize(p);
     if (!size) return p;
+    // the page's first block in large type right over a running head (date, page): the masthead
+    if (i === 0 && p.kind === "heading" && paras[1]?.kind === "furniture") return { ...p, kind: "furniture" };
+    // a photographer's credit in small type (`本报记者 谭书音 摄`, under a caption) is no byline
+    if (
+      p.kind === "byline" &&
+      size < (1 - SAME) * body &&
+      /摄$/u.test(
+        p.lines
+          .map((l) => l.text)
+          .join("")
+          .trim(),
+      )
+    )
+      return { ...p, kind: "furniture" };
     if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
     const credit =
       p.lines.length === 1 && (CREDIT_LINE.test(text.replace(/\s+/g, "")) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
     if (p.kind === "heading" && Math.abs(size - body) <= SAME * body) return { ...p, kind: "body" };
+    // text in type smaller than the body's that names no writer: a caption or page furniture
+    if ((p.kind === "body" || p.kind === "heading") && size < SMALL * body) return { ...p, kind: "furniture" };
     return p;
   });
 }
