@@ -52,6 +52,19 @@ interface Placed {
   bold: boolean;
 }
 
+/** Rows for a page of articles: 2 columns (one across, two side by side) or 3 (two plus one, one across, three). */
+export function newspaperRows(articles: DrawnArticle[], columns: number): PageSpec["rows"] {
+  const pattern = columns === 2 ? [[2], [1, 1]] : [[2, 1], [3], [1, 1, 1]];
+  const rows: PageSpec["rows"] = [];
+  for (let k = 0, r = 0; k < articles.length; r++) {
+    const row = pattern[r % pattern.length]!.slice(0, articles.length - k).map((span, j) => ({ span, article: articles[k + j]! }));
+    row[row.length - 1]!.span += columns - row.reduce((s, x) => s + x.span, 0);
+    rows.push(row);
+    k += row.length;
+  }
+  return rows;
+}
+
 /** Width of text at a type size, in points. */
 type Measure = (text: string, size: number, bold: boolean) => number;
 

@@ -19,7 +19,7 @@ import { localRetriever } from "../../src/search/index.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
-import { type DrawnArticle, type PageSpec, renderPageImages } from "../helpers/pdf-pages.js";
+import { type DrawnArticle, newspaperRows, type PageSpec, renderPageImages } from "../helpers/pdf-pages.js";
 
 const SET = path.join(ROOT, "test/fixtures/layouts/heldout6");
 const PAGES = 4;
@@ -51,15 +51,7 @@ beforeAll(async () => {
       .map((a) => ({ title: a.title!, kicker: a.kicker, subtitle: a.subtitle, byline: a.byline, paragraphs: a.body.split("\n") }));
     for (const article of page) drawn.push({ file: name.replace(/\.txt$/, ".png"), article });
     const columns = i % 2 ? 3 : 2;
-    const pattern = columns === 2 ? [[2], [1, 1]] : [[2, 1], [3], [1, 1, 1]];
-    const rows: PageSpec["rows"] = [];
-    for (let k = 0, r = 0; k < page.length; r++) {
-      const row = pattern[r % pattern.length]!.slice(0, page.length - k).map((span, j) => ({ span, article: page[k + j]! }));
-      row[row.length - 1]!.span += columns - row.reduce((s, x) => s + x.span, 0);
-      rows.push(row);
-      k += row.length;
-    }
-    return { columns, rows };
+    return { columns, rows: newspaperRows(page, columns) };
   });
   for (const [i, png] of renderPageImages(specs, 150).entries()) writeFileSync(path.join(corpus, names[i]!.replace(/\.txt$/, ".png")), png);
   const files = await listCorpus(corpus);

@@ -18,22 +18,9 @@ import { localRetriever } from "../../src/search/index.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
-import { type DrawnArticle, makeEncryptedPdf, makePdf, makeTextlessPdf, type PageSpec } from "../helpers/pdf-pages.js";
+import { type DrawnArticle, makeEncryptedPdf, makePdf, makeTextlessPdf, newspaperRows, type PageSpec } from "../helpers/pdf-pages.js";
 
 const SET = path.join(ROOT, "test/fixtures/layouts/heldout3");
-
-/** Rows for a page of `n` articles: 2 columns (one across, two side by side) or 3 (two plus one, one across, three). */
-function rowsFor(articles: DrawnArticle[], columns: number): PageSpec["rows"] {
-  const pattern = columns === 2 ? [[2], [1, 1]] : [[2, 1], [3], [1, 1, 1]];
-  const rows: PageSpec["rows"] = [];
-  for (let k = 0, r = 0; k < articles.length; r++) {
-    const row = pattern[r % pattern.length]!.slice(0, articles.length - k).map((span, j) => ({ span, article: articles[k + j]! }));
-    row[row.length - 1]!.span += columns - row.reduce((s, x) => s + x.span, 0);
-    rows.push(row);
-    k += row.length;
-  }
-  return rows;
-}
 
 const drawn: Array<{ file: string; page: number; article: DrawnArticle }> = [];
 let corpus: string;
@@ -58,7 +45,11 @@ beforeAll(async () => {
         paragraphs: a.body.split("\n"),
       }));
       for (const article of page) drawn.push({ file, page: i + 1, article });
-      return { columns: file.startsWith("two") ? 2 : 3, rows: rowsFor(page, file.startsWith("two") ? 2 : 3), rotate: i === 3 ? 90 : 0 };
+      return {
+        columns: file.startsWith("two") ? 2 : 3,
+        rows: newspaperRows(page, file.startsWith("two") ? 2 : 3),
+        rotate: i === 3 ? 90 : 0,
+      };
     });
     writeFileSync(path.join(corpus, file), await makePdf(specs));
   }
