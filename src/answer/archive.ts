@@ -42,6 +42,8 @@ export interface Archive {
   removeDocument(fileName: string): Promise<{ file: string }>;
   /** The corpus name an upload or /remove would use, and whether that file exists. */
   findDocument(fileName: string): Promise<{ file: string; exists: boolean }>;
+  /** The clipping image (PNG) of an article read from a page photo, an excerpt marked; null for other sources. */
+  clipping(key: string, start: number, end: number): Promise<Uint8Array | null>;
 }
 
 export function createArchive(options: { service: AnswerService; library: Library }): Archive {
@@ -72,5 +74,6 @@ export function createArchive(options: { service: AnswerService; library: Librar
     addDocument: (name, data) => library.addDocument(name, data),
     removeDocument: (name) => library.removeDocument(name),
     findDocument: (name) => library.findDocument(name),
+    clipping: (key, start, end) => library.clipping(key, start, end),
   };
 }

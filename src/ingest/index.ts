@@ -6,3 +6,4 @@ export * from "./types.js";
 export * from "./dates.js";
 export { pageSource, pdfPageText, sourceText, splitPageSource } from "./pdf-articles.js";
 export { looksLikePdf, PdfError, readPdf } from "./pdf.js";
+export { clippingImage } from "./clipping.js";

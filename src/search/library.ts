@@ -4,8 +4,9 @@
  * then swaps it in; only one runs at a time.
  */
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { IndexBusyError } from "../errors.js";
-import { type Article, type IngestWarning, MAX_FILE_BYTES } from "../ingest/index.js";
+import { type Article, clippingImage, type IngestWarning, MAX_FILE_BYTES } from "../ingest/index.js";
 import { buildIndexInWorker, prewarmBuildWorker } from "./build-in-worker.js";
 import type { EmbeddingsConfig } from "./embeddings.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
@@ -54,6 +55,8 @@ export interface Library extends CorpusDocuments {
   /** Short stable key of an article (fits in Telegram callback data). */
   articleKey(articleId: string): string;
   article(key: string): Article | undefined;
+  /** The clipping image (PNG) of an article read by OCR, its excerpt [start, end) marked; null for other sources. */
+  clipping(key: string, start: number, end: number): Promise<Uint8Array | null>;
 }
 
 export interface LibraryOptions {
@@ -153,6 +156,10 @@ export function createLibrary(options: LibraryOptions): Library {
       })),
     articleKey,
     article: (key) => keys.get(key),
+    async clipping(key, start, end) {
+      const a = keys.get(key);
+      return a ? clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
+    },
     ...documents,
   };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/create-bot.js";
 import { startBot } from "../../src/bot/start-bot.js";
 import { createLogger } from "../../src/logger.js";
-import { TOKEN, createTestDeps, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
+import { type StubbedCall, TOKEN, createTestDeps, emulatorShim, freePort, waitFor } from "../helpers/bot-harness.js";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
 import { makeEncryptedPdf, makePdf, renderPageImages } from "../helpers/pdf-pages.js";
 
@@ -19,6 +19,7 @@ let server: TelegramServer;
 let proxy: FaultProxy;
 let stop: () => Promise<void>;
 let corpusDir: string;
+const stubbed: StubbedCall[] = [];
 
 const ARTICLE = {
   title: "青川县建成12座口袋公园",
@@ -51,7 +52,7 @@ beforeAll(async () => {
   const deps = await createTestDeps({ apiRoot: proxy.url, adminIds: [ADMIN], maxUploadBytes: 5 << 20 });
   corpusDir = deps.corpusDir;
   const log = createLogger("silent");
-  stop = await startBot(createBot({ ...deps, log }, { transformers: [emulatorShim([])] }), { port: 0, log, adminIds: [ADMIN] });
+  stop = await startBot(createBot({ ...deps, log }, { transformers: [emulatorShim(stubbed)] }), { port: 0, log, adminIds: [ADMIN] });
 }, 60_000);
 afterAll(async () => {
   await stop?.();
@@ -118,5 +119,20 @@ describe("an admin adds a PDF from Telegram", () => {
     const text = await ask("青川城东社区的自助借阅点首批上架了多少册图书？");
     expect(text).toContain("3200册");
     expect(text).toContain("青川图书馆新增24小时自助借阅点");
+    // 原文 1: the article's text, then the clipping cut from the photo with the quoted lines marked
+    const answer = messages().at(-1)!;
+    const source = answer.reply_markup!.inline_keyboard.flat().find((b) => b.text === "原文 1")!;
+    const c = client();
+    await c.sendCallback(c.makeCallbackQuery(source.callback_data!, { message: { message_id: answer.message_id } }));
+    const photo = await waitFor(() => stubbed.find((s) => s.method === "sendPhoto"), "the clipping", 20_000);
+    expect(photo.payload.caption).toBe("原版剪报（黄框为引用的段落；文字由 OCR 识别）");
+    const file = photo.payload.photo as { fileData: Uint8Array | (() => unknown) };
+    const { default: sharp } = await import("sharp");
+    const data = file.fileData instanceof Uint8Array ? file.fileData : Buffer.alloc(0);
+    const meta = await sharp(data).metadata();
+    // a clipping, not the page: narrower than the 1240-pixel page, as tall as a headline and a few lines
+    expect(meta.format).toBe("png");
+    expect(meta.width!).toBeLessThan(1240);
+    expect(meta.height!).toBeGreaterThan(60);
   }, 60_000);
 });

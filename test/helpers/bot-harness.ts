@@ -1,7 +1,7 @@
 /**
  * A real bot (grammY + runner, real index on disk) against the telegram-test-api emulator over
  * HTTP on 127.0.0.1. The emulator answers getUpdates at once and lacks some methods
- * (sendChatAction, setMyCommands, answerInlineQuery, sendDocument): a test-only transformer
+ * (sendChatAction, setMyCommands, answerInlineQuery, sendDocument, sendPhoto): a test-only transformer
  * delays polling a little and answers those methods itself, recording the calls.
  */
 import { localRetriever } from "../../src/search/index.js";
@@ -31,6 +31,7 @@ export const MISSING_METHODS = [
   "setMyShortDescription",
   "answerInlineQuery",
   "sendDocument",
+  "sendPhoto",
   "deleteWebhook",
 ];
 

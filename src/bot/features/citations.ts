@@ -3,8 +3,9 @@
  * A press acts only on the message its button was sent with: a view pages for its owner only, a
  * vote counts once per user and answer, and an id the bot never issued (or forgot) does nothing.
  */
-import { Composer } from "grammy";
+import { Composer, InputFile } from "grammy";
 import { createLru } from "../../answer/index.js";
+import { safeError } from "../../logger.js";
 import { createTokenStore } from "../answer-memory.js";
 import { pressOf, refusal } from "../presses.js";
 import { articleLead, type BotContext, type BotDeps } from "../context.js";
@@ -113,6 +114,26 @@ function handleVotes(deps: BotDeps, composer: Composer<BotContext>): void {
 /** Article messages remembered for editing in place. */
 const SHOWN_ARTICLES = 2000;
 
+/** The clipping of an article read from a page photo, its excerpt marked, under the article's text. */
+async function sendClipping(
+  deps: BotDeps,
+  ctx: BotContext,
+  chatId: number,
+  view: { key: string; start: number; end: number },
+  replyTo: number,
+): Promise<void> {
+  try {
+    const image = await deps.archive.clipping(view.key, view.start, view.end);
+    if (!image) return;
+    await ctx.api.sendPhoto(chatId, new InputFile(image, "clipping.png"), {
+      caption: ctx.t("clipping-caption"),
+      reply_parameters: { message_id: replyTo, allow_sending_without_reply: true },
+    });
+  } catch (err) {
+    deps.log.warn({ err: safeError(err) }, "clipping not sent");
+  }
+}
+
 export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const views = createTokenStore<ArticleView>();
@@ -150,6 +171,7 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
     const sent = await ctx.api.sendMessage(chatId, r.message.text, extra);
     views.bind(id, sent.message_id);
     shownArticles.set(`${chatId}:${view.key}`, sent.message_id);
+    if (article.meta.ocr === "true") await sendClipping(deps, ctx, chatId, view, sent.message_id);
   });
 
   composer.callbackQuery(PageData.pattern, async (ctx) => {

@@ -53,6 +53,7 @@ upload-rejected-undecodable = Unknown text encoding (UTF-8, UTF-16, GBK/GB18030 
 upload-rejected-pdf-broken = This PDF cannot be read (damaged, or not a PDF).
 upload-rejected-pdf-encrypted = This PDF is password-protected and cannot be read.
 upload-rejected-pdf-no-text = This PDF has no text layer (a scan or images); send its pages as photos or images instead.
+clipping-caption = The clipping from the page (the quoted lines boxed in yellow; text read by OCR)
 upload-rejected-image-broken = This image cannot be read (damaged, or not PNG, JPEG, TIFF or WebP).
 upload-failed = Could not download { $file } from Telegram (it may be too large or expired); the archive is unchanged. Please send the file again.
 remove-usage = Usage: /remove FILE (see /sources)

@@ -53,6 +53,7 @@ upload-rejected-undecodable = 无法识别文件编码（支持 UTF-8、UTF-16�
 upload-rejected-pdf-broken = 这个 PDF 无法读取（文件损坏或不是 PDF）。
 upload-rejected-pdf-encrypted = 这个 PDF 有密码保护，无法读取。
 upload-rejected-pdf-no-text = 这个 PDF 没有文字层（扫描件或图片），暂时无法识别；可以把页面拍照或导出成图片发来。
+clipping-caption = 原版剪报（黄框为引用的段落；文字由 OCR 识别）
 upload-rejected-image-broken = 这张图片无法读取（文件损坏或格式不支持；支持 PNG、JPEG、TIFF、WebP）。
 upload-failed = 没能从 Telegram 下载 { $file }（文件可能太大或已过期），资料库没有改动。请重新发送这个文件。
 remove-usage = 用法：/remove 文件名（见 /sources）
