@@ -77,7 +77,17 @@ export async function imageArticles(
   let pageMeta: DocMeta = { ...meta, ocr: "true" };
   const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, page.text, meta.date);
   if (dated) pageMeta = { ...pageMeta, date: dated.date, date_source: dated.source };
-  return segmentPage(page.text, { source: file, meta: pageMeta, lineSizes: page.lineSizes });
+  return segmentPage(page.text, { source: file, meta: pageMeta, lineSizes: page.lineSizes }).map(closeQuotes);
+}
+
+/**
+ * OCR drops a closing quote mark at the end of a line more often than any other character
+ * (`…开设“午间门诊`): a headline field is a whole phrase, so one left with an opening “ and no ”
+ * gets it back at its end. Body text is left as read (quotes run across lines there).
+ */
+function closeQuotes(a: Article): Article {
+  const close = (s: string | null) => (s && (s.match(/“/g) ?? []).length > (s.match(/”/g) ?? []).length ? `${s}”` : s);
+  return { ...a, title: close(a.title), kicker: close(a.kicker), subtitle: close(a.subtitle) };
 }
 
 /**

@@ -84,7 +84,7 @@ describe("page images read by OCR", () => {
     );
     expect(drawn.length).toBeGreaterThanOrEqual(12);
     expect(cer).toBeLessThan(0.08);
-    expect(titles / drawn.length).toBeGreaterThanOrEqual(0.7);
+    expect(titles / drawn.length).toBeGreaterThanOrEqual(0.9);
     for (const a of articles) expect(a.meta.ocr).toBe("true");
   });
 
