@@ -74,7 +74,7 @@ export function ocrBoxes(lines: OcrLine[]): TextBox[] {
         .filter((o) => o !== b && widthOf(o.text) >= PITCH_EMS && o.x < b.x + b.w && b.x < o.x + o.w)
         .filter((o) => Math.abs(o.top + o.h / 2 - (b.top + b.h / 2)) <= 1.6 * Math.max(o.h, b.h))
         .sort((o, q) => Math.abs(o.top - b.top) - Math.abs(q.top - b.top))[0];
-      if (next && Math.abs(next.size - size) <= 0.35 * next.size) size = next.size;
+      if (next && Math.abs(next.size - size) <= 0.5 * next.size) size = next.size;
     }
     return { ...b, size, top: b.top + b.h / 2 - size / 2, h: size };
   });
@@ -86,7 +86,7 @@ async function readBlock(file: string, block: Block, ocr: Engine): Promise<OcrLi
   const pad = (n: number) => Math.ceil(n / 32) * 32 - n;
   const crop = await sharp(file)
     .extract({ left: block.x, top: block.y, width: block.w, height: block.h })
-    .extend({ top: 8, left: 8, right: pad(block.w + 8), bottom: pad(block.h + 8), background: "#ffffff" })
+    .extend({ top: 8, left: 8, right: 8 + pad(block.w + 16), bottom: 8 + pad(block.h + 16), background: "#ffffff" })
     .png()
     .toBuffer();
   const lines = await ocr.detect(crop);

@@ -83,7 +83,7 @@ describe("page images read by OCR", () => {
       `OCR: ${drawn.length} articles, character error rate ${(100 * cer).toFixed(1)} %, headlines right ${titles}/${drawn.length}; ${wrong.join(" | ")}`,
     );
     expect(drawn.length).toBeGreaterThanOrEqual(12);
-    expect(cer).toBeLessThan(0.08);
+    expect(cer).toBeLessThan(0.06);
     expect(titles / drawn.length).toBeGreaterThanOrEqual(0.9);
     for (const a of articles) expect(a.meta.ocr).toBe("true");
   });
