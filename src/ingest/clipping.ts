@@ -4,9 +4,9 @@
  * of the paper. The lines come from the cached OCR of the page (no OCR is run again when the index
  * build left its cache), so their text and boxes are those the article was built from.
  */
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { sha256 } from "./hash.js";
 import { readImagePage } from "./ocr.js";
 import { IMAGE_EXTENSIONS } from "./pdf-articles.js";
 import type { Article } from "./types.js";
@@ -58,7 +58,7 @@ export async function clippingImage(
   if (!IMAGE_EXTENSIONS.includes(path.extname(article.source).toLowerCase())) return null;
   const abs = path.join(corpusDir, article.source);
   const data = await fs.readFile(abs);
-  const page = await readImagePage(abs, createHash("sha256").update(data).digest("hex"), ocrCacheDir);
+  const page = await readImagePage(abs, sha256(data), ocrCacheDir);
   const lines = page.text.split("\n");
   const line = lineOfOffset(page.text);
   const body = linesOf(article, 0, article.body.length, line);

@@ -2,10 +2,12 @@
  * Reads a corpus directory: every .txt and .md file below it, decoded, with its metadata,
  * segmented into articles. One bad file yields a warning naming it and never stops the others.
  */
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { decodeText } from "./decode.js";
+import { sha256 } from "./hash.js";
+
+export { sha256 };
 import { documentDate, normalizeDate } from "./dates.js";
 import { parseSidecar, readFrontMatter } from "./metadata.js";
 import { IMAGE_EXTENSIONS, imageArticles, pdfArticles } from "./pdf-articles.js";
@@ -140,8 +142,6 @@ export function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code ? `${FS_ERRORS[code] ?? "cannot be read"} (${code})` : (err as Error).message;
 }
-
-export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
 
 async function readSidecar(dir: string, file: CorpusFile): Promise<{ meta: DocMeta; title: string | null } | null> {
   if (!file.sidecar) return null;

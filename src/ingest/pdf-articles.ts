@@ -3,11 +3,11 @@
  * "true": its excerpts quote the OCR text). A PDF: one source page per PDF page (`file.pdf#p3`, `meta.page` "3"),
  * each read into page text with type sizes and segmented by the same layout rules as text dumps.
  */
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { documentDate, normalizeDate } from "./dates.js";
 import { decodeText } from "./decode.js";
+import { sha256 } from "./hash.js";
 import { OcrError, readImagePage } from "./ocr.js";
 import { PdfError, readPdf } from "./pdf.js";
 import { segmentPage } from "./segment.js";
@@ -94,7 +94,6 @@ function closeQuotes(a: Article): Article {
  * The text a citation's source quotes: a PDF page's text layer (`file.pdf#p3`), the OCR text of a
  * page image (read from `ocrCacheDir` when the index build left it there), else the decoded file.
  */
-const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
 /** Page photos and scans, read by OCR. */
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"];
 
