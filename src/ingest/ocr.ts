@@ -80,11 +80,17 @@ export function ocrBoxes(lines: OcrLine[]): TextBox[] {
   });
 }
 
+/** A page image decoded once (raw pixels), for cropping its blocks without decoding it again for each. */
+interface DecodedPage {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
 /** OCR of one block: its crop, padded white to a multiple of 32 pixels (the detector's grid: no rescaling), lines moved back into it. */
-async function readBlock(file: string, block: Block, ocr: Engine): Promise<OcrLine[]> {
+async function readBlock(page: DecodedPage, block: Block, ocr: Engine): Promise<OcrLine[]> {
   const { default: sharp } = await import("sharp");
   const pad = (n: number) => Math.ceil(n / 32) * 32 - n;
-  const crop = await sharp(file)
+  const crop = await sharp(page.data, { raw: page.info })
     .extract({ left: block.x, top: block.y, width: block.w, height: block.h })
     .extend({ top: 8, left: 8, right: 8 + pad(block.w + 16), bottom: 8 + pad(block.h + 16), background: "#ffffff" })
     .png()
@@ -118,7 +124,10 @@ export async function readImagePage(file: string, hash: string, cacheDir?: strin
       const ocr = await ocrEngine();
       const ink = await readInk(file);
       lines = [];
-      for (const block of pageBlocks(ink)) lines.push(...(await readBlock(file, block, ocr)));
+      const { default: sharp } = await import("sharp");
+      const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      const page: DecodedPage = { data, info: { width: info.width, height: info.height, channels: info.channels } };
+      for (const block of pageBlocks(ink)) lines.push(...(await readBlock(page, block, ocr)));
     } catch (err) {
       throw err instanceof OcrError ? err : new OcrError(`the image could not be read (${(err as Error)?.message ?? err})`, { cause: err });
     }

@@ -1,7 +1,7 @@
 /**
- * From positioned text to a page's text: boxes of text (a PDF's text layer, later OCR lines) with
- * their position and type size → blocks (recursive XY-cut: column gutters first, then the wider
- * gaps between blocks) → lines → the same kind of text dump the layout rules read, with a blank
+ * From positioned text to a page's text: boxes of text (a PDF's text layer, OCR lines) with their
+ * position and type size → blocks (recursive XY-cut at the widest gap: a column gutter or a gap
+ * between rows of articles) → lines → the same kind of text dump the layout rules read, with a blank
  * line between blocks and a new block wherever the type size changes; each physical line keeps
  * its type size and box, so headline anatomy can follow type size (see `type-size.ts`).
  */
