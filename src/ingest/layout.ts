@@ -12,6 +12,7 @@ import {
   NOTICE,
   OPENER,
   hasCreditWords,
+  isGluedCredit,
   isHeadingText,
   isStrongByline,
   lineKind,
@@ -161,7 +162,9 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
 function splitLeadingByline(p: Para): Para[] {
   if (p.kind !== "body" || p.lines.length < 2) return [p];
   const first = p.lines[0]!;
-  if (!isStrongByline(first.text) || !BYLINE_ISH.test(first.text)) return [p];
+  // (or one read with its spaces lost, `记者阮清和通讯员晏如初`, over the indented opening line)
+  const glued = isGluedCredit(first.text) && p.lines[1]!.indented;
+  if (!glued && (!isStrongByline(first.text) || !BYLINE_ISH.test(first.text))) return [p];
   return [
     { lines: [first], kind: "byline", marked: true },
     { lines: p.lines.slice(1), kind: "body" },

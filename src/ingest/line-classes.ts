@@ -72,3 +72,14 @@ export function isHeadingText(text: string, lineCount: number): boolean {
   const short = (lineCount <= 3 && text.length <= 50) || (lineCount <= MAX_HEADING_LINES && text.length <= 16 * lineCount);
   return short && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
 }
+
+/**
+ * A credit line as OCR reads it, spaces lost (`记者罗雪梅`, `本报记者沈嘉禾`, `全媒体记者蒋文博文/图`):
+ * roles and names of two or three characters and nothing else.
+ */
+const GLUED_CREDIT =
+  /^(?:[▢□■◎●]?)(?:(?:本报|全媒体|融媒|见习|特约)?(?:记者|通讯员|实习生|摄影)[\p{Script=Han}]{2,3}){1,3}(?:文\/图|图\/文|摄)?$/u;
+
+export function isGluedCredit(text: string): boolean {
+  return GLUED_CREDIT.test(text.replace(/\s+/g, ""));
+}

@@ -66,6 +66,21 @@ function lineHeight(ink: Ink): number {
   return heights[Math.floor(heights.length / 2)] ?? 20;
 }
 
+/**
+ * Under a line or two set across columns (a headline and byline over the columns of their article)
+ * the region may have a gutter the top lines hide: the gap under the last such line, when what is
+ * below it has a channel through three lines or more.
+ */
+function headOverColumns(ink: Ink, box: Block, rowRuns: Array<[number, number]>, em: number): [number, number] | null {
+  for (let k = 1; k <= 3 && rowRuns.length - k >= 3; k++) {
+    const [top, bottom] = [rowRuns[k]![0], box.y + box.h];
+    const { cols } = profiles(ink, { x: box.x, y: top, w: box.w, h: bottom - top });
+    const colRuns = runs(cols, box.x);
+    if (gapsBetween(colRuns).some(([a, z]) => z - a >= 1.2 * em)) return [rowRuns[k - 1]![1], top];
+  }
+  return null;
+}
+
 /** The page cut into blocks (one column of lines each), in reading order. */
 export function pageBlocks(ink: Ink): Block[] {
   const em = lineHeight(ink);
@@ -94,7 +109,9 @@ export function pageBlocks(ink: Ink): Block[] {
     const uneven = lineGaps.length > 0 && widestGap >= usual + 0.3 * em;
     let cuts: Array<[number, number]>;
     let byChannels: boolean;
-    if (channels.length && widestChannel >= widestBand)
+    const head = !channels.length && !bands.length ? headOverColumns(ink, box, rowRuns, em) : null;
+    if (head) [cuts, byChannels] = [[head], false];
+    else if (channels.length && widestChannel >= widestBand)
       [cuts, byChannels] = [channels.filter((g) => width(g) >= 0.95 * widestChannel), true];
     else if (bands.length) [cuts, byChannels] = [bands.filter((g) => width(g) >= 0.95 * widestBand), false];
     else if (uneven && depth <= 60) [cuts, byChannels] = [lineGaps.filter((g) => width(g) >= 0.95 * widestGap), false];

@@ -96,8 +96,9 @@ function xyCut(boxes: TextBox[], size: number, depth = 0): TextBox[][] {
 }
 
 /**
- * Boxes that cross a gutter most lines of the region leave blank: x ranges at least GUTTER type
- * sizes wide that at most a fifth of the boxes cover, with text on both sides.
+ * Boxes that close a gutter most lines of the region leave blank (x ranges at least GUTTER type
+ * sizes wide that at most a fifth of the boxes cover, with text on both sides): boxes across it, or
+ * into it so far that no gutter is left beside them.
  */
 function crossingLines(boxes: TextBox[], size: number): TextBox[] {
   const left = Math.min(...boxes.map((b) => b.x));
@@ -115,7 +116,11 @@ function crossingLines(boxes: TextBox[], size: number): TextBox[] {
     let j = i;
     while (j < cover.length && cover[j]! <= few) j++;
     const [x0, x1] = [left + i * step, left + j * step];
-    if (x1 - x0 >= GUTTER * size && x0 > left && x1 < right) for (const b of boxes) if (b.x < x0 && b.x + b.w > x1) out.add(b);
+    // a box blocks the gutter when what it leaves of the range on either side is narrower than a gutter
+    // (a headline that ends a few pixels short of the next column still closes it)
+    const blocks = (b: TextBox) =>
+      b.x < x1 && b.x + b.w > x0 && Math.max(0, b.x - x0) < GUTTER * size && Math.max(0, x1 - b.x - b.w) < GUTTER * size;
+    if (x1 - x0 >= GUTTER * size && x0 > left && x1 < right) for (const b of boxes) if (blocks(b)) out.add(b);
     i = j;
   }
   return [...out];

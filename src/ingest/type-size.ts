@@ -5,14 +5,7 @@
  * text dump can only guess from clause structure (README "PDFs and page photos").
  */
 import type { Line, Para } from "./layout.js";
-import { hasCreditWords } from "./line-classes.js";
-
-/**
- * A credit line as OCR reads it, spaces lost (`记者罗雪梅`, `本报记者沈嘉禾`, `全媒体记者蒋文博文/图`):
- * roles and names of two or three characters and nothing else.
- */
-const CREDIT_LINE =
-  /^(?:[▢□■◎●]?)(?:(?:本报|全媒体|融媒|见习|特约)?(?:记者|通讯员|实习生|摄影)[\p{Script=Han}]{2,3}){1,3}(?:文\/图|图\/文|摄)?$/u;
+import { hasCreditWords, isGluedCredit } from "./line-classes.js";
 
 /** Type this much larger than the body's makes a heading. */
 const LARGER = 1.15;
@@ -77,8 +70,7 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
       return { ...p, kind: "furniture" };
     if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
-    const credit =
-      p.lines.length === 1 && (CREDIT_LINE.test(text.replace(/\s+/g, "")) || (size < (1 - SAME) * body && hasCreditWords(text)));
+    const credit = p.lines.length === 1 && (isGluedCredit(text) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
     if (p.kind === "heading" && Math.abs(size - body) <= SAME * body) return { ...p, kind: "body" };
     // text in type smaller than the body's that names no writer: a caption or page furniture

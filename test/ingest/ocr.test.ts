@@ -2,9 +2,9 @@
  * Page images read by OCR (issue #16): pages rendered here at 150 dpi (@napi-rs/canvas with the
  * Noto Sans SC fonts an npm package ships), two and three columns, the articles of a layout test
  * set (its text pages segmented by the text rules; what is drawn is the gold), read offline by
- * PP-OCRv4 (@gutenye/ocr-node on onnxruntime). Figures are printed; the floors sit at what was
- * measured the first time this set was read (README "Page photos and scans"), below the issue's
- * targets where those are not met.
+ * PP-OCRv4 (@gutenye/ocr-node on onnxruntime). Figures are printed; the character error rate and
+ * headline floors are the issue's targets, the answer floor sits under what is measured (93.8 %:
+ * one paraphrase the text pages miss too, one dash read as `一`; README "Page photos and scans").
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -83,15 +83,17 @@ describe("page images read by OCR", () => {
       `OCR: ${drawn.length} articles, character error rate ${(100 * cer).toFixed(1)} %, headlines right ${titles}/${drawn.length}; ${wrong.join(" | ")}`,
     );
     expect(drawn.length).toBeGreaterThanOrEqual(12);
-    expect(cer).toBeLessThan(0.06);
+    expect(cer).toBeLessThanOrEqual(0.02);
     expect(titles / drawn.length).toBeGreaterThanOrEqual(0.9);
     for (const a of articles) expect(a.meta.ocr).toBe("true");
   });
 
   it("answers the set's questions from the images, quoting the OCR text (answer in the top-3 excerpts)", async () => {
     const pages = new Set(drawn.map((d) => d.file.replace(/\.png$/, ".txt")));
+    // (questions about what the images do not show — untitled pieces the text rules leave out — are not asked)
+    const shown = squash(drawn.map((d) => d.article.paragraphs.join("")).join(""));
     const items = (await readQaJsonl(path.join(SET, "questions.jsonl")))
-      .filter((q) => q.answerable && q.sources.some((s) => pages.has(s)))
+      .filter((q) => q.answerable && q.sources.some((s) => pages.has(s)) && q.answers.some((a) => shown.includes(squash(a))))
       .map((q) => ({ ...q, sources: q.sources.map((s) => s.replace(/\.txt$/, ".png")) }));
     const { index } = await buildIndex({ corpusDir: corpus, dataDir: data, embeddings: new HashEmbeddings() });
     const { summary } = await runEval(
@@ -105,7 +107,7 @@ describe("page images read by OCR", () => {
     console.log(
       `OCR questions (${items.length}): answer in top-3 ${(100 * summary.answerInTopK).toFixed(1)} %, verbatim ${(100 * summary.verbatim).toFixed(1)} %`,
     );
-    expect(summary.answerInTopK).toBeGreaterThanOrEqual(0.85);
+    expect(summary.answerInTopK).toBeGreaterThanOrEqual(0.9);
     expect(summary.verbatim).toBe(1);
   }, 120_000);
 });
