@@ -2,12 +2,13 @@
  * PDF throughput for the benchmark: a multi-page PDF made like the test pages (test/helpers/
  * pdf-pages.ts: two and three columns, headlines in larger type) from the articles of a layout test
  * set, then read (text layer → page text) and read + segmented (→ articles), pages per second;
- * and the same pages rendered at 150 dpi and read by OCR, seconds per page.
+ * pages rendered at 150 dpi for clippings, seconds per page; and the same pages rendered as
+ * images at 150 dpi and read by OCR, seconds per page.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pdfArticles } from "../src/ingest/pdf-articles.js";
-import { readPdf } from "../src/ingest/pdf.js";
+import { readPdf, renderPdfPage } from "../src/ingest/pdf.js";
 import { segmentPage } from "../src/ingest/segment.js";
 import { makePdf, type PageSpec, renderPageImages } from "../test/helpers/pdf-pages.js";
 
@@ -54,6 +55,8 @@ export interface PdfBench {
   readPagesPerS: number;
   articlesPagesPerS: number;
   articles: number;
+  /** Seconds to render one page at RENDER_DPI (what a PDF clipping costs), mean over the first pages. */
+  renderSecondsPerPage: number;
 }
 
 export async function benchPdf(root: string, repeat: number): Promise<PdfBench> {
@@ -75,7 +78,13 @@ export async function benchPdf(root: string, repeat: number): Promise<PdfBench> 
   const t1 = performance.now();
   const articles = await pdfArticles(pdf, "bench.pdf", {}, () => {});
   const whole = (performance.now() - t1) / 1000;
+  const rendered = Math.min(4, specs.length);
+  await renderPdfPage(pdf, 1); // warm-up: the canvas loads on first use
+  const t2 = performance.now();
+  for (let n = 1; n <= rendered; n++) await renderPdfPage(pdf, n);
+  const render = (performance.now() - t2) / 1000 / rendered;
   return {
+    renderSecondsPerPage: render,
     pages: specs.length,
     bytes: pdf.length,
     readPagesPerS: specs.length / read,

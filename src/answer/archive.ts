@@ -3,7 +3,7 @@
  * by the key a citation carries; the list of articles; index facts; and the admin operations.
  * Front ends never reach the index, the corpus files or the ingest types behind it.
  */
-import type { BuildProgress, Library, LibraryInfo, ReindexReport } from "../search/index.js";
+import type { BuildProgress, Clipping, Library, LibraryInfo, ReindexReport } from "../search/index.js";
 import type { AnswerOptions, AnswerService } from "./answer-service.js";
 import type { Answer, SourceMeta } from "./types.js";
 
@@ -42,8 +42,8 @@ export interface Archive {
   removeDocument(fileName: string): Promise<{ file: string }>;
   /** The corpus name an upload or /remove would use, and whether that file exists. */
   findDocument(fileName: string): Promise<{ file: string; exists: boolean }>;
-  /** The clipping image (PNG) of an article read from a page photo, an excerpt marked; null for other sources. */
-  clipping(key: string, start: number, end: number): Promise<Uint8Array | null>;
+  /** The clipping image of an article of a page image or PDF page, an excerpt marked; null for text files. */
+  clipping(key: string, start: number, end: number): Promise<Clipping | null>;
 }
 
 export function createArchive(options: { service: AnswerService; library: Library }): Archive {

@@ -47,7 +47,12 @@ export function buildBody(paras: Para[], src: string): Pick<Article, "body" | "s
       if (/\S/.test(src.slice(prevEnd, p.lines[0]!.start))) b.cut();
       b.push("\n", null);
     }
-    repair(p.lines, b);
+    // (lines of one paragraph can have other text between them too: a byline set inside a sentence cut by a column break)
+    p.lines.forEach((line, k) => {
+      const before = p.lines[k - 1];
+      if (before && /\S/.test(src.slice(before.start + before.text.length, line.start))) b.cut();
+      repair([line], b);
+    });
     const last = p.lines[p.lines.length - 1]!;
     prevEnd = last.start + last.text.length;
   });

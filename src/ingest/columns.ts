@@ -35,6 +35,8 @@ const wrappedWidths = (p: Para | undefined): number[] =>
  */
 export function joinColumnBreaks(paras: Para[]): Para[] {
   const out: Para[] = [];
+  // a byline taken out of a cut sentence, put back once its article's text has run on
+  let held: Para | null = null;
   for (let i = 0; i < paras.length; i++) {
     const p = paras[i]!;
     const prev = out[out.length - 1];
@@ -42,8 +44,30 @@ export function joinColumnBreaks(paras: Para[]): Para[] {
       out[out.length - 1] = { lines: [...prev.lines, ...p.lines], kind: prev.kind === "opener" ? "opener" : "body" };
       continue;
     }
+    // a byline set at the top of the next column, inside a cut sentence (`地面干` / byline / `燥整洁`):
+    // the sentence joins, and the byline closes the article it stands in
+    const rest = paras[i + 1];
+    if (
+      prev &&
+      p.kind === "byline" &&
+      p.lines.length === 1 &&
+      rest &&
+      prev.kind === "body" &&
+      continuesInto(prev, rest, out[out.length - 2], paras[i + 2])
+    ) {
+      out[out.length - 1] = { lines: [...prev.lines, ...rest.lines], kind: "body" };
+      i++;
+      held = { ...p, closing: true };
+      continue;
+    }
+    // (released where its article's body ends)
+    if (held && p.kind !== "body") {
+      out.push(held);
+      held = null;
+    }
     out.push(p);
   }
+  if (held) out.push(held);
   return out;
 }
 

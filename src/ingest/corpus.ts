@@ -182,7 +182,7 @@ export async function loadFile(
       const sidecar = await readSidecar(dir, file).catch(() => null);
       const hash = sha256(buf);
       const articles = isPdf(file.path)
-        ? await pdfArticles(buf, file.path, sidecar?.meta ?? {}, warn)
+        ? await pdfArticles(buf, file.path, sidecar?.meta ?? {}, warn, options.ocrCacheDir)
         : await imageArticles(real, hash, file.path, sidecar?.meta ?? {}, warn, options.ocrCacheDir);
       return articles.length ? { ...file, size: buf.length, hash, encoding: isPdf(file.path) ? "pdf" : "ocr", articles } : null;
     }

@@ -176,8 +176,8 @@ export interface ImagePage extends PageText {
   chars: number;
 }
 
-/** Reads a page image (PNG, JPEG, TIFF, WebP) at `file`; `hash` keys the cache in `cacheDir`. */
-export async function readImagePage(file: string, hash: string, cacheDir?: string): Promise<ImagePage> {
+/** Reads a page image (PNG, JPEG, TIFF, WebP: a path or its bytes); `hash` keys the cache in `cacheDir`. */
+export async function readImagePage(file: string | Buffer, hash: string, cacheDir?: string): Promise<ImagePage> {
   const cached = cacheDir ? path.join(cacheDir, `${hash}.${OCR_VERSION}.json`) : null;
   let lines: OcrLine[] | null = null;
   if (cached)

@@ -22,39 +22,77 @@ export function splitPageSource(source: string): { file: string; page: number | 
   return m ? { file: m[1]!, page: Number(m[2]) } : { file: source, page: null };
 }
 
-/** Articles of every page of a PDF; warnings for unreadable files and pages without a text layer. */
-export async function pdfArticles(data: Uint8Array, file: string, meta: DocMeta, warn: (w: IngestWarning) => void): Promise<Article[]> {
+/**
+ * Articles of every page of a PDF; a page without a readable text layer is read by OCR from its
+ * scan image (cached in `cacheDir` under the PDF's hash and the page number); warnings for unreadable
+ * files and for pages with neither.
+ */
+export async function pdfArticles(
+  data: Uint8Array,
+  file: string,
+  meta: DocMeta,
+  warn: (w: IngestWarning) => void,
+  cacheDir?: string,
+): Promise<Article[]> {
   let pages: Awaited<ReturnType<typeof readPdf>>;
   try {
-    pages = await readPdf(data);
+    pages = await readPdf(data, { scans: true });
   } catch (err) {
     if (!(err instanceof PdfError)) throw err;
     warn({ file, message: `skipped: ${err.message}` });
     return [];
   }
-  const empty = pages.filter((p) => p.chars === 0).map((p) => p.number);
-  if (empty.length)
-    warn({ file, message: `page${empty.length > 1 ? "s" : ""} ${empty.join(", ")}: no text layer (a scan or an image); skipped` });
+  const unread = pages.filter((p) => (p.chars === 0 || p.garbled) && !p.scan).map((p) => p.number);
+  if (unread.length)
+    warn({
+      file,
+      message: `page${unread.length > 1 ? "s" : ""} ${unread.join(", ")}: no readable text layer, and the page could not be rendered for OCR; skipped`,
+    });
+  const hash = sha256(data);
   const articles: Article[] = [];
   for (const page of pages) {
-    if (page.chars === 0) continue;
-    let pageMeta: DocMeta = { ...meta, page: String(page.number) };
-    const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, page.text, meta.date);
-    if (dated) pageMeta = { ...pageMeta, date: dated.date, date_source: dated.source };
-    articles.push(...segmentPage(page.text, { source: pageSource(file, page.number), meta: pageMeta, lineSizes: page.lineSizes }));
+    const source = pageSource(file, page.number);
+    if (page.scan)
+      articles.push(
+        ...(await ocrArticles(page.scan, `${hash}-p${page.number}`, source, { ...meta, page: String(page.number) }, warn, cacheDir)),
+      );
+    else if (page.chars > 0 && !page.garbled)
+      articles.push(
+        ...segmentPage(page.text, {
+          source,
+          meta: pageMeta({ ...meta, page: String(page.number) }, file, page.text),
+          lineSizes: page.lineSizes,
+        }),
+      );
   }
-  if (articles.length === 0 && pages.length > 0 && empty.length < pages.length) warn({ file, message: "skipped: no text found" });
+  if (articles.length === 0 && pages.length > unread.length) warn({ file, message: "skipped: no text found" });
   return articles;
 }
 
-/** The text a source names: a PDF page's text for `file.pdf#pN` (null when there is no such page). */
-export async function pdfPageText(data: Uint8Array, page: number): Promise<string | null> {
-  const pages = await readPdf(data);
-  return pages.find((p) => p.number === page)?.text ?? null;
+/** A page's metadata with the date its file name, sidecar or page text states. */
+function pageMeta(meta: DocMeta, file: string, text: string): DocMeta {
+  const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, text, meta.date);
+  return dated ? { ...meta, date: dated.date, date_source: dated.source } : meta;
 }
 
-/** Articles of a page photo or scan, read by OCR (cached by content hash in `cacheDir`). */
-export async function imageArticles(
+/** The page image a source names: an image file, or the scan (else the rendering) of a PDF page (`file.pdf#p3`) without a text layer. */
+export async function pageImage(corpusDir: string, source: string): Promise<{ image: Buffer; hash: string } | null> {
+  const { file, page } = splitPageSource(source);
+  const data = await fs.readFile(path.join(corpusDir, file));
+  if (page === null) return IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase()) ? { image: data, hash: sha256(data) } : null;
+  const [p] = await readPdf(data, { scans: true, pages: [page] });
+  return p?.scan ? { image: p.scan, hash: `${sha256(data)}-p${page}` } : null;
+}
+
+/** The text a source names: a PDF page's text layer or OCR text (null when there is no such page). */
+export async function pdfPageText(data: Uint8Array, page: number, ocrCacheDir?: string): Promise<string | null> {
+  const [p] = await readPdf(data, { scans: true, pages: [page] });
+  if (!p) return null;
+  return p.scan ? (await readImagePage(p.scan, `${sha256(data)}-p${page}`, ocrCacheDir)).text : p.text;
+}
+
+/** Articles of a page photo or scan (`abs` its path), read by OCR (cached by content hash in `cacheDir`). */
+export function imageArticles(
   abs: string,
   hash: string,
   file: string,
@@ -62,22 +100,38 @@ export async function imageArticles(
   warn: (w: IngestWarning) => void,
   cacheDir?: string,
 ): Promise<Article[]> {
+  return ocrArticles(abs, hash, file, meta, warn, cacheDir);
+}
+
+/** Articles of a page image read by OCR; `source` names the page in citations. */
+async function ocrArticles(
+  image: string | Buffer,
+  hash: string,
+  source: string,
+  meta: DocMeta,
+  warn: (w: IngestWarning) => void,
+  cacheDir?: string,
+): Promise<Article[]> {
+  const file = splitPageSource(source).file;
   let page: Awaited<ReturnType<typeof readImagePage>>;
   try {
-    page = await readImagePage(abs, hash, cacheDir);
+    page = await readImagePage(image, hash, cacheDir);
   } catch (err) {
     if (!(err instanceof OcrError)) throw err;
     warn({ file, message: `skipped: ${err.message}` });
     return [];
   }
   if (page.chars === 0) {
-    warn({ file, message: "skipped: no text found in the image" });
+    const pdfPage = splitPageSource(source).page;
+    warn({
+      file,
+      message: pdfPage === null ? "skipped: no text found in the image" : `page ${pdfPage}: no text layer, and OCR found no text; skipped`,
+    });
     return [];
   }
-  let pageMeta: DocMeta = { ...meta, ocr: "true" };
-  const dated = meta.date && !normalizeDate(meta.date) ? null : documentDate(file, page.text, meta.date);
-  if (dated) pageMeta = { ...pageMeta, date: dated.date, date_source: dated.source };
-  return segmentPage(page.text, { source: file, meta: pageMeta, lineSizes: page.lineSizes }).map(closeQuotes);
+  return segmentPage(page.text, { source, meta: pageMeta({ ...meta, ocr: "true" }, file, page.text), lineSizes: page.lineSizes }).map(
+    closeQuotes,
+  );
 }
 
 /**
@@ -101,7 +155,7 @@ export async function sourceText(corpusDir: string, source: string, ocrCacheDir?
   const { file, page } = splitPageSource(source);
   const abs = path.join(corpusDir, file);
   const data = await fs.readFile(abs);
-  if (page !== null) return (await pdfPageText(data, page)) ?? "";
+  if (page !== null) return (await pdfPageText(data, page, ocrCacheDir)) ?? "";
   if (IMAGE_EXTENSIONS.includes(path.extname(file).toLowerCase())) return (await readImagePage(abs, sha256(data), ocrCacheDir)).text;
   const decoded = decodeText(data);
   return decoded.ok ? decoded.text : "";

@@ -4,7 +4,7 @@
  * rotation is applied (boxes are in the upright page's coordinates); encrypted, broken and
  * text-less PDFs are reported with one clear reason each.
  */
-import { getDocumentProxy } from "unpdf";
+import { extractImages, getDocumentProxy, renderPageAsImage } from "unpdf";
 import { CitebotError } from "../errors.js";
 import { layoutBoxes, type PageText, type TextBox } from "./page-geometry.js";
 
@@ -26,6 +26,46 @@ export interface PdfPage extends PageText {
   height: number;
   /** Characters in the text layer (0: a scan or a page of images). */
   chars: number;
+  /** Whether the text layer is unreadable (glyphs without Unicode: private-use or control characters). */
+  garbled: boolean;
+  /** A page without a readable text layer: its largest image (the scan) as PNG, else the page rendered, when asked for. */
+  scan?: Buffer;
+}
+
+export interface ReadPdfOptions {
+  /** Extract the page image of pages without a readable text layer (for OCR). */
+  scans?: boolean;
+  /** Read only these pages (1-based). */
+  pages?: number[];
+}
+
+/** Share of a text layer's characters that may be unmapped glyphs before the layer counts as garbled. */
+const GARBLED_SHARE = 0.2;
+
+/**
+ * Whether a text layer is glyph codes rather than text: a font embedded without a Unicode map gives
+ * private-use, control or replacement characters where the letters should be.
+ */
+export function garbled(text: string): boolean {
+  const chars = Array.from(text.replace(/\s+/g, ""));
+  if (chars.length === 0) return false;
+  const bad = chars.filter((c) => /[\p{Co}\p{Cc}\p{Cn}\uFFFD]/u.test(c)).length;
+  return bad / chars.length > GARBLED_SHARE;
+}
+
+/** Scan images smaller than this (pixels on the shorter side) are not a page. */
+const MIN_SCAN_SIDE = 300;
+
+/** The page's largest image as PNG (a scanned page), or undefined. */
+async function scanImage(doc: Awaited<ReturnType<typeof getDocumentProxy>>, n: number): Promise<Buffer | undefined> {
+  const images = await extractImages(doc, n).catch(() => []);
+  const best = images.sort((a, b) => b.width * b.height - a.width * a.height)[0];
+  if (!best || Math.min(best.width, best.height) < MIN_SCAN_SIDE) return undefined;
+  const { default: sharp } = await import("sharp");
+  const raw = { width: best.width, height: best.height, channels: best.channels as 1 | 2 | 3 | 4 };
+  return sharp(Buffer.from(best.data.buffer, best.data.byteOffset, best.data.byteLength), { raw })
+    .png()
+    .toBuffer();
 }
 
 type Matrix = [number, number, number, number, number, number];
@@ -76,7 +116,7 @@ function boxesOf(items: RawItem[], viewport: Matrix): TextBox[] {
 }
 
 /** Reads every page of a PDF. Throws PdfError when the file is encrypted or not a readable PDF. */
-export async function readPdf(data: Uint8Array): Promise<PdfPage[]> {
+export async function readPdf(data: Uint8Array, options: ReadPdfOptions = {}): Promise<PdfPage[]> {
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given: hand it a copy
@@ -89,18 +129,16 @@ export async function readPdf(data: Uint8Array): Promise<PdfPage[]> {
   try {
     const pages: PdfPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
+      if (options.pages && !options.pages.includes(n)) continue;
       const page = await doc.getPage(n);
       const viewport = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();
       const boxes = boxesOf(content.items as RawItem[], viewport.transform as Matrix);
       const text = layoutBoxes(boxes);
-      pages.push({
-        ...text,
-        number: n,
-        width: viewport.width,
-        height: viewport.height,
-        chars: boxes.reduce((s, b) => s + b.text.trim().length, 0),
-      });
+      const chars = boxes.reduce((s, b) => s + b.text.trim().length, 0);
+      const bad = garbled(text.text);
+      const scan = options.scans && (chars === 0 || bad) ? ((await scanImage(doc, n)) ?? (await renderPdfPage(data, n))) : undefined;
+      pages.push({ ...text, number: n, width: viewport.width, height: viewport.height, chars, garbled: bad, ...(scan ? { scan } : {}) });
       page.cleanup();
     }
     return pages;
@@ -108,6 +146,43 @@ export async function readPdf(data: Uint8Array): Promise<PdfPage[]> {
     throw new PdfError("broken", `the PDF could not be read to the end (${(err as Error)?.message ?? err})`, { cause: err });
   } finally {
     await doc.loadingTask.destroy().catch(() => {});
+  }
+}
+
+/** Pages are rendered at this resolution (for OCR of pages without text, and for clippings). */
+export const RENDER_DPI = 150;
+
+/**
+ * pdf.js 5 renders through `ArrayBuffer.prototype.transferToFixedLength`, which Node 20 lacks: the
+ * standard's behaviour (a copy of the first `length` bytes; the old buffer is not detached here).
+ */
+function ensureTransfer(): void {
+  const proto = ArrayBuffer.prototype as ArrayBuffer & { transferToFixedLength?: (n?: number) => ArrayBuffer };
+  if (proto.transferToFixedLength) return;
+  Object.defineProperty(proto, "transferToFixedLength", {
+    configurable: true,
+    writable: true,
+    value(this: ArrayBuffer, length?: number) {
+      const out = new ArrayBuffer(length ?? this.byteLength);
+      new Uint8Array(out).set(new Uint8Array(this, 0, Math.min(this.byteLength, out.byteLength)));
+      return out;
+    },
+  });
+}
+
+/** Page `n` of a PDF rendered as PNG at `dpi` (pdf.js drawing on @napi-rs/canvas); null when it cannot be. */
+export async function renderPdfPage(data: Uint8Array, n: number, dpi = RENDER_DPI): Promise<Buffer | null> {
+  ensureTransfer();
+  try {
+    const doc = await getDocumentProxy(new Uint8Array(data), { verbosity: 0 });
+    try {
+      const png = await renderPageAsImage(doc, n, { canvasImport: () => import("@napi-rs/canvas"), scale: dpi / 72 });
+      return Buffer.from(png);
+    } finally {
+      await doc.loadingTask.destroy().catch(() => {});
+    }
+  } catch {
+    return null;
   }
 }
 

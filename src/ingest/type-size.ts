@@ -11,6 +11,10 @@ import { hasCreditWords, isGluedCredit } from "./line-classes.js";
 const LARGER = 1.15;
 /** Type under this share of the body's (and naming no writer) is a caption or page furniture. */
 const SMALL = 0.88;
+/** A label is at most this share of a column line's length… */
+const LABEL_SHARE = 0.6;
+/** …and a subtitle set across columns longer than this share of it. */
+const OVER_COLUMN = 1.15;
 /** Sizes within this share of each other are the same type. */
 const SAME = 0.12;
 
@@ -72,11 +76,45 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
     const text = p.lines.map((l) => l.text).join("");
     const credit = p.lines.length === 1 && (isGluedCredit(text) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
-    if (p.kind === "heading" && Math.abs(size - body) <= SAME * body) return { ...p, kind: "body" };
+    // (unless it stands with the headline type next to it: `金秋助学` over `青禾助学基金今年资助学生320名`)
+    if (p.kind === "heading" && Math.abs(size - body) <= SAME * body && !headlineCompanion(paras, i, body)) return { ...p, kind: "body" };
     // text in type smaller than the body's that names no writer: a caption or page furniture
     if ((p.kind === "body" || p.kind === "heading") && size < SMALL * body) return { ...p, kind: "furniture" };
     return p;
   });
+}
+
+/** The median length (characters) of the page's body lines: a column's line. */
+function columnLine(paras: Para[]): number {
+  const lengths = paras
+    .filter((p) => p.kind === "body")
+    .flatMap((p) => p.lines.map((l) => l.text.trim().length))
+    .sort((a, b) => a - b);
+  return lengths[Math.floor(lengths.length / 2)] ?? 0;
+}
+
+/**
+ * Whether a one-line "heading" in body type stands with the headline type next to it, as its
+ * kicker or column label (above) or its subtitle (below), rather than being a line cut off at a
+ * column foot. A cut line runs its column's width and follows text; so a line over headline type
+ * counts when what precedes it is no body text (page furniture, a byline, nothing) or ends a
+ * sentence while the line is clearly shorter than a column's; a line under headline type when it
+ * opens with a dash or is clearly shorter or longer than a column's line.
+ */
+function headlineCompanion(paras: Para[], i: number, body: number): boolean {
+  const own = paras[i]!.lines;
+  if (own.length !== 1) return false;
+  const len = own[0]!.text.trim().length;
+  const column = columnLine(paras);
+  const offColumn = len <= LABEL_SHARE * column || len > OVER_COLUMN * column;
+  const headline = (p: Para | undefined) => !!p && paraSize(p) >= LARGER * body;
+  if (headline(paras[i + 1])) {
+    const prev = paras[i - 1];
+    if (!prev || (prev.kind !== "body" && prev.kind !== "opener")) return true;
+    const end = prev.lines.at(-1)?.text.trim() ?? "";
+    if (/[。！？!?”」』）)…]$/u.test(end) && len <= LABEL_SHARE * column) return true;
+  }
+  return headline(paras[i - 1]) && (/^[—―-]{1,2}/u.test(own[0]!.text.trim()) || offColumn);
 }
 
 /**

@@ -55,7 +55,10 @@ async function checkContent(file: string, data: Uint8Array): Promise<void> {
     if (!(err instanceof PdfError)) throw err;
     throw new DocumentRejectedError(err.reason === "encrypted" ? "pdf-encrypted" : "pdf-broken", `${file}: ${err.message}`, { cause: err });
   }
-  if (!pages.some((p) => p.chars > 0)) throw new DocumentRejectedError("pdf-no-text", `${file}: no page has a text layer`);
+  if (pages.some((p) => p.chars > 0 && !p.garbled)) return;
+  // pages without text are read by OCR from their image: one of them must give one
+  const [first] = pages.length ? await readPdf(data, { scans: true, pages: [pages[0]!.number] }) : [];
+  if (!first?.scan) throw new DocumentRejectedError("pdf-no-text", `${file}: no page has a readable text layer or a page image to read`);
 }
 
 export interface CorpusDocuments {

@@ -15,6 +15,12 @@ import { type CorpusDocuments, createCorpusDocuments } from "./corpus-documents.
 import { type EnsureIndexOptions, ensureIndex } from "./ensure-index.js";
 import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
 
+/** A clipping image (PNG) and whether the text it stands for was read by OCR. */
+export interface Clipping {
+  png: Uint8Array;
+  ocr: boolean;
+}
+
 export interface LibraryInfo {
   files: number;
   articles: number;
@@ -55,8 +61,11 @@ export interface Library extends CorpusDocuments {
   /** Short stable key of an article (fits in Telegram callback data). */
   articleKey(articleId: string): string;
   article(key: string): Article | undefined;
-  /** The clipping image (PNG) of an article read by OCR, its excerpt [start, end) marked; null for other sources. */
-  clipping(key: string, start: number, end: number): Promise<Uint8Array | null>;
+  /**
+   * The clipping image (PNG) of an article of a page image or PDF page, its excerpt [start, end)
+   * marked, and whether its text was read by OCR; null for text files.
+   */
+  clipping(key: string, start: number, end: number): Promise<Clipping | null>;
 }
 
 export interface LibraryOptions {
@@ -158,7 +167,8 @@ export function createLibrary(options: LibraryOptions): Library {
     article: (key) => keys.get(key),
     async clipping(key, start, end) {
       const a = keys.get(key);
-      return a ? clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
+      const png = a ? await clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
+      return png ? { png, ocr: a?.meta.ocr === "true" } : null;
     },
     ...documents,
   };

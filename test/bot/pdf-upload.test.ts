@@ -104,6 +104,14 @@ describe("an admin adds a PDF from Telegram", () => {
     expect(text.startsWith("答：3.6万平方米")).toBe(true); // the figure after the asked word, not 新建的12座
     expect(text).toContain("青川县建成12座口袋公园");
     expect(text).toContain("第1版");
+    // 原文 1: the article's text, then its clipping cut from the rendered PDF page
+    const answer = messages().at(-1)!;
+    const source = answer.reply_markup!.inline_keyboard.flat().find((b) => b.text === "原文 1")!;
+    const c = client();
+    await c.sendCallback(c.makeCallbackQuery(source.callback_data!, { message: { message_id: answer.message_id } }));
+    const photo = await waitFor(() => stubbed.find((s) => s.method === "sendPhoto"), "the PDF clipping", 20_000);
+    expect(photo.payload.caption).toBe("原版剪报（PDF 版面，黄框为引用的段落）");
+    stubbed.length = 0;
   }, 60_000);
 
   it("a password-protected PDF is refused in words, and nothing is added", async () => {

@@ -149,13 +149,17 @@ function layoutPages(pages: PageSpec[], measure: Measure): Array<{ width: number
   });
 }
 
-/** A PDF of the given pages. */
-export async function makePdf(pages: PageSpec[]): Promise<Uint8Array> {
+/**
+ * A PDF of the given pages. Fonts are subset unless `fullFonts` (pdf-lib's subsets of this CJK
+ * font lose most glyph outlines: the text layer reads right, a rendering shows gaps; whole fonts
+ * render right and make a PDF of about 20 MB).
+ */
+export async function makePdf(pages: PageSpec[], options: { fullFonts?: boolean } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const fonts = {
-    reg: await doc.embedFont(fontFile("400Regular"), { subset: true }),
-    bold: await doc.embedFont(fontFile("700Bold"), { subset: true }),
+    reg: await doc.embedFont(fontFile("400Regular"), { subset: !options.fullFonts }),
+    bold: await doc.embedFont(fontFile("700Bold"), { subset: !options.fullFonts }),
   };
   const laid = layoutPages(pages, (t, size, bold) => (bold ? fonts.bold : fonts.reg).widthOfTextAtSize(t, size));
   for (const [i, { width, height, placed }] of laid.entries()) {
@@ -193,6 +197,17 @@ export function renderPageImages(pages: PageSpec[], dpi = 150): Uint8Array[] {
     }
     return canvas.toBuffer("image/png");
   });
+}
+
+/** A scanned PDF: one page image (PNG, at `dpi`) per page, no text layer. */
+export async function makeScannedPdf(images: Uint8Array[], dpi = 150): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  for (const png of images) {
+    const image = await doc.embedPng(png);
+    const [w, h] = [(image.width * 72) / dpi, (image.height * 72) / dpi];
+    doc.addPage([w, h]).drawImage(image, { x: 0, y: 0, width: w, height: h });
+  }
+  return doc.save();
 }
 
 /** A PDF whose trailer names a standard security handler with a user password nobody knows. */

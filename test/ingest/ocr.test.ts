@@ -13,13 +13,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createAnswerService } from "../../src/answer/index.js";
 import { readQaJsonl, runEval } from "../../src/eval/index.js";
 import { type Article, listCorpus, loadFile } from "../../src/ingest/index.js";
+import { clippingImage } from "../../src/ingest/clipping.js";
+import { sourceText } from "../../src/ingest/pdf-articles.js";
 import { segmentPage } from "../../src/ingest/segment.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { localRetriever } from "../../src/search/index.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
-import { type DrawnArticle, newspaperRows, type PageSpec, renderPageImages } from "../helpers/pdf-pages.js";
+import { type DrawnArticle, makeScannedPdf, newspaperRows, type PageSpec, renderPageImages } from "../helpers/pdf-pages.js";
 
 const SET = path.join(ROOT, "test/fixtures/layouts/heldout6");
 const PAGES = 4;
@@ -40,6 +42,7 @@ const drawn: Array<{ file: string; article: DrawnArticle }> = [];
 let corpus: string;
 let data: string;
 let articles: Article[];
+let images: Array<{ name: string; png: Uint8Array }>;
 
 beforeAll(async () => {
   corpus = mkdtempSync(path.join(os.tmpdir(), "citebot-ocr-"));
@@ -53,7 +56,8 @@ beforeAll(async () => {
     const columns = i % 2 ? 3 : 2;
     return { columns, rows: newspaperRows(page, columns) };
   });
-  for (const [i, png] of renderPageImages(specs, 150).entries()) writeFileSync(path.join(corpus, names[i]!.replace(/\.txt$/, ".png")), png);
+  images = renderPageImages(specs, 150).map((png, i) => ({ name: names[i]!.replace(/\.txt$/, ".png"), png }));
+  for (const { name, png } of images) writeFileSync(path.join(corpus, name), png);
   const files = await listCorpus(corpus);
   articles = [];
   for (const f of files)
@@ -109,5 +113,32 @@ describe("page images read by OCR", () => {
     );
     expect(summary.answerInTopK).toBeGreaterThanOrEqual(0.9);
     expect(summary.verbatim).toBe(1);
+  }, 120_000);
+});
+
+describe("scanned PDFs", () => {
+  it("reads a PDF of page images by OCR (one source per page, `ocr: true`), quotes its text and cuts clippings from its pages", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-scan-"));
+    const cache = path.join(data, "ocr-cache");
+    writeFileSync(path.join(dir, "scan.pdf"), await makeScannedPdf(images.slice(0, 2).map((i) => i.png)));
+    const warnings: string[] = [];
+    const [file] = await listCorpus(dir);
+    const got = (await loadFile(dir, file!, (w) => warnings.push(w.message), { ocrCacheDir: cache }))?.articles ?? [];
+    expect(warnings).toEqual([]);
+    // the same articles as the page images read on their own, named by PDF page
+    const expected = images
+      .slice(0, 2)
+      .flatMap(({ name }, i) => articles.filter((a) => a.source === name).map((a) => [`scan.pdf#p${i + 1}`, a.title, a.body]));
+    expect(expected.length).toBeGreaterThan(4);
+    expect(got.map((a) => [a.source, a.title, a.body])).toEqual(expected);
+    for (const a of got) expect([a.meta.ocr, a.meta.page]).toEqual(["true", a.source.slice(-1)]);
+    const a = got.at(-1)!;
+    expect(squash(await sourceText(dir, a.source, cache))).toContain(squash(a.body.slice(0, 40)));
+    const clip = await clippingImage(dir, a, 0, 30, cache);
+    const { default: sharp } = await import("sharp");
+    const meta = await sharp(clip!).metadata();
+    expect(meta.format).toBe("png");
+    expect(meta.width! * meta.height!).toBeLessThan(0.5 * 1240 * 1400);
+    expect(meta.width!).toBeGreaterThan(200);
   }, 120_000);
 });

@@ -1,10 +1,12 @@
 /**
- * PDFs written for this project by a helper who never saw the reader (test/fixtures/pdf-heldout:
- * 4 PDFs, 8 pages, 36 articles, its own generator `make.mjs` — 2–4 columns, per-line, per-character
- * and justified text, centred headlines, rules, photo captions, a landscape and a /Rotate 90 page).
- * Measured once before its failures were read (README "PDFs"); these floors hold what the reader
- * reaches now, so a regression shows. Credits only in an opener and box markers are conventions the
- * set and citebot print differently: both figures are printed.
+ * PDFs written for this project by helpers who never saw the reader, each with its own generator
+ * (`make.mjs`): test/fixtures/pdf-heldout (4 PDFs, 8 pages, 36 articles — 2–4 columns, per-line,
+ * per-character and justified text, centred headlines, rules, photo captions, a landscape and a
+ * /Rotate 90 page) and test/fixtures/pdf-heldout2 (3 PDFs, 8 pages, 36 articles — 2–5 columns,
+ * mastheads, column labels, bylines over, in and after the body, kickers and subtitles in body
+ * type, photos). Each was measured once before its failures were read (README "PDFs"); these
+ * floors hold what the reader reaches now, so a regression shows. Credits only in an opener and box
+ * markers are conventions the first set and citebot print differently.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -20,9 +22,13 @@ import { buildIndex } from "../../src/search/index-store.js";
 import { type GoldArticle, squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
 
-const SET = path.join(ROOT, "test/fixtures/pdf-heldout");
+const SETS = [
+  { name: "pdf-heldout", found: 36, title: 34, both: 28, top3: 0.96, titleOnAnswer: 0.9 },
+  { name: "pdf-heldout2", found: 35, title: 34, both: 33, top3: 0.98, titleOnAnswer: 0.92 },
+];
 
-describe("PDFs made by someone else", () => {
+describe.each(SETS)("PDFs made by someone else: $name", (floor) => {
+  const SET = path.join(ROOT, "test/fixtures", floor.name);
   it("articles: found, headline right, headline and byline right", async () => {
     const gold = JSON.parse(readFileSync(path.join(SET, "articles.json"), "utf8")) as Record<string, GoldArticle[]>;
     let [n, found, title, both] = [0, 0, 0, 0];
@@ -39,11 +45,11 @@ describe("PDFs made by someone else", () => {
           both += Number(okTitle && squash(a.byline) === squash(w.byline));
         }
     }
-    console.log(`held-out PDFs: ${n} articles, ${found} found, headline right ${title}, headline and byline right ${both}`);
+    console.log(`${floor.name}: ${n} articles, ${found} found, headline right ${title}, headline and byline right ${both}`);
     expect(n).toBe(36);
-    expect(found).toBe(36);
-    expect(title).toBeGreaterThanOrEqual(34);
-    expect(both).toBeGreaterThanOrEqual(27);
+    expect(found).toBeGreaterThanOrEqual(floor.found);
+    expect(title).toBeGreaterThanOrEqual(floor.title);
+    expect(both).toBeGreaterThanOrEqual(floor.both);
   });
 
   it("questions: answer in the top-3 excerpts, quoted verbatim from the page's text layer", async () => {
@@ -53,10 +59,10 @@ describe("PDFs made by someone else", () => {
     const items = await readQaJsonl(path.join(SET, "questions.jsonl"));
     const { summary } = await runEval(createAnswerService({ retriever: localRetriever(() => index) }), items, corpus);
     console.log(
-      `held-out PDF questions: answer in top-3 ${(100 * summary.answerInTopK).toFixed(1)} %, right headline on the answer's citation ${(100 * summary.titleRightOnAnswer).toFixed(1)} %`,
+      `${floor.name} questions: answer in top-3 ${(100 * summary.answerInTopK).toFixed(1)} %, right headline on the answer's citation ${(100 * summary.titleRightOnAnswer).toFixed(1)} %`,
     );
-    expect(summary.answerInTopK).toBeGreaterThanOrEqual(0.96);
-    expect(summary.titleRightOnAnswer).toBeGreaterThanOrEqual(0.9);
+    expect(summary.answerInTopK).toBeGreaterThanOrEqual(floor.top3);
+    expect(summary.titleRightOnAnswer).toBeGreaterThanOrEqual(floor.titleOnAnswer);
     expect(summary.verbatim).toBe(1);
   }, 60_000);
 });

@@ -12,6 +12,9 @@ import { createAnswerService } from "../../src/answer/index.js";
 import { readQaJsonl, runEval } from "../../src/eval/index.js";
 import { listCorpus, loadFile, type Article, type IngestWarning } from "../../src/ingest/index.js";
 import { pdfArticles } from "../../src/ingest/pdf-articles.js";
+import { clippingImage } from "../../src/ingest/clipping.js";
+import { readImagePage } from "../../src/ingest/ocr.js";
+import { garbled, RENDER_DPI } from "../../src/ingest/pdf.js";
 import { segmentPage } from "../../src/ingest/segment.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { localRetriever } from "../../src/search/index.js";
@@ -25,6 +28,7 @@ const SET = path.join(ROOT, "test/fixtures/layouts/heldout3");
 const drawn: Array<{ file: string; page: number; article: DrawnArticle }> = [];
 let corpus: string;
 let articles: Article[];
+let clipSpec: PageSpec;
 
 beforeAll(async () => {
   corpus = mkdtempSync(path.join(os.tmpdir(), "citebot-pdf-"));
@@ -52,6 +56,7 @@ beforeAll(async () => {
       };
     });
     writeFileSync(path.join(corpus, file), await makePdf(specs));
+    clipSpec = specs[0]!;
   }
   const warnings: IngestWarning[] = [];
   const files = await listCorpus(corpus, (w) => warnings.push(w));
@@ -108,11 +113,44 @@ describe("PDF pages with a text layer", () => {
   }, 60_000);
 });
 
+describe("clippings of PDF pages", () => {
+  it("cuts an article out of the rendered page with its excerpt marked: OCR reads its headline and excerpt back from the image", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "citebot-pdf-clip-"));
+    writeFileSync(path.join(dir, "page.pdf"), await makePdf([clipSpec], { fullFonts: true }));
+    const [file] = await listCorpus(dir);
+    const got = ((await loadFile(dir, file!, () => {}))?.articles ?? []).filter((a) => a.kind === "article");
+    const a = got[1] ?? got[0]!;
+    const clip = await clippingImage(dir, a, 0, 40);
+    const { default: sharp } = await import("sharp");
+    const meta = await sharp(clip!).metadata();
+    expect(meta.format).toBe("png");
+    expect(meta.width!).toBeLessThan(((clipSpec.columns === 3 ? 0.8 : 0.9) * 595 * RENDER_DPI) / 72);
+    const seen = squash((await readImagePage(clip!, "pdf-clipping-test")).text);
+    expect(seen).toContain(squash(a.title));
+    expect(seen).toContain(squash(a.body.slice(0, 20)));
+  }, 60_000);
+});
+
+describe("garbled text layers", () => {
+  it.each([
+    ["glyph codes in the private-use area", "\uE012\uE0A7\uE113\uE020，\uE0B1\uE1C4", true],
+    ["control characters for letters", "\u0003\u0011\u0012\u0004\u0005\u0006 \u0007", true],
+    ["Chinese text", "9月18日，南门街历史街区保护更新项目正式开工。", false],
+    ["Latin text with digits and symbols", "Page 3 — © 2024 Daily News (p. 12)", false],
+  ])("%s → garbled %s", (_name, text, expected) => {
+    expect(garbled(text)).toBe(expected);
+  });
+});
+
 describe("PDFs that cannot be read", () => {
   it.each([
     ["a password-protected PDF", makeEncryptedPdf, /^skipped: the PDF is password-protected$/],
     ["a truncated PDF", async () => (await makeTextlessPdf()).slice(0, 200), /^skipped: not a readable PDF/],
-    ["a page with no text layer (a scan)", makeTextlessPdf, /^page 1: no text layer \(a scan or an image\); skipped$/],
+    [
+      "a page with only a drawing (no text layer; OCR of the rendered page finds none)",
+      makeTextlessPdf,
+      /^page 1: no text layer, and OCR found no text; skipped$/,
+    ],
   ])("%s gets one clear warning and no articles", async (_name, make, message) => {
     const warnings: IngestWarning[] = [];
     const got = await pdfArticles(await make(), "x.pdf", {}, (w) => warnings.push(w));

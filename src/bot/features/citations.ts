@@ -114,7 +114,7 @@ function handleVotes(deps: BotDeps, composer: Composer<BotContext>): void {
 /** Article messages remembered for editing in place. */
 const SHOWN_ARTICLES = 2000;
 
-/** The clipping of an article read from a page photo, its excerpt marked, under the article's text. */
+/** The clipping of an article from a page photo or PDF page, its excerpt marked, under the article's text. */
 async function sendClipping(
   deps: BotDeps,
   ctx: BotContext,
@@ -123,10 +123,10 @@ async function sendClipping(
   replyTo: number,
 ): Promise<void> {
   try {
-    const image = await deps.archive.clipping(view.key, view.start, view.end);
-    if (!image) return;
-    await ctx.api.sendPhoto(chatId, new InputFile(image, "clipping.png"), {
-      caption: ctx.t("clipping-caption"),
+    const clipping = await deps.archive.clipping(view.key, view.start, view.end);
+    if (!clipping) return;
+    await ctx.api.sendPhoto(chatId, new InputFile(clipping.png, "clipping.png"), {
+      caption: ctx.t(clipping.ocr ? "clipping-caption" : "clipping-caption-pdf"),
       reply_parameters: { message_id: replyTo, allow_sending_without_reply: true },
     });
   } catch (err) {
@@ -171,7 +171,8 @@ export function createCitationsFeature(deps: BotDeps): Composer<BotContext> {
     const sent = await ctx.api.sendMessage(chatId, r.message.text, extra);
     views.bind(id, sent.message_id);
     shownArticles.set(`${chatId}:${view.key}`, sent.message_id);
-    if (article.meta.ocr === "true") await sendClipping(deps, ctx, chatId, view, sent.message_id);
+    // articles of page photos and PDF pages have a page to cut from
+    if (article.meta.ocr === "true" || article.meta.page) await sendClipping(deps, ctx, chatId, view, sent.message_id);
   });
 
   composer.callbackQuery(PageData.pattern, async (ctx) => {
