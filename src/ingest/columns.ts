@@ -95,6 +95,8 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
     if (unclosed(text)) return true;
     const widths = p.lines.map((l) => visualWidth(l.text));
     if (p.lines.length === 1) return last >= FULL_WIDTH * column;
+    // running text does not go two column lines without a comma or a stop; a two-line headline does
+    if (!/[，。、；：？！,;:?!]/u.test(text)) return false;
     // a paragraph's first line can start short, but not as short as a column label on a headline
     return widths[0]! >= FIRST_LINE_WIDTH * column && widths.slice(1).every((w) => w >= WRAPPED_WIDTH * column);
   }
@@ -119,4 +121,37 @@ export function mode(xs: number[]): number {
   const counts = new Map<number, number>();
   for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+}
+
+/**
+ * A headline glued to its body: OCR that drops the blank line under a headline gives a body
+ * paragraph whose first line is the headline (`区二院开设夜间儿科门诊` / `从12月2日起，…`). Such a
+ * first line is clearly shorter than the paragraph's other lines, has no punctuation at all, and
+ * is not indented; a paragraph's own first line runs the column width (or is indented). Only
+ * where an article can start: right after a headline block, a byline or page furniture.
+ */
+/** The glued line is at most this share of the paragraph's usual line. */
+const SHORTER = 0.75;
+
+export function splitGluedHeadlines(paras: Para[]): Para[] {
+  return paras.flatMap((p, i): Para[] => {
+    if (p.kind !== "body" || p.lines.length < 3) return [p];
+    const [first, ...rest] = p.lines;
+    if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text) || !/[，。、；：？！]/u.test(rest.map((l) => l.text).join("")))
+      return [p];
+    // only where an article can start: after a headline block, a byline or page furniture (OCR
+    // lines vary in width, so inside an article a short first line is no evidence)
+    const before = paras[i - 1];
+    if (!before || before.kind === "body" || before.kind === "opener") return [p];
+    const widths = rest
+      .slice(0, -1)
+      .map((l) => visualWidth(l.text))
+      .sort((a, b) => a - b);
+    const usual = widths[Math.floor(widths.length / 2)] ?? 0;
+    if (!usual || visualWidth(first!.text) > SHORTER * usual) return [p];
+    return [
+      { lines: [first!], kind: "heading" },
+      { lines: rest, kind: "body" },
+    ];
+  });
 }
