@@ -2,6 +2,7 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
+import { BYLINE_ISH, hasCreditWords } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
 import { SENTENCE_END } from "./text.js";
 
@@ -155,3 +156,62 @@ export function splitGluedHeadlines(paras: Para[]): Para[] {
     ];
   });
 }
+
+/** Clause punctuation: running text has some in every line or two. */
+const CLAUSE = /[，。、；：？！,;:?!…]/u;
+/** A headline run inside a block is at most this many lines. */
+const MAX_RUN = 4;
+
+/**
+ * Headlines inside a block without blank lines (OCR that keeps no blank lines at all): after a
+ * line that ends a sentence, a run of up to four lines with no clause punctuation, each clearly
+ * shorter than the block's lines, followed by more text or ending the block, is a headline block
+ * of its own (a sentence-opening line without punctuation runs the column width; a paragraph's
+ * short last line ends in a stop). Credit lines right under the run are its byline.
+ */
+export function splitInlineHeadlines(paras: Para[]): Para[] {
+  return paras.flatMap((p): Para[] => {
+    if (p.kind !== "body" || p.lines.length < 6) return [p];
+    const widths = p.lines.map((l) => visualWidth(l.text)).sort((a, b) => a - b);
+    const usual = widths[Math.floor(widths.length * 0.75)]!;
+    const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
+    const short = (k: number) => !credit(k) && !CLAUSE.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
+    const out: Para[] = [];
+    let from = 0;
+    for (let k = 1; k < p.lines.length; k++) {
+      if (!SENTENCE_END.test(p.lines[k - 1]!.text.trim()) || !short(k)) continue;
+      let end = k;
+      while (end + 1 < p.lines.length && end - k + 1 < MAX_RUN && short(end + 1)) end++;
+      // then the credit lines under it, if any: its byline; or the run ends the block (a headline
+      // after its body)
+      let by = end;
+      while (credit(by + 1)) by++;
+      const last = end + 1 === p.lines.length && k >= 2;
+      if (!last && (by + 1 >= p.lines.length || short(by + 1))) continue;
+      out.push({ lines: p.lines.slice(from, k), kind: "body" }, { lines: p.lines.slice(k, end + 1), kind: "heading" });
+      if (by > end) out.push({ lines: p.lines.slice(end + 1, by + 1), kind: "byline", marked: true });
+      from = by + 1;
+      k = by;
+    }
+    if (from === 0) return [p];
+    if (from < p.lines.length) out.push({ lines: p.lines.slice(from), kind: "body" });
+    return out;
+  });
+}
+
+/** A paper's name (`棠溪日报·周末`, `雁汀晚报`): short, ends in 报 or 报 and a section. */
+const PAPER_NAME = /^[\p{Script=Han}]{2,8}(?:报|刊)(?:[·・\s]+[\p{Script=Han}]{1,6})?$/u;
+
+/**
+ * The page's first line naming a paper, right over page furniture (its date, its page number):
+ * the masthead, not a headline.
+ */
+function mastheadFirst(paras: Para[]): Para[] {
+  const [first, next] = paras;
+  if (!first || !next || first.kind !== "heading" || first.lines.length !== 1 || next.kind !== "furniture") return paras;
+  if (!PAPER_NAME.test(first.lines[0]!.text.trim())) return paras;
+  return [{ ...first, kind: "furniture" }, ...paras.slice(1)];
+}
+
+/** The paragraph repairs before articles are cut: headlines inside and on top of blocks, mastheads. */
+export const repairParagraphs = (paras: Para[]): Para[] => mastheadFirst(splitGluedHeadlines(splitInlineHeadlines(paras)));

@@ -145,6 +145,12 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       paras.push({ lines: [line], kind: "furniture" });
       continue;
     }
+    if (BOX.test(line.text) && /。/.test(marked)) {
+      // a marked line with a full stop is a photo caption (`▲游客在梅岭古道赏梅。`), never a byline
+      flush();
+      paras.push({ lines: [line], kind: "furniture" });
+      continue;
+    }
     if (BOX.test(line.text) && marked.length <= 40) {
       flush();
       cur.push(line);

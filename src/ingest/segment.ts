@@ -6,7 +6,7 @@
  * (headline before it), splits between them, or stays a section heading. Furniture never enters a
  * body; it is kept as one `note` per page so it stays searchable.
  */
-import { blankLinesBetween, joinColumnBreaks, mode, splitGluedHeadlines, visualWidth } from "./columns.js";
+import { blankLinesBetween, joinColumnBreaks, mode, repairParagraphs, visualWidth } from "./columns.js";
 import {
   HEADLINE_MARGIN,
   HEADLINE_OVERLAP,
@@ -294,6 +294,6 @@ class PageSegmenter {
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const lines = splitLines(text);
   applyTypeSizes(lines, options.lineSizes);
-  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(kindsByTypeSize(splitGluedHeadlines(toParagraphs(lines)))), text).run();
+  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(kindsByTypeSize(repairParagraphs(toParagraphs(lines)))), text).run();
   return assembleArticles(drafts, notes, text, { ...options, bylineText: displayText });
 }

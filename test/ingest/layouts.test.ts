@@ -13,6 +13,8 @@ import { createAnswerService } from "../../src/answer/answer-service.js";
 import { readQaJsonl } from "../../src/eval/eval-sets.js";
 import { runEval } from "../../src/eval/run-eval.js";
 import { segmentPage } from "../../src/ingest/segment.js";
+import { repairParagraphs } from "../../src/ingest/columns.js";
+import { splitLines, toParagraphs } from "../../src/ingest/layout.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { localRetriever } from "../../src/search/index.js";
@@ -64,7 +66,8 @@ describe.each([
   ["heldout5", { found: 1, title: 0.9, exact: 0.75, onAnswer: 0.85, topK: 1 }],
   ["heldout6", { found: 1, title: 0.9, exact: 0.9, onAnswer: 0.9, topK: 0.98 }],
   ["heldout7", { found: 1, title: 0.85, exact: 0.8, onAnswer: 0.8, topK: 1 }],
-  ["heldout8", { found: 1, title: 0.83, exact: 0.54, onAnswer: 0.76, topK: 1 }],
+  ["heldout8", { found: 1, title: 0.83, exact: 0.58, onAnswer: 0.76, topK: 1 }],
+  ["heldout9", { found: 0.81, title: 0.75, exact: 0.59, onAnswer: 0.76, topK: 1 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
@@ -133,6 +136,43 @@ describe("layout rules, each with the case on the other side", () => {
     expect(cut.map((a) => a.body.replace(/\s+/g, ""))).toEqual([
       "乙村茶叶今年喜获丰收，产量达五万斤，比去年增加三成，茶农人均增收两千元以上。乙村还建成了茶叶加工厂。",
     ]);
+  });
+
+  it("headlines inside a block without blank lines: before a byline, and after the body they close; a full-width line without commas stays", () => {
+    const page = [
+      "近日，甲镇公安分局接到市民报警，",
+      "称自己在做兼职时被骗了3.2万元。",
+      "甲镇派出所民警方致远提醒广大市民",
+      "凡是要求先垫付资金的都是诈骗。",
+      "巡回法庭开进石桥村",
+      "本报记者 韦映雪",
+      "11月2日，甲镇人民法院的巡回法庭",
+      "开进了石桥村，公开审理了一起土地",
+      "纠纷案件，70多名村民旁听了庭审。",
+      "乙村舞龙队进社区拜早年",
+    ].join("\n");
+    const arts = segmentPage(page, { source: "p.txt" }).filter((a) => a.kind === "article");
+    expect(arts.map((a) => [a.title, a.byline])).toEqual([
+      [null, null],
+      ["巡回法庭开进石桥村", "本报记者 韦映雪"],
+    ]);
+    // `甲镇派出所民警方致远提醒广大市民` opens a sentence at full width: body, not a headline
+    expect(arts[0]!.body).toContain("甲镇派出所民警方致远提醒广大市民");
+    expect(arts[1]!.body.endsWith("旁听了庭审。")).toBe(true);
+  });
+
+  it("a marked line with a full stop is a caption, a marked credit a byline", () => {
+    const kinds = (text: string) => toParagraphs(splitLines(text)).map((p) => p.kind);
+    expect(kinds("▲游客在梅岭古道赏梅。")).toEqual(["furniture"]);
+    expect(kinds("▲枫林社区新装的电梯。阮清和　摄")).toEqual(["furniture"]);
+    expect(kinds("■ 全媒体记者 葛蔚然")).toEqual(["byline"]);
+  });
+
+  it("a paper's name over the page's date is the masthead; a headline over a date line is not", () => {
+    const kinds = (text: string) => repairParagraphs(toParagraphs(splitLines(text))).map((p) => p.kind);
+    expect(kinds("棠溪日报·周末\n\n2025年1月18日　星期六\n")[0]).toBe("furniture");
+    expect(kinds("雁汀晚报\n\n2024年11月6日 星期三\n")[0]).toBe("furniture");
+    expect(kinds("梅岭古道线路开放\n\n2025年1月18日　星期六\n")[0]).toBe("heading");
   });
 
   it("a photo caption and its credit are furniture, not a byline", () => {
