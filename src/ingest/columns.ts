@@ -2,7 +2,7 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
-import { BYLINE_ISH, hasCreditWords } from "./line-classes.js";
+import { BYLINE_ISH, hasCreditWords, isPaperName } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
 import { SENTENCE_END } from "./text.js";
 
@@ -199,9 +199,6 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
   });
 }
 
-/** A paper's name (`棠溪日报·周末`, `雁汀晚报`): short, ends in 报 or 报 and a section. */
-const PAPER_NAME = /^[\p{Script=Han}]{2,8}(?:报|刊)(?:[·・\s]+[\p{Script=Han}]{1,6})?$/u;
-
 /**
  * The page's first line naming a paper, right over page furniture (its date, its page number):
  * the masthead, not a headline.
@@ -209,7 +206,7 @@ const PAPER_NAME = /^[\p{Script=Han}]{2,8}(?:报|刊)(?:[·・\s]+[\p{Script=Han
 function mastheadFirst(paras: Para[]): Para[] {
   const [first, next] = paras;
   if (!first || !next || first.kind !== "heading" || first.lines.length !== 1 || next.kind !== "furniture") return paras;
-  if (!PAPER_NAME.test(first.lines[0]!.text.trim())) return paras;
+  if (!isPaperName(first.lines[0]!.text)) return paras;
   return [{ ...first, kind: "furniture" }, ...paras.slice(1)];
 }
 

@@ -83,3 +83,10 @@ const GLUED_CREDIT =
 export function isGluedCredit(text: string): boolean {
   return GLUED_CREDIT.test(text.replace(/\s+/g, ""));
 }
+
+/** A paper's name (`棠溪日报·周末`, `雁汀晚报`, `沐溪周报`): short, ends in 报 or 刊, maybe a section after it. */
+const PAPER_NAME = /^[\p{Script=Han}]{2,8}(?:报|刊)(?:[·・\s]+[\p{Script=Han}]{1,6})?$/u;
+
+export function isPaperName(text: string): boolean {
+  return PAPER_NAME.test(text.trim());
+}

@@ -5,7 +5,7 @@
  * text dump can only guess from clause structure (README "PDFs and page photos").
  */
 import type { Line, Para } from "./layout.js";
-import { hasCreditWords, isGluedCredit } from "./line-classes.js";
+import { hasCreditWords, isGluedCredit, isPaperName } from "./line-classes.js";
 
 /** Type this much larger than the body's makes a heading. */
 const LARGER = 1.15;
@@ -55,11 +55,15 @@ function bodySize(paras: Para[]): number {
 export function kindsByTypeSize(paras: Para[]): Para[] {
   const body = bodySize(paras);
   if (!body) return paras;
+  const largest = Math.max(...paras.map(paraSize));
   return paras.map((p, i): Para => {
     const size = paraSize(p);
     if (!size) return p;
-    // the page's first block in large type right over a running head (date, page): the masthead
+    // the page's first block in large type right over a running head (date, page): the masthead;
+    // so is a paper's name in the page's largest type wherever the columns put it
     if (i === 0 && p.kind === "heading" && paras[1]?.kind === "furniture") return { ...p, kind: "furniture" };
+    if (p.kind === "heading" && p.lines.length === 1 && isPaperName(p.lines[0]!.text) && size >= largest)
+      return { ...p, kind: "furniture" };
     // a photographer's credit in small type (`本报记者 谭书音 摄`, under a caption) is no byline
     if (
       p.kind === "byline" &&
@@ -74,7 +78,9 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
       return { ...p, kind: "furniture" };
     if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
-    const credit = p.lines.length === 1 && (isGluedCredit(text) || (size < (1 - SAME) * body && hasCreditWords(text)));
+    // (a credit is never set larger than the body: `记者手记` over a headline is a column label)
+    const credit =
+      p.lines.length === 1 && ((isGluedCredit(text) && size <= 1.02 * body) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
     // (unless it stands with the headline type next to it: `金秋助学` over `青禾助学基金今年资助学生320名`)
     if (p.kind === "heading" && Math.abs(size - body) <= SAME * body && !headlineCompanion(paras, i, body)) return { ...p, kind: "body" };

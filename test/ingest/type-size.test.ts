@@ -82,6 +82,34 @@ describe("type size and headline blocks", () => {
     expect(got).toEqual([{ kicker: null, title: "文创街区正式开街", subtitle: null, byline: "本报记者 邵可欣", body: FIRST }]);
   });
 
+  it("takes a paper's name in the page's largest type for the masthead, wherever the columns put it", () => {
+    const got = articles([
+      [16, "镇卫生院开通远程会诊"],
+      [0, ""],
+      ...body(FIRST),
+      [0, ""],
+      [30, "沐溪周报"],
+      [0, ""],
+      [28, "十二条龙舟竞渡沐溪河"],
+      [0, ""],
+      ...body(SECOND),
+    ]);
+    expect(got.map((a) => a.title)).toEqual(["镇卫生院开通远程会诊", "十二条龙舟竞渡沐溪河"]);
+  });
+
+  it("reads a credit-like label set larger than the body (`记者手记`) as a label, a glued credit in small type as the byline", () => {
+    const page = (label: number): Row[] => [
+      [label, "记者手记"],
+      [0, ""],
+      [20, "田埂上的新农人"],
+      [0, ""],
+      [9, "记者阮清和"],
+      [0, ""],
+      ...body(FIRST),
+    ];
+    expect(articles(page(13)).map((a) => [a.kicker, a.title, a.byline])).toEqual([["记者手记", "田埂上的新农人", "记者阮清和"]]);
+  });
+
   it("sets a folio line (`A02 城事`) aside as page furniture", () => {
     const got = articles([[16, "地铁2号线新增5个出入口"], [0, ""], ...body(SECOND), [0, ""], [9.5, "A02 城事"]]);
     expect(got.map((a) => a.body)).toEqual([SECOND]);
