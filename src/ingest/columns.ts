@@ -210,5 +210,40 @@ function mastheadFirst(paras: Para[]): Para[] {
   return [{ ...first, kind: "furniture" }, ...paras.slice(1)];
 }
 
-/** The paragraph repairs before articles are cut: headlines inside and on top of blocks, mastheads. */
-export const repairParagraphs = (paras: Para[]): Para[] => mastheadFirst(splitGluedHeadlines(splitInlineHeadlines(paras)));
+/**
+ * A photo caption: one sentence with a photographer's credit after it on the same line
+ * (`高岭村茶农正在采摘明前茶。邝云舒 摄`), which the byline rules split into a line of text and a
+ * credit. Both are page furniture.
+ */
+function captionsWithCredit(paras: Para[]): Para[] {
+  const out: Para[] = [];
+  for (const p of paras) {
+    const prev = out.at(-1);
+    const [line] = p.lines;
+    const text = prev?.lines[0];
+    const sameLine = !!text && !!line && line.start > text.start && line.start <= text.start + text.text.length + 3;
+    if (
+      prev &&
+      prev.kind === "body" &&
+      prev.lines.length === 1 &&
+      p.kind === "byline" &&
+      p.lines.length === 1 &&
+      sameLine &&
+      /摄$/u.test(line!.text.trim())
+    ) {
+      out[out.length - 1] = { lines: [...prev.lines, ...p.lines], kind: "furniture" };
+      continue;
+    }
+    // (or left whole when no space parted them)
+    if (p.kind === "body" && p.lines.length === 1 && PHOTO_CAPTION.test(line!.text.trim())) out.push({ ...p, kind: "furniture" });
+    else out.push(p);
+  }
+  return out;
+}
+
+/** A sentence and a photographer's credit on one line. */
+const PHOTO_CAPTION = /[。！？]\s*(?:(?:本报)?记者\s*)?[\p{Script=Han}·]{2,4}\s*摄$/u;
+
+/** The paragraph repairs before articles are cut: headlines inside and on top of blocks, mastheads, captions. */
+export const repairParagraphs = (paras: Para[]): Para[] =>
+  captionsWithCredit(mastheadFirst(splitGluedHeadlines(splitInlineHeadlines(paras))));

@@ -175,6 +175,13 @@ describe("layout rules, each with the case on the other side", () => {
     expect(kinds("梅岭古道线路开放\n\n2025年1月18日　星期六\n")[0]).toBe("heading");
   });
 
+  it("a caption sentence with a photographer's credit on its line is furniture; a closing credit after the last sentence is the byline", () => {
+    const kinds = (text: string) => repairParagraphs(toParagraphs(splitLines(text))).map((p) => p.kind);
+    expect(kinds("新落成的文化礼堂。王五 摄\n")).toEqual(["furniture"]);
+    expect(kinds("板下水面照常养殖。 季方 摄\n")).toEqual(["furniture"]);
+    expect(kinds("甲镇的新文化礼堂昨天投入使用，\n礼堂可容纳三百人。 记者 王五\n")).toEqual(["body", "byline"]);
+  });
+
   it("a photo caption and its credit are furniture, not a byline", () => {
     const page = "▢ 记者 张三\n\n甲镇的新文化礼堂昨天投入使用。\n\n图为新落成的文化礼堂。\n记者 王五 摄\n\n甲镇新建文化礼堂\n";
     const [a] = segmentPage(page, { source: "p.txt" });
