@@ -21,42 +21,10 @@ import {
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
-import type { Article, DocMeta } from "./types.js";
+import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
+import type { Article } from "./types.js";
 
-export interface SegmentOptions {
-  /** Path relative to the corpus directory. */
-  source: string;
-  meta?: DocMeta;
-  /** Title to use when the document itself names none (e.g. from front matter). */
-  defaultTitle?: string | null;
-  /** Type size of each physical line, where the input has it (PDF, OCR). */
-  lineSizes?: number[];
-}
-
-interface Draft {
-  title: string | null;
-  kicker: string | null;
-  subtitle: string | null;
-  byline: Para | null;
-  body: Para[];
-  /** Saw a jump line (下转…) after the body. */
-  jumped: boolean;
-  /** A closing byline or headline ended the body: the next text starts a new article. */
-  closed: boolean;
-  fromMarkdown: boolean;
-}
-
-const newDraft = (init: Partial<Draft> = {}): Draft => ({
-  title: null,
-  kicker: null,
-  subtitle: null,
-  byline: null,
-  body: [],
-  jumped: false,
-  closed: false,
-  fromMarkdown: false,
-  ...init,
-});
+export type { SegmentOptions } from "./draft.js";
 
 /** The state machine over a page's paragraphs: which paragraphs make which article, and what is furniture. */
 class PageSegmenter {
@@ -146,13 +114,23 @@ class PageSegmenter {
         break;
       case "body":
       case "mdSection":
-        if (!d || d.closed) this.start().body.push(p);
+        if (!d || d.closed || this.startsAnother(i, d)) this.start().body.push(p);
         else d.body.push(p);
         break;
       case "heading":
         return this.headingRun(i, d);
     }
     return i;
+  }
+
+  /**
+   * Body text set apart (a wider gap than the page's, or page furniture between), after an article that has its byline on
+   * top, that runs into a closing credit: an article has one byline, so that text is another
+   * article (its headline after it).
+   */
+  private startsAnother(i: number, d: Draft): boolean {
+    const apart = this.gaps[i]! > this.usualGap || this.paras[i - 1]?.kind === "furniture";
+    return d.byline !== null && !d.byline.closing && d.body.length > 0 && apart && this.segmentHasClosingByline(i);
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
