@@ -9,14 +9,17 @@ import { HAS_SENTENCE_END } from "./text.js";
 
 export const BOX = /^[▢□■◆◇▲△●○◎★☆▼▽►▶◥◤◼◻▪▫]\s*/u;
 export const ROLE = "(?:记者|通讯员|实习生|执笔人?|撰稿人?|评论员|特约作者|作者|编译|课题组|摄影记者)";
-/** A role followed by names, or names followed by a photo/text credit. */
+/** A text/photo credit before names (`文/图　芮晴川`, `文 / 言秋`): the credit word, a space or slash, one or two names. */
+const CREDIT_FIRST =
+  "^(?:文\\s*[\\/／]\\s*图|图\\s*[\\/／]\\s*文|文|图)(?:\\s*[\\/／]\\s*|\\s+)[\\p{Script=Han}·]{2,4}(?:\\s+[\\p{Script=Han}·]{2,4})?$";
+/** A role followed by names, names followed by a photo/text credit, or a credit followed by names. */
 const STRONG_BYLINE = new RegExp(
-  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$`,
+  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$|${CREDIT_FIRST}`,
   "u",
 );
 /** A line that could be part of a byline: role words, names, spaces, a colon or slash; no sentence text. */
 export const BYLINE_ISH = new RegExp(
-  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$))[\\p{Script=Han}·：:\\/\\s、A-Za-z]{2,40}$`,
+  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$)|${CREDIT_FIRST})[\\p{Script=Han}·：:\\/／\\s、A-Za-z]{2,40}$`,
   "u",
 );
 /** A line of names only (`金战新 徐应红`): names of 2–4 characters, separated. A 12-character headline is not one. */
