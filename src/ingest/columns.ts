@@ -143,7 +143,10 @@ export function splitGluedHeadlines(paras: Para[]): Para[] {
     // only where an article can start: after a headline block, a byline or page furniture (OCR
     // lines vary in width, so inside an article a short first line is no evidence)
     const before = paras[i - 1];
-    if (!before || before.kind === "body" || before.kind === "opener") return [p];
+    const ended = (q: Para) => SENTENCE_END.test(q.lines.at(-1)!.text.trim());
+    if (!before || ((before.kind === "body" || before.kind === "opener") && !ended(before))) return [p];
+    // (text that runs on into a bracket, `华灿光电` / `（浙江）有限公司`, is one sentence)
+    if (/^[（(]/u.test(rest[0]!.text.trim())) return [p];
     const widths = rest
       .slice(0, -1)
       .map((l) => visualWidth(l.text))
