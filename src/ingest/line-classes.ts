@@ -42,7 +42,7 @@ export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之
 export const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
 const CREDIT =
-  /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:\s|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
+  /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:[\s·・]|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
 export const OPENER =
   /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
 export const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
@@ -83,8 +83,23 @@ export function isHeadingText(text: string, lineCount: number): boolean {
 const GLUED_CREDIT =
   /^(?:[▢□■◎●]?)(?:(?:本报|全媒体|融媒|见习|特约)?(?:记者|通讯员|实习生|摄影)[\p{Script=Han}]{2,3}){1,3}(?:文\/图|图\/文|摄)?$/u;
 
+/**
+ * Single-character family names (the 百家姓 list): a name glued to its role must start with one, so
+ * that `记者手记` (a column label) is no credit while `记者岑悦` is.
+ */
+const SURNAMES = new Set(
+  "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公上官",
+);
+
 export function isGluedCredit(text: string): boolean {
-  return GLUED_CREDIT.test(text.replace(/\s+/g, ""));
+  const glued = text.replace(/\s+/g, "");
+  if (!GLUED_CREDIT.test(glued)) return false;
+  const names = glued
+    .replace(/^[▢□■◎●]/u, "")
+    .replace(/(?:文\/图|图\/文|摄)$/u, "")
+    .split(/(?:本报|全媒体|融媒|见习|特约)?(?:记者|通讯员|实习生|摄影)/u)
+    .filter(Boolean);
+  return names.every((n) => SURNAMES.has(n[0]!));
 }
 
 /** A paper's name (`棠溪日报·周末`, `雁汀晚报`, `沐溪周报`): short, ends in 报 or 刊, maybe a section after it. */

@@ -168,7 +168,7 @@ async function readBlocks(page: DecodedPage, blocks: Block[], ocr: Engine): Prom
 }
 
 /** Part of the cache key: a new way of reading pages reads cached pages again. */
-const OCR_VERSION = "v2";
+const OCR_VERSION = "v3";
 
 export interface ImagePage extends PageText {
   width: number;
@@ -191,6 +191,10 @@ export async function readImagePage(file: string | Buffer, hash: string, cacheDi
       const ink = await readInk(file);
       const { default: sharp } = await import("sharp");
       const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      // rules whitened: inside a block they would be read as characters (`一`, `|`)
+      for (let y = 0; y < info.height; y++)
+        for (let x = 0; x < info.width; x++)
+          if (ink.rule(x, y)) data.fill(255, (y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels);
       const page: DecodedPage = { data, info: { width: info.width, height: info.height, channels: info.channels } };
       lines = await readBlocks(page, pageBlocks(ink), ocr);
     } catch (err) {

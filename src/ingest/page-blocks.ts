@@ -6,11 +6,12 @@
  * so they never make a channel; a single line is never cut down its length.
  */
 
-/** A grey-scale page: `dark(x, y)` is ink. */
+/** A grey-scale page: `dark(x, y)` is ink (rules excepted); `rule(x, y)` is a printed rule. */
 export interface Ink {
   width: number;
   height: number;
   dark(x: number, y: number): boolean;
+  rule(x: number, y: number): boolean;
 }
 
 /** A rectangle of the page, in pixels. */
@@ -21,11 +22,49 @@ export interface Block {
   h: number;
 }
 
-/** The page image's ink (grey level under 200: thin strokes are anti-aliased), through sharp. */
+/** Ink is a grey level under this (thin strokes are anti-aliased). */
+const INK = 200;
+
+/**
+ * Printed rules: straight runs of ink, across or down the page, longer than any stroke of type
+ * (8 % of the page's width: a 40-point headline's `一` is shorter). They separate columns and
+ * articles, but as ink they would fill the very gutters and bands the block cut looks for.
+ */
+function ruleMask(data: Buffer, width: number, height: number, channels: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  const min = Math.max(60, Math.round(0.08 * width));
+  const dark = (x: number, y: number) => data[(y * width + x) * channels]! < INK;
+  const mark = (len: number, at: (i: number) => number) => {
+    for (let i = 0; i < len; i++) mask[at(i)] = 1;
+  };
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; ) {
+      let end = x;
+      while (end < width && dark(end, y)) end++;
+      if (end - x >= min) mark(end - x, (i) => y * width + x + i);
+      x = end + 1;
+    }
+  for (let x = 0; x < width; x++)
+    for (let y = 0; y < height; ) {
+      let end = y;
+      while (end < height && dark(x, end)) end++;
+      if (end - y >= min) mark(end - y, (i) => (y + i) * width + x);
+      y = end + 1;
+    }
+  return mask;
+}
+
+/** The page image's ink and its rules, through sharp. */
 export async function readInk(file: string | Buffer): Promise<Ink> {
   const { default: sharp } = await import("sharp");
   const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, dark: (x, y) => data[y * info.width * info.channels + x * info.channels]! < 200 };
+  const rules = ruleMask(data, info.width, info.height, info.channels);
+  return {
+    width: info.width,
+    height: info.height,
+    dark: (x, y) => data[(y * info.width + x) * info.channels]! < INK && !rules[y * info.width + x],
+    rule: (x, y) => rules[y * info.width + x] === 1,
+  };
 }
 
 /** Runs of `true` in a profile, as [start, end). */

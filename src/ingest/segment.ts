@@ -145,8 +145,10 @@ class PageSegmenter {
     const leading =
       !p.closing &&
       (this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i)));
+    // a byline between a finished article and a headline block stands over that headline
+    const overHeadline = d?.closed === true && this.paras[this.skipFurniture(i + 1)]?.kind === "heading";
     if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
-    else if (leading) this.start({ byline: p });
+    else if (leading || overHeadline) this.start({ byline: p });
     else if (d && !d.byline && d.body.length > 0) {
       d.byline = p;
       d.closed = true;

@@ -73,9 +73,8 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
     if (p.kind === "byline" && /摄$/u.test(joined) && (size < (1 - SAME) * body || /。/u.test(joined))) return { ...p, kind: "furniture" };
     if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
-    // (a credit is never set larger than the body: `记者手记` over a headline is a column label)
-    const credit =
-      p.lines.length === 1 && ((isGluedCredit(text) && size <= 1.02 * body) || (size < (1 - SAME) * body && hasCreditWords(text)));
+    // (`记者手记` over a headline is a column label: no family name follows the role)
+    const credit = p.lines.length === 1 && (isGluedCredit(text) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
     // (unless it stands with the headline type next to it: `金秋助学` over `青禾助学基金今年资助学生320名`)
     if (p.kind === "heading" && Math.abs(size - body) <= SAME * body && !headlineCompanion(paras, i, body)) return { ...p, kind: "body" };

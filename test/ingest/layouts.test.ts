@@ -15,7 +15,7 @@ import { runEval } from "../../src/eval/run-eval.js";
 import { segmentPage } from "../../src/ingest/segment.js";
 import { repairParagraphs } from "../../src/ingest/columns.js";
 import { splitLines, toParagraphs } from "../../src/ingest/layout.js";
-import { BYLINE_ISH, isStrongByline } from "../../src/ingest/line-classes.js";
+import { BYLINE_ISH, isGluedCredit, isStrongByline } from "../../src/ingest/line-classes.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { localRetriever } from "../../src/search/index.js";
@@ -69,6 +69,7 @@ describe.each([
   ["heldout7", { found: 1, title: 0.85, exact: 0.8, onAnswer: 0.8, topK: 1 }],
   ["heldout8", { found: 1, title: 0.83, exact: 0.58, onAnswer: 0.76, topK: 1 }],
   ["heldout9", { found: 0.93, title: 0.87, exact: 0.81, onAnswer: 0.88, topK: 1 }],
+  ["heldout10", { found: 0.93, title: 0.75, exact: 0.51, onAnswer: 0.76, topK: 1 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
@@ -216,6 +217,24 @@ describe("layout rules, each with the case on the other side", () => {
     expect(
       kinds("甲镇的新文化礼堂昨天投入使用。\n\n王健先后来到华灿光电\n（浙江）有限公司、天合光能有限公司等企\n业，了解企业生产经营情况。\n"),
     ).toEqual(["body", "body"]);
+  });
+
+  it("a byline between a finished article and a headline stands over that headline", () => {
+    const page =
+      "甲镇新建文化礼堂\n\n甲镇的新文化礼堂昨天投入使用，礼堂可容纳三百人。（记者 张三）\n\n本报记者 李四\n\n乙村新建3所幼儿园\n\n记者从乙村教育办了解到，今年新建的3所幼儿园秋季开始招生。\n";
+    expect(titles(page).map((t) => [t[1], t[3]])).toEqual([
+      ["甲镇新建文化礼堂", "记者 张三"],
+      ["乙村新建3所幼儿园", "本报记者 李四"],
+    ]);
+  });
+
+  it.each([
+    ["记者岑悦", true],
+    ["本报记者贺铭川通讯员钟雅", true],
+    ["记者手记", false],
+    ["记者调查", false],
+  ])("a credit read without spaces names a family name after its role: %s → %s", (line, credit) => {
+    expect(isGluedCredit(line)).toBe(credit);
   });
 
   it("a photo caption and its credit are furniture, not a byline", () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ocrBoxes } from "../../src/ingest/ocr.js";
 import { layoutBoxes, type TextBox } from "../../src/ingest/page-geometry.js";
+import { pageBlocks, readInk } from "../../src/ingest/page-blocks.js";
 import { segmentPage } from "../../src/ingest/segment.js";
 
 /** A line of CJK type `size` wide per character at (x, top). */
@@ -68,5 +69,34 @@ describe("bylines OCR reads without their spaces", () => {
     expect(a?.title).toBe("白鹭洲区加装电梯提速");
     expect(a?.byline).toBe("记者阮清和通讯员晏如初");
     expect(a?.body.startsWith("走进白鹭洲区")).toBe(true);
+  });
+});
+
+describe("printed rules on page images", () => {
+  /** A white page with two columns of text-like ink 20 px apart and, optionally, a rule down the gutter. */
+  async function page(rule: boolean): Promise<Buffer> {
+    const { default: sharp } = await import("sharp");
+    const [w, h] = [600, 400];
+    const px = Buffer.alloc(w * h, 255);
+    const ink = (x: number, y: number) => (px[y * w + x] = 0);
+    for (const x0 of [20, 310])
+      for (let line = 0; line < 8; line++)
+        for (let c = 0; c < 13; c++)
+          for (let y = 40 + line * 28; y < 58 + line * 28; y++)
+            for (let x = x0 + c * 20; x < x0 + c * 20 + 16; x++) if ((x + y) % 3) ink(x, y);
+    if (rule) for (let y = 30; y < 370; y++) for (const x of [299, 300]) ink(x, y);
+    return sharp(px, { raw: { width: w, height: h, channels: 1 } })
+      .png()
+      .toBuffer();
+  }
+
+  it("sees the gutter under a rule drawn down it: two columns, with or without the rule", async () => {
+    for (const rule of [false, true]) {
+      const ink = await readInk(await page(rule));
+      const blocks = pageBlocks(ink);
+      expect(blocks.map((b) => b.x < 300)).toEqual([true, false]);
+      expect(ink.rule(299, 200)).toBe(rule);
+      expect(ink.rule(25, 45)).toBe(false);
+    }
   });
 });

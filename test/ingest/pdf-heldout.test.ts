@@ -4,7 +4,9 @@
  * per-character and justified text, centred headlines, rules, photo captions, a landscape and a
  * /Rotate 90 page) and test/fixtures/pdf-heldout2 (3 PDFs, 8 pages, 36 articles — 2–5 columns,
  * mastheads, column labels, bylines over, in and after the body, kickers and subtitles in body
- * type, photos). Each was measured once before its failures were read (README "PDFs"); these
+ * type, photos) and test/fixtures/pdf-heldout3 (3 PDFs, 6 pages, 30 articles — 2–5 columns, rules,
+ * bylines above headlines and in bold as the body's first line; its pages also come as PNG images,
+ * read in `ocr-heldout.test.ts`). Each was measured once before its failures were read (README "PDFs"); these
  * floors hold what the reader reaches now, so a regression shows. Credits only in an opener and box
  * markers are conventions the first set and citebot print differently.
  */
@@ -23,8 +25,9 @@ import { type GoldArticle, squash } from "../helpers/index.js";
 import { ROOT } from "../helpers/paths.js";
 
 const SETS = [
-  { name: "pdf-heldout", found: 36, title: 36, both: 29, top3: 0.96, titleOnAnswer: 0.9 },
-  { name: "pdf-heldout2", found: 36, title: 35, both: 34, top3: 0.98, titleOnAnswer: 0.92 },
+  { name: "pdf-heldout", n: 36, found: 36, title: 36, both: 29, top3: 0.96, titleOnAnswer: 0.9 },
+  { name: "pdf-heldout2", n: 36, found: 36, title: 35, both: 34, top3: 0.98, titleOnAnswer: 0.92 },
+  { name: "pdf-heldout3", n: 30, found: 27, title: 26, both: 15, top3: 1, titleOnAnswer: 0.93 },
 ];
 
 describe.each(SETS)("PDFs made by someone else: $name", (floor) => {
@@ -46,7 +49,7 @@ describe.each(SETS)("PDFs made by someone else: $name", (floor) => {
         }
     }
     console.log(`${floor.name}: ${n} articles, ${found} found, headline right ${title}, headline and byline right ${both}`);
-    expect(n).toBe(36);
+    expect(n).toBe(floor.n);
     expect(found).toBeGreaterThanOrEqual(floor.found);
     expect(title).toBeGreaterThanOrEqual(floor.title);
     expect(both).toBeGreaterThanOrEqual(floor.both);
