@@ -237,13 +237,18 @@ function captionsWithCredit(paras: Para[]): Para[] {
       out[out.length - 1] = { lines: [...prev.lines, ...p.lines], kind: "furniture" };
       continue;
     }
-    // (or left whole when no space parted them)
-    if (p.kind === "body" && p.lines.length === 1 && PHOTO_CAPTION.test(line!.text.trim())) out.push({ ...p, kind: "furniture" });
+    // (or left whole when no space parted them); and a photographer's credit on its own line
+    // (`甄若水 摄`, `（房雨眠 摄）`) credits a photo, not the article
+    const photoCredit = p.kind === "byline" && p.lines.length === 1 && PHOTO_CREDIT.test(line!.text.trim());
+    if ((p.kind === "body" && p.lines.length === 1 && PHOTO_CAPTION.test(line!.text.trim())) || photoCredit)
+      out.push({ ...p, kind: "furniture" });
     else out.push(p);
   }
   return out;
 }
 
+/** A photographer's credit alone: names (a role maybe) and 摄, no 文 credit. */
+const PHOTO_CREDIT = /^[（(]?(?:(?:本报|全媒体|融媒)?记者\s*)?[\p{Script=Han}·]{2,4}(?:\s+[\p{Script=Han}·]{2,4})?\s*摄[）)]?$/u;
 /** A sentence and a photographer's credit on one line. */
 const PHOTO_CAPTION = /[。！？]\s*(?:(?:本报)?记者\s*)?[\p{Script=Han}·]{2,4}\s*摄$/u;
 

@@ -28,9 +28,12 @@ export function normalizeDate(value: string): string | null {
 const CN_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/u;
 /** Sentence punctuation: a line with it is running text, not a masthead. */
 const SENTENCE_MARKS = /[。，；！？,;!?“”]/u;
-/** What a masthead or running head carries besides the date. */
+/**
+ * What a masthead or running head carries besides the date: a weekday, a page number (`第3版`, a
+ * folio `A8` at either end), a paper's name (`…日报`, `鹤汀县报`), or nothing else.
+ */
 const MASTHEAD_CUES =
-  /星期[一二三四五六日天]|周[一二三四五六日]|第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[日晚早]报|报社|农历|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$/u;
+  /星期[一二三四五六日天]|周[一二三四五六日]|第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[日晚早]报|[\p{Script=Han}]{2,6}报(?=\s)|报社|农历|^[A-H]\d{1,2}(?=\s)|\s[A-H]?\d{1,2}$|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$/u;
 /** Lines looked at from the top and from the bottom of a page. */
 const HEAD_LINES = 6;
 const FOOT_LINES = 3;

@@ -33,6 +33,10 @@ describe("dates from mastheads and running heads", () => {
     ["2021年12月28日，中国共产党义乌市第十五次代表大会开幕。", null],
     ["本报讯 2022年6月17日上午，全市召开大会。", null],
     ["云溪日报 2023年2月30日 星期一", null], // no such day
+    // a county paper's name, a folio at either end
+    ["鹤汀县报 2024年11月8日 综合新闻 2\n\n正文。", "2024-11-08"],
+    ["A8 文体·健康 2024年10月22日\n\n正文。", "2024-10-22"],
+    ["本报讯 2024年11月8日 记者从县里获悉\n\n正文。", null],
   ])("%#", (text, want) => {
     expect(mastheadDate(text)).toBe(want);
   });
