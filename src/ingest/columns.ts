@@ -174,7 +174,7 @@ const MAX_RUN = 4;
  */
 export function splitInlineHeadlines(paras: Para[]): Para[] {
   return paras.flatMap((p): Para[] => {
-    if (p.kind !== "body" || p.lines.length < 6) return [p];
+    if (p.kind !== "body" || p.lines.length < 4) return [p];
     const widths = p.lines.map((l) => visualWidth(l.text)).sort((a, b) => a - b);
     const usual = widths[Math.floor(widths.length * 0.75)]!;
     const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
