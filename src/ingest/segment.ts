@@ -216,6 +216,8 @@ class PageSegmenter {
       if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP))
         this.notes.push(...assignHeadline(d, run, below));
       else if (!d && (typeSet || overBelow.some((o) => o >= HEADLINE_OVERLAP))) this.openWith(run, below);
+      // a headline over a `（上接第1版）` line heads the continuation below, whatever words it shares
+      else if (!d && opensBelow && paras[j]?.kind === "jump" && /上接|接上|接第/u.test(plainText(paras[j]!))) this.openWith(run, below, 0);
       // a block, then a byline, then body: the headline of that article even when it shares few words
       else if (!d && next?.kind === "byline" && this.bylineBeforeBody(nextIdx) && Math.max(...overBelow) >= NO_SHARED_WORDS)
         this.openWith(run, below, Math.max(...overBelow));
