@@ -8,14 +8,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/index.js";
-import { readQaJsonl, runEval } from "../../src/eval/index.js";
+import { readQaJsonl } from "../../src/eval/index.js";
 import type { Article } from "../../src/ingest/index.js";
 import { imageArticles } from "../../src/ingest/pdf-articles.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { localRetriever } from "../../src/search/index.js";
-import { buildIndex } from "../../src/search/index-store.js";
 import { type GoldArticle, squash } from "../helpers/index.js";
+import { evalOverImages } from "../helpers/ocr-eval.js";
 import { ROOT } from "../helpers/paths.js";
 
 const SET = path.join(ROOT, "test/fixtures/pdf-heldout3");
@@ -52,18 +49,10 @@ describe("page images drawn by someone else, read by OCR", () => {
     const corpus = path.join(SET, "images");
     const data = mkdtempSync(path.join(os.tmpdir(), "citebot-ocr-heldout-data-"));
     cpSync(cache, path.join(data, "ocr-cache"), { recursive: true });
-    const { index } = await buildIndex({ corpusDir: corpus, dataDir: data, embeddings: new HashEmbeddings() });
     const items = (await readQaJsonl(path.join(SET, "questions.jsonl")))
       .filter((q) => q.answerable)
       .map((q) => ({ ...q, sources: images.filter((i) => q.sources.some((s) => i.startsWith(s.replace(/\.pdf$/, "-p")))) }));
-    const { summary } = await runEval(
-      createAnswerService({ retriever: localRetriever(() => index) }),
-      items,
-      corpus,
-      3,
-      undefined,
-      path.join(data, "ocr-cache"),
-    );
+    const summary = await evalOverImages(corpus, data, items);
     console.log(
       `OCR of foreign page images, questions (${items.length}): answer in top-3 ${(100 * summary.answerInTopK).toFixed(1)} %, right headline on the answer's citation ${(100 * summary.titleRightOnAnswer).toFixed(1)} %`,
     );

@@ -10,16 +10,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/index.js";
-import { readQaJsonl, runEval } from "../../src/eval/index.js";
+import { readQaJsonl } from "../../src/eval/index.js";
 import { type Article, listCorpus, loadFile } from "../../src/ingest/index.js";
 import { clippingImage } from "../../src/ingest/clipping.js";
 import { sourceText } from "../../src/ingest/pdf-articles.js";
 import { segmentPage } from "../../src/ingest/segment.js";
-import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { localRetriever } from "../../src/search/index.js";
-import { buildIndex } from "../../src/search/index-store.js";
 import { squash } from "../helpers/index.js";
+import { evalOverImages } from "../helpers/ocr-eval.js";
 import { ROOT } from "../helpers/paths.js";
 import { type DrawnArticle, makeScannedPdf, newspaperRows, type PageSpec, renderPageImages } from "../helpers/pdf-pages.js";
 
@@ -99,15 +96,7 @@ describe("page images read by OCR", () => {
     const items = (await readQaJsonl(path.join(SET, "questions.jsonl")))
       .filter((q) => q.answerable && q.sources.some((s) => pages.has(s)) && q.answers.some((a) => shown.includes(squash(a))))
       .map((q) => ({ ...q, sources: q.sources.map((s) => s.replace(/\.txt$/, ".png")) }));
-    const { index } = await buildIndex({ corpusDir: corpus, dataDir: data, embeddings: new HashEmbeddings() });
-    const { summary } = await runEval(
-      createAnswerService({ retriever: localRetriever(() => index) }),
-      items,
-      corpus,
-      3,
-      undefined,
-      path.join(data, "ocr-cache"),
-    );
+    const summary = await evalOverImages(corpus, data, items);
     console.log(
       `OCR questions (${items.length}): answer in top-3 ${(100 * summary.answerInTopK).toFixed(1)} %, verbatim ${(100 * summary.verbatim).toFixed(1)} %`,
     );
