@@ -128,8 +128,8 @@ const SMALL_TYPE_PX = 28;
 const HEADLINE_RATIO = 1.3;
 
 /** The median type size of the lines wide enough to measure, in pixels. */
-function bodySize(lines: OcrLine[]): number {
-  const sizes = ocrBoxes(lines)
+function bodySize(boxes: TextBox[]): number {
+  const sizes = boxes
     .filter((b) => widthOf(b.text) >= PITCH_EMS)
     .map((b) => b.size ?? b.h)
     .sort((a, b) => a - b);
@@ -150,19 +150,19 @@ async function readBlocks(page: DecodedPage, blocks: Block[], ocr: Engine): Prom
     return lines.filter((l) => l.box && l.box.length >= 4 && l.text.trim());
   };
   const first = await read(1);
-  const body = bodySize(first);
-  if (!body || body >= SMALL_TYPE_PX) return first;
   const sized = ocrBoxes(first);
+  const body = bodySize(sized);
+  if (!body || body >= SMALL_TYPE_PX) return first;
   const large = first.filter((_, i) => (sized[i]?.size ?? 0) >= HEADLINE_RATIO * body);
+  const extent = (l: OcrLine) => {
+    const [xs, ys] = [l.box!.map((p) => p[0]!), l.box!.map((p) => p[1]!)];
+    return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+  };
+  const largeBoxes = large.map(extent);
   const inLarge = (l: OcrLine) => {
-    const xs = l.box!.map((p) => p[0]!);
-    const ys = l.box!.map((p) => p[1]!);
-    const [cx, cy] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-    return large.some((g) => {
-      const gx = g.box!.map((p) => p[0]!);
-      const gy = g.box!.map((p) => p[1]!);
-      return cx >= Math.min(...gx) && cx <= Math.max(...gx) && cy >= Math.min(...gy) && cy <= Math.max(...gy);
-    });
+    const e = extent(l);
+    const [cx, cy] = [(e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2];
+    return largeBoxes.some((g) => cx >= g.x0 && cx <= g.x1 && cy >= g.y0 && cy <= g.y1);
   };
   return [...large, ...(await read(2)).filter((l) => !inLarge(l))];
 }

@@ -64,15 +64,10 @@ export function kindsByTypeSize(paras: Para[]): Para[] {
     if (i === 0 && p.kind === "heading" && paras[1]?.kind === "furniture") return { ...p, kind: "furniture" };
     if (p.kind === "heading" && p.lines.length === 1 && isPaperName(p.lines[0]!.text) && size >= largest)
       return { ...p, kind: "furniture" };
-    // a photographer's credit in small type (`本报记者 谭书音 摄`, under a caption), or after the
-    // caption's sentence on its line (`…板下水面照常养殖。 季方 摄`), is no byline
-    const joined = p.lines
-      .map((l) => l.text)
-      .join("")
-      .trim();
-    if (p.kind === "byline" && /摄$/u.test(joined) && (size < (1 - SAME) * body || /。/u.test(joined))) return { ...p, kind: "furniture" };
-    if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     const text = p.lines.map((l) => l.text).join("");
+    // a photographer's credit in small type (`本报记者 谭书音 摄`, under a caption) is no byline
+    if (p.kind === "byline" && size < (1 - SAME) * body && /摄$/u.test(text.trim())) return { ...p, kind: "furniture" };
+    if ((p.kind === "body" || p.kind === "opener") && size >= LARGER * body) return { ...p, kind: "heading" };
     // (`记者手记` over a headline is a column label: no family name follows the role)
     const credit = p.lines.length === 1 && (isGluedCredit(text) || (size < (1 - SAME) * body && hasCreditWords(text)));
     if ((p.kind === "heading" || p.kind === "body") && credit) return { ...p, kind: "byline", marked: true };
