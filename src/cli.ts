@@ -4,13 +4,15 @@
  *   npm run ask -- [--corpus DIR] [--data DIR] [--top-k N] [--json] [--batch FILE] "问题"
  */
 import {
-  BUILD_CHECKPOINTS,
-  type BuildCheckpoint,
   buildIndex,
   type BuildProgress,
   createEmbeddings,
+  createPgPool,
   ensureIndex,
   localRetriever,
+  openPgLibrary,
+  reindexPostgres,
+  type Retriever,
 } from "./search/index.js";
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -19,6 +21,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { type Answer, createAnswerService, formatAnswerText, type LlmAnswerer, llmFromConfig } from "./answer/index.js";
 import { type Config, loadConfig } from "./config.js";
 import { CitebotError } from "./errors.js";
+import { faultCheckpoint, pgFaultCheckpoint } from "./faults.js";
 import { stopWhenOrphaned } from "./process-watch.js";
 import { createLogger, type Logger } from "./logger.js";
 import { formatReport, type QaItem, readQaJsonl, runEval, squadToCorpus } from "./eval/index.js";
@@ -53,31 +56,40 @@ function progressReporter(): { onProgress: (p: BuildProgress) => void; stop: () 
   };
 }
 
-/**
- * Fault injection for the crash-safety tests (documented in the README, "Guarantees"):
- * CITEBOT_FAULT=crash@POINT kills the process with SIGKILL at a build checkpoint;
- * CITEBOT_FAULT=pause@POINT:MS sleeps there (to hold the lock while a second build starts).
- */
-export function faultCheckpoint(spec: string | undefined): ((point: BuildCheckpoint) => Promise<void>) | undefined {
-  const m = /^(crash|pause)@(\w+)(?::(\d+))?$/.exec(spec ?? "");
-  if (!m || !(BUILD_CHECKPOINTS as readonly string[]).includes(m[2]!)) return undefined;
-  const [, action, at, ms] = m;
-  return async (point) => {
-    if (point !== at) return;
-    if (action === "crash") process.kill(process.pid, "SIGKILL");
-    else await new Promise((r) => setTimeout(r, Number(ms ?? 2000)));
-  };
-}
-
 async function runIndex(opts: CommonOptions): Promise<void> {
   const { config, corpusDir, dataDir, log } = settings(opts);
   const reporter = progressReporter();
+  const embeddings = await createEmbeddings(config);
+  const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
+  if (config.DATABASE_URL) {
+    // a new generation in Postgres (the running replicas pick it up)
+    const pool = createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+    try {
+      const { report: r, generation } = await reindexPostgres({
+        pool,
+        corpusDir,
+        dataDir,
+        embeddings,
+        onWarning,
+        onProgress: reporter.onProgress,
+        leaseMs: config.DATABASE_LEASE_MS,
+        checkpoint: pgFaultCheckpoint(process.env.CITEBOT_FAULT),
+      }).finally(reporter.stop);
+      process.stdout.write(
+        `indexed ${r.files} files, ${r.articles} articles, ${r.chunks} chunks in ${r.seconds.toFixed(2)} s into Postgres generation ${generation}` +
+          ` (added ${r.diff.added.length}, changed ${r.diff.changed.length}, removed ${r.diff.removed.length})\n`,
+      );
+    } finally {
+      await pool.end();
+    }
+    return;
+  }
   const result = await buildIndex({
     corpusDir,
     dataDir,
-    embeddings: await createEmbeddings(config),
+    embeddings,
     onProgress: reporter.onProgress,
-    onWarning: (w) => log.warn({ file: w.file }, w.message),
+    onWarning,
     checkpoint: faultCheckpoint(process.env.CITEBOT_FAULT),
   }).finally(reporter.stop);
   const { counts, buildMs } = result.manifest;
@@ -113,24 +125,48 @@ async function runAsk(words: string[], opts: AskOptions): Promise<void> {
   const questions = opts.batch ? batchLines(await fs.readFile(opts.batch, "utf8")) : [words.join(" ")];
   if (!opts.batch && !questions[0]) throw new CitebotError('no question given: npm run ask -- "问题"');
   const reporter = progressReporter();
-  const { index } = await ensureIndex({
-    corpusDir,
-    dataDir,
-    embeddings: await createEmbeddings(config),
-    onBuild: (reason) => log.info({ reason }, "building the index first"),
-    onWarning: (w) => log.warn({ file: w.file }, w.message),
-    onProgress: reporter.onProgress,
-  }).finally(reporter.stop);
+  const embeddings = await createEmbeddings(config);
+  const onBuild = (reason: string) => log.info({ reason }, "building the index first");
+  const onWarning = (w: { file: string; message: string }) => log.warn({ file: w.file }, w.message);
+  let retriever: () => Retriever;
+  let close = async () => {};
+  if (config.DATABASE_URL) {
+    const pool = createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+    const library = await openPgLibrary({
+      pool,
+      corpusDir,
+      dataDir,
+      embeddings,
+      onBuild,
+      onWarning,
+      leaseMs: config.DATABASE_LEASE_MS,
+      onProgress: reporter.onProgress,
+    }).finally(reporter.stop);
+    retriever = library.retriever;
+    close = async () => {
+      await library.close();
+      await pool.end();
+    };
+  } else {
+    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings, onBuild, onWarning, onProgress: reporter.onProgress }).finally(
+      reporter.stop,
+    );
+    retriever = localRetriever(() => index);
+  }
   let llm: LlmAnswerer | undefined;
   if (opts.llm) {
     llm = await llmFromConfig(config);
     if (!llm) throw new CitebotError("--llm needs LLM_BASE_URL and LLM_MODEL (see .env.example)");
   }
   const topK = opts.topK ?? config.TOP_K;
-  const service = createAnswerService({ retriever: localRetriever(() => index), topK, abstainBelow: config.ABSTAIN_BELOW, llm });
-  for (const q of questions) {
-    const answer = await service.ask(q, { topK });
-    process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
+  const service = createAnswerService({ retriever, topK, abstainBelow: config.ABSTAIN_BELOW, llm });
+  try {
+    for (const q of questions) {
+      const answer = await service.ask(q, { topK });
+      process.stdout.write(opts.json ? `${JSON.stringify(toJson(answer))}\n` : `${formatAnswerText(answer)}\n\n`);
+    }
+  } finally {
+    await close();
   }
 }
 

@@ -60,6 +60,16 @@ export const ConfigSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
     PROMPTS_DIR: z.string().min(1).default("prompts"),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+    DATABASE_POLL_MS: z.coerce.number().int().min(100).default(5000),
+    DATABASE_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   })
   .superRefine((c, ctx) => {
     if (c.EMBEDDINGS === "openai" && (!c.EMBEDDINGS_BASE_URL || !c.EMBEDDINGS_MODEL)) {

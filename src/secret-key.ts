@@ -29,3 +29,17 @@ export async function loadSecretKey(dataDir: string): Promise<Buffer> {
   await fs.chmod(file, 0o600);
   return key;
 }
+
+/**
+ * With DATABASE_URL, replicas share one key, kept in the database: the first replica to start
+ * offers its own (so pseudonyms made before the move stay the same), the others take that one.
+ */
+export async function sharedSecretKey(
+  db: { query(text: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }> },
+  dataDir: string,
+): Promise<Buffer> {
+  const own = await loadSecretKey(dataDir);
+  await db.query("INSERT INTO citebot_secrets (name, value) VALUES ('user-key', $1) ON CONFLICT (name) DO NOTHING", [own]);
+  const { rows } = await db.query("SELECT value FROM citebot_secrets WHERE name = 'user-key'");
+  return rows[0]!.value as Buffer;
+}

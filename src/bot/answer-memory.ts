@@ -29,7 +29,10 @@ export type PressCheck<T> = { ok: true; entry: Remembered<T> } | { ok: false; wh
 
 export interface TokenStore<T> {
   remember(value: T, where: { chatId: number; ownerId: number }): string;
-  bind(id: string, messageId: number): void;
+  /** Binds an id to the message sent with it (a shared store resolves once other replicas can see it). */
+  bind(id: string, messageId: number): void | Promise<void>;
+  /** Brings an entry kept by another replica into this one (shared stores; nothing for local ones). */
+  load?(key: { id: string } | { chatId: number; messageId: number }): Promise<void>;
   /** The entry when `press` is on its message (and, with ownerOnly, by its owner). */
   check(id: string, press: Press, options?: { ownerOnly?: boolean }): PressCheck<T>;
   /** Forgets an id (a one-shot button, once used). */

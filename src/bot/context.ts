@@ -1,11 +1,12 @@
 /** The bot's context type and what every feature gets: the archive, the stores, the settings. */
 import type { I18nFlavor } from "@grammyjs/i18n";
-import type { Context, SessionFlavor } from "grammy";
+import type { Context, SessionFlavor, StorageAdapter } from "grammy";
 // The bot sees the archive (answer layer), never the index or the corpus behind it.
 import type { Answer, Archive, FollowUpResolver, Turn } from "../answer/index.js";
 import type { Logger } from "../logger.js";
 import type { AnswerMemory } from "./answer-memory.js";
 import type { FeedbackStore } from "./feedback-store.js";
+import type { RateCounter } from "./shared-stores.js";
 
 /** Per chat: the last few questions (standalone forms), for follow-ups. */
 export interface ChatSession {
@@ -54,6 +55,8 @@ export interface BotDeps {
   followUps?: FollowUpResolver;
   /** Stream LLM tokens into the reply by editing it (at most once a second). */
   streaming?: boolean;
+  /** Where sessions and rate-limit counters live when replicas share them (default: this process's memory). */
+  stores?: { sessions?: StorageAdapter<ChatSession>; rate?: RateCounter };
 }
 
 export const isAdmin = (deps: BotDeps, ctx: Context): boolean => ctx.from !== undefined && deps.settings.adminIds.includes(ctx.from.id);

@@ -13,6 +13,7 @@ import { Bot, type BotError, type Context, session, type Transformer } from "gra
 import type { UserFromGetMe } from "grammy/types";
 import { isAddressedToBot } from "./addressed.js";
 import type { BotContext, BotDeps, ChatSession } from "./context.js";
+import type { RateCounter } from "./shared-stores.js";
 import { createAccessGuard } from "./features/access.js";
 import { createBrowseFeature } from "./features/browse.js";
 import { createConversationFeature } from "./features/conversation.js";
@@ -128,15 +129,16 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   const app = bot.errorBoundary(onError);
   app.use(createI18n());
   // follow-up context: per chat in private, per member in groups (a reply to an answer continues that answer)
-  app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: sessionKey }));
+  app.use(session({ initial: (): ChatSession => ({ turns: [] }), getSessionKey: sessionKey, storage: deps.stores?.sessions }));
   app.use(createAccessGuard(deps));
   // Every update meant for the bot counts (questions, commands, button presses, inline queries);
   // group chatter does not. Over the limit: one notice per user and window, then silence.
   const noticed = new Map<number, number>();
   app.use(
-    limit<BotContext, never>({
+    limit<BotContext, RateCounter>({
       timeFrame: RATE_WINDOW_MS,
       limit: settings.rateLimitPerMinute,
+      storageClient: deps.stores?.rate ?? "MEMORY_STORE",
       // called for every refused update: button presses are always answered (no spinner left)
       alwaysReply: true,
       keyGenerator: (ctx) => (isAddressedToBot(ctx) ? ctx.from?.id.toString() : undefined),

@@ -100,31 +100,33 @@ export function createFeedbackStore(file: string): FeedbackStore {
       for (const [key, { vote }] of await loadVotes()) if (key.startsWith(`${answerId}:`)) out[vote]++;
       return out;
     },
-    async exportEvalSet() {
-      const records = await all();
-      const latest = new Map<string, FeedbackRecord>();
-      for (const r of records) if (r.question) latest.set(r.question, r);
-      const items = [...latest.values()].map((r, i) => {
-        const up = r.vote === "up";
-        return {
-          id: `feedback-${String(i + 1).padStart(4, "0")}`,
-          question: r.question,
-          answers: up ? [r.answer] : [],
-          sources: up ? [...new Set(r.citations.map((c) => c.source))] : [],
-          title: up ? (r.citations[0]?.title ?? null) : null,
-          answerable: true,
-          feedback: r.vote,
-          ...(r.reason ? { reason: r.reason } : {}),
-          needs_review: !up,
-        };
-      });
-      return {
-        jsonl: items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""),
-        // the caption counts what the file holds: one line per question, its latest vote
-        count: items.length,
-        up: items.filter((x) => x.feedback === "up").length,
-        down: items.filter((x) => x.feedback === "down").length,
-      };
-    },
+    exportEvalSet: async () => evalSetOf(await all()),
+  };
+}
+
+/** The seeds-dev.jsonl format from records in order: the latest vote per question; 👎 ones flagged for review. */
+export function evalSetOf(records: FeedbackRecord[]): { jsonl: string; count: number; up: number; down: number } {
+  const latest = new Map<string, FeedbackRecord>();
+  for (const r of records) if (r.question) latest.set(r.question, r);
+  const items = [...latest.values()].map((r, i) => {
+    const up = r.vote === "up";
+    return {
+      id: `feedback-${String(i + 1).padStart(4, "0")}`,
+      question: r.question,
+      answers: up ? [r.answer] : [],
+      sources: up ? [...new Set(r.citations.map((c) => c.source))] : [],
+      title: up ? (r.citations[0]?.title ?? null) : null,
+      answerable: true,
+      feedback: r.vote,
+      ...(r.reason ? { reason: r.reason } : {}),
+      needs_review: !up,
+    };
+  });
+  return {
+    jsonl: items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""),
+    // the caption counts what the file holds: one line per question, its latest vote
+    count: items.length,
+    up: items.filter((x) => x.feedback === "up").length,
+    down: items.filter((x) => x.feedback === "down").length,
   };
 }

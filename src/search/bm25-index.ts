@@ -36,6 +36,31 @@ export interface Bm25Hit {
 export const COMMON_SHARE = 0.05;
 export const COMMON_MIN_DF = 2000;
 
+/** Inverse document frequency (BM25's, never negative) of a term in df of n documents. */
+export const bm25Idf = (n: number, df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+/** 1 / (1 - b + b · length / average length), rounded to 32 bits as the local index stores it. */
+export const fieldNorm = (b: number, length: number, average: number): number => Math.fround(1 / (1 - b + (b * length) / (average || 1)));
+
+/** A term's score in a document from its field frequencies and the fields' length norms. */
+export function bm25TermScore(
+  params: Bm25Params,
+  tfBody: number,
+  tfTitle: number,
+  bodyNorm: number,
+  titleNorm: number,
+  idf: number,
+): number {
+  const { k1, titleWeight } = params;
+  if (params.fieldSum) {
+    const tb = tfBody * bodyNorm;
+    const tt = tfTitle * titleNorm;
+    return idf * (k1 + 1) * (tb / (k1 + tb) + titleWeight * (tt / (k1 + tt)));
+  }
+  const tf = tfBody * bodyNorm + titleWeight * tfTitle * titleNorm;
+  return (idf * tf * (k1 + 1)) / (k1 + tf);
+}
+
 /** Term frequencies are packed as body << 16 | title (each capped at 65535). */
 const TF_CAP = 0xffff;
 
@@ -69,10 +94,9 @@ export class Bm25Index {
     this.avgBody = mean(bodyLen);
     this.avgTitle = mean(titleLen);
     this.scratch = new Float64Array(bodyLen.length);
-    // 1 / (1 - b + b · length / average length), per document and field
     const { b } = params;
-    this.bodyNorm = bodyLen.map((l) => 1 / (1 - b + (b * l) / (this.avgBody || 1)));
-    this.titleNorm = titleLen.map((l) => 1 / (1 - b + (b * l) / (this.avgTitle || 1)));
+    this.bodyNorm = bodyLen.map((l) => fieldNorm(b, l, this.avgBody));
+    this.titleNorm = titleLen.map((l) => fieldNorm(b, l, this.avgTitle));
   }
 
   get size(): number {
@@ -131,9 +155,7 @@ export class Bm25Index {
   }
 
   idf(term: string): number {
-    const n = this.size;
-    const df = this.docFreq(term);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return bm25Idf(this.size, this.docFreq(term));
   }
 
   /**
@@ -173,14 +195,7 @@ export class Bm25Index {
   }
 
   private score(d: number, packed: number, idf: number): number {
-    const { k1, titleWeight } = this.params;
-    if (this.params.fieldSum) {
-      const tb = (packed >>> 16) * this.bodyNorm[d]!;
-      const tt = (packed & TF_CAP) * this.titleNorm[d]!;
-      return idf * (k1 + 1) * (tb / (k1 + tb) + titleWeight * (tt / (k1 + tt)));
-    }
-    const tf = (packed >>> 16) * this.bodyNorm[d]! + titleWeight * (packed & TF_CAP) * this.titleNorm[d]!;
-    return (idf * tf * (k1 + 1)) / (k1 + tf);
+    return bm25TermScore(this.params, packed >>> 16, packed & TF_CAP, this.bodyNorm[d]!, this.titleNorm[d]!, idf);
   }
 
   private scoreAll(id: number, scores: Float64Array, touched: number[]): void {

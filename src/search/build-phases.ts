@@ -34,7 +34,7 @@ import { type HnswParams, VectorIndex } from "./vector-index.js";
 import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
 
 export interface BuildProgress {
-  phase: "scan" | "read" | "embed" | "index" | "write" | "done";
+  phase: "scan" | "read" | "embed" | "index" | "write" | "publish" | "done";
   done: number;
   total: number;
 }

@@ -1,24 +1,13 @@
 /**
- * Hybrid retrieval: BM25 candidates and HNSW candidates are pooled, every candidate gets
- * both scores (the vector score exactly, from the stored vectors), and they are fused
- * linearly: alpha · bm25/max(bm25) + (1 - alpha) · cosine. alpha is chosen on the public
- * evaluation sets (README, "Quality").
+ * The local hybrid backend: BM25 over typed-array postings and HNSW (hnswlib-node) over the stored
+ * vectors, fused by `hybridRetrieve` (fusion.ts, shared with the Postgres backend). alpha is chosen
+ * on the public evaluation sets (README, "Quality").
  */
 import { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
-import { isIsoDate } from "../ingest/index.js";
 import type { SearchIndex } from "./index-format.js";
-import type { RetrievalResult, Retriever, ScoredChunk, TermStatistics } from "./retrieval.js";
-import { backoffTerms, queryTerms } from "./text-normalize.js";
-
-export interface HybridParams {
-  /** Weight of the keyword score; 1 - alpha goes to the vector score. */
-  alpha: number;
-  /** Candidates taken from each index before fusion. */
-  candidates: number;
-}
-
-export const DEFAULT_HYBRID: HybridParams = { alpha: 0.8, candidates: 50 };
+import { DEFAULT_HYBRID, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
+import { newestDate, type RetrievalResult, type Retriever, type TermStatistics } from "./retrieval.js";
 
 /**
  * The local backend of the Retriever interface. It stays a LangChain BaseRetriever on purpose:
@@ -40,14 +29,7 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
 
   private newest: string | null | undefined;
   get newestDate(): string | null {
-    if (this.newest === undefined) {
-      let newest: string | null = null;
-      for (const a of this.index.articles) {
-        const d = a.meta.date;
-        if (isIsoDate(d) && (newest === null || d > newest)) newest = d;
-      }
-      this.newest = newest;
-    }
+    if (this.newest === undefined) this.newest = newestDate(this.index.articles);
     return this.newest;
   }
 
@@ -55,26 +37,23 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
     return this.index.chunks.length;
   }
 
-  async retrieve(question: string, k: number): Promise<RetrievalResult> {
-    const { index, params } = this;
-    const { search, coverage: terms } = backoffTerms(question, queryTerms(question), (t) => index.bm25.docFreq(t));
-    const n = Math.max(k, params.candidates);
-    const keyword = index.bm25.search(search, n);
-    const query = await index.embeddings.embedQuery(question);
-    const semantic = params.alpha < 1 ? await index.vectors.search(query, n) : [];
-    const pool = new Set<number>([...keyword.map((h) => h.doc), ...semantic.map((h) => h.doc)]);
-    const bm25ByDoc = new Map(keyword.map((h) => [h.doc, h.score]));
-    const maxBm25 = keyword[0]?.score ?? 0;
-    const hits: ScoredChunk[] = [];
-    for (const doc of pool) {
-      const chunk = index.chunks[doc]!;
-      const bm25 = bm25ByDoc.get(doc) ?? 0;
-      const vector = index.vectors.similarity(query, doc);
-      const score = params.alpha * (maxBm25 > 0 ? bm25 / maxBm25 : 0) + (1 - params.alpha) * Math.max(0, vector);
-      hits.push({ chunk, article: index.articleById.get(chunk.articleId)!, doc, score, bm25, vector });
-    }
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return { terms, hits: hits.slice(0, k) };
+  private readonly backend: HybridBackend = {
+    docFreq: (t) => this.index.bm25.docFreq(t),
+    keyword: (terms, n) => this.index.bm25.search(terms, n),
+    embedQuery: (q) => this.index.embeddings.embedQuery(q),
+    nearest: (query, n) => this.index.vectors.search(query, n),
+    resolve: (query, docs) => {
+      const out = new Map<number, ResolvedDoc>();
+      for (const doc of docs) {
+        const chunk = this.index.chunks[doc]!;
+        out.set(doc, { chunk, article: this.index.articleById.get(chunk.articleId)!, vector: this.index.vectors.similarity(query, doc) });
+      }
+      return out;
+    },
+  };
+
+  retrieve(question: string, k: number): Promise<RetrievalResult> {
+    return hybridRetrieve(this.backend, question, k, this.params);
   }
 
   async _getRelevantDocuments(query: string): Promise<Document[]> {

@@ -13,7 +13,16 @@ import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { ActivityGauge } from "./yield-point.js";
 import { type CorpusDocuments, createCorpusDocuments } from "./corpus-documents.js";
 import { type EnsureIndexOptions, ensureIndex } from "./ensure-index.js";
-import { type BuildDiff, type BuildOptions, type BuildProgress, type SearchIndex, buildIndex } from "./index-store.js";
+import {
+  type BuildDiff,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildResult,
+  type Manifest,
+  type SearchIndex,
+  buildIndex,
+} from "./index-store.js";
+import { localRetriever, type Retriever } from "./retrieval.js";
 
 /** A clipping image (PNG) and whether the text it stands for was read by OCR. */
 export interface Clipping {
@@ -52,8 +61,8 @@ export interface ArticleSummary {
 }
 
 export interface Library extends CorpusDocuments {
-  /** The index answering questions now. */
-  current(): SearchIndex;
+  /** The retrieval backend answering questions now (a reindex swaps it). */
+  retriever(): Retriever;
   info(): LibraryInfo;
   /** Rebuilds from the corpus and swaps the new index in; throws IndexBusyError while one runs. */
   reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexReport>;
@@ -66,6 +75,60 @@ export interface Library extends CorpusDocuments {
    * marked, and whether its text was read by OCR; null for text files.
    */
   clipping(key: string, start: number, end: number): Promise<Clipping | null>;
+  /** Stops watching for other replicas' reindexes (database backend); nothing to do locally. */
+  close(): Promise<void>;
+}
+
+/** The embedded backend's library, which also hands out its index. */
+export interface LocalLibrary extends Library {
+  /** The index answering questions now. */
+  current(): SearchIndex;
+}
+
+/** Articles by key and as a listing, and their clippings: the same over every backend. */
+export function createCatalog(corpusDir: string, dataDir: string) {
+  let keys = new Map<string, Article>();
+  let all: readonly Article[] = [];
+  return {
+    set(articles: readonly Article[]) {
+      all = articles;
+      keys = new Map(articles.map((a) => [articleKey(a.id), a]));
+    },
+    articles: (): ArticleSummary[] =>
+      all.map((a) => ({
+        key: articleKey(a.id),
+        source: a.source,
+        title: a.title,
+        byline: a.byline,
+        kind: a.kind,
+        date: a.meta.date ?? null,
+      })),
+    articleKey,
+    article: (key: string) => keys.get(key),
+    async clipping(key: string, start: number, end: number): Promise<Clipping | null> {
+      const a = keys.get(key);
+      const png = a ? await clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
+      return png ? { png, ocr: a?.meta.ocr === "true" } : null;
+    },
+  };
+}
+
+/** LibraryInfo from a manifest. */
+export function manifestInfo(m: Manifest): LibraryInfo {
+  const { files, articles, notes, chunks } = m.counts;
+  return { files, articles, notes, chunks, builtAt: m.builtAt, buildMs: m.buildMs, embedding: m.embedding.id, warnings: m.warnings };
+}
+
+export function reindexReport(built: BuildResult, t0: number): ReindexReport {
+  const c = built.manifest.counts;
+  return {
+    diff: built.diff,
+    files: c.files,
+    articles: c.articles,
+    chunks: c.chunks,
+    seconds: (performance.now() - t0) / 1000,
+    warnings: built.manifest.warnings,
+  };
 }
 
 export interface LibraryOptions {
@@ -95,12 +158,12 @@ export const articleKey = (articleId: string): string => createHash("sha1").upda
  */
 export async function openLibrary(
   options: Omit<LibraryOptions, "index"> & Pick<EnsureIndexOptions, "onBuild" | "onProgress">,
-): Promise<{ library: Library; built: boolean }> {
+): Promise<{ library: LocalLibrary; built: boolean }> {
   const { index, built } = await ensureIndex(options);
   return { library: createLibrary({ ...options, index }), built: built !== null };
 }
 
-export function createLibrary(options: LibraryOptions): Library {
+export function createLibrary(options: LibraryOptions): LocalLibrary {
   const { corpusDir, dataDir, embeddings } = options;
   const maxBytes = options.maxDocumentBytes ?? MAX_FILE_BYTES;
   let index = options.index;
@@ -108,27 +171,14 @@ export function createLibrary(options: LibraryOptions): Library {
   // the build thread loads its modules now, not in the middle of the first reindex
   if (options.embeddingsConfig && !options.checkpoint) prewarmBuildWorker().catch(() => {});
   const documents = createCorpusDocuments(corpusDir, maxBytes);
-  let keys = new Map<string, Article>();
-  const rekey = () => {
-    keys = new Map(index.articles.map((a) => [articleKey(a.id), a]));
-  };
-  rekey();
+  const catalog = createCatalog(corpusDir, dataDir);
+  catalog.set(index.articles);
+  const retriever = localRetriever(() => index);
 
   return {
     current: () => index,
-    info: () => {
-      const m = index.manifest;
-      return {
-        files: m.counts.files,
-        articles: m.counts.articles,
-        notes: m.counts.notes,
-        chunks: m.counts.chunks,
-        builtAt: m.builtAt,
-        buildMs: m.buildMs,
-        embedding: m.embedding.id,
-        warnings: m.warnings,
-      };
-    },
+    retriever,
+    info: () => manifestInfo(index.manifest),
     async reindex(onProgress) {
       if (running) throw new IndexBusyError("a reindex is already running");
       running = true;
@@ -140,36 +190,17 @@ export function createLibrary(options: LibraryOptions): Library {
             ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig, activity: options.activity?.buffer })
             : await buildIndex({ ...common, checkpoint: options.checkpoint });
         index = built.index;
-        rekey();
-        const c = built.manifest.counts;
-        return {
-          diff: built.diff,
-          files: c.files,
-          articles: c.articles,
-          chunks: c.chunks,
-          seconds: (performance.now() - t0) / 1000,
-          warnings: built.manifest.warnings,
-        };
+        catalog.set(index.articles);
+        return reindexReport(built, t0);
       } finally {
         running = false;
       }
     },
-    articles: () =>
-      index.articles.map((a) => ({
-        key: articleKey(a.id),
-        source: a.source,
-        title: a.title,
-        byline: a.byline,
-        kind: a.kind,
-        date: a.meta.date ?? null,
-      })),
+    articles: catalog.articles,
     articleKey,
-    article: (key) => keys.get(key),
-    async clipping(key, start, end) {
-      const a = keys.get(key);
-      const png = a ? await clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
-      return png ? { png, ocr: a?.meta.ocr === "true" } : null;
-    },
+    article: catalog.article,
+    clipping: catalog.clipping,
+    close: async () => {},
     ...documents,
   };
 }

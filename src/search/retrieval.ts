@@ -4,8 +4,9 @@
  * local hybrid index (BM25 + HNSW, `hybrid-retriever.ts`) is the first implementation; a database
  * backend implements the same interface.
  */
-import type { Article, Chunk } from "../ingest/index.js";
-import { DEFAULT_HYBRID, type HybridParams, HybridRetriever } from "./hybrid-retriever.js";
+import { type Article, type Chunk, isIsoDate } from "../ingest/index.js";
+import { DEFAULT_HYBRID, type HybridParams } from "./fusion.js";
+import { HybridRetriever } from "./hybrid-retriever.js";
 import type { SearchIndex } from "./index-format.js";
 
 export interface ScoredChunk {
@@ -52,4 +53,14 @@ export function localRetriever(getIndex: () => SearchIndex, params: HybridParams
     if (!current || current.index !== index) current = new HybridRetriever(index, params);
     return current;
   };
+}
+
+/** The newest publication date (ISO) of the articles, null when none is dated. */
+export function newestDate(articles: readonly Article[]): string | null {
+  let newest: string | null = null;
+  for (const a of articles) {
+    const d = a.meta.date;
+    if (isIsoDate(d) && (newest === null || d > newest)) newest = d;
+  }
+  return newest;
 }

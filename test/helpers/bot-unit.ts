@@ -13,7 +13,7 @@ import { createFeedbackStore } from "../../src/bot/feedback-store.js";
 import { type Logger, createLogger } from "../../src/logger.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { buildIndex } from "../../src/search/index-store.js";
-import { createLibrary, type Library, type LibraryOptions } from "../../src/search/library.js";
+import { createLibrary, type LibraryOptions, type LocalLibrary } from "../../src/search/library.js";
 import { testSettings } from "./bot-harness.js";
 import { scratchCorpus } from "./index.js";
 
@@ -29,7 +29,7 @@ export const UNIT_TOKEN = "42:unit-test";
 export interface UnitBot {
   bot: Bot<BotContext>;
   /** The library behind the archive (tests only: the bot never sees it). */
-  library: Library;
+  library: LocalLibrary;
   deps: BotDeps;
   calls: Call[];
   corpusDir: string;

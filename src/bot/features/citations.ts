@@ -34,6 +34,7 @@ interface ArticleView {
 async function expandAnswer(deps: BotDeps, ctx: BotContext): Promise<void> {
   const { answer: id } = MoreData.decode(ctx.match as RegExpMatchArray);
   const press = pressOf(ctx);
+  await deps.memory.load?.({ id });
   const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
   if (!check.ok) return void (await ctx.answerCallbackQuery({ text: refusal(ctx, check) }));
   const a = check.entry.value;
@@ -76,6 +77,7 @@ function handleVotes(deps: BotDeps, composer: Composer<BotContext>): void {
   /** Records a vote (with its reason, when one was given) on the answer the pressed message carries. */
   async function vote(ctx: BotContext, id: string, vote: "up" | "down", reason?: FeedbackReason) {
     const press = pressOf(ctx);
+    await deps.memory.load?.({ id });
     const check = press ? deps.memory.check(id, press) : ({ ok: false, why: "expired" } as const);
     if (!check.ok) return ctx.answerCallbackQuery({ text: refusal(ctx, check) });
     const a = check.entry.value;

@@ -40,7 +40,7 @@ async function sendAnswer(
   const sent = stream?.started()
     ? await stream.finish(message, reply_markup)
     : await replyFormatted(ctx, message, { reply_markup, replyTo });
-  deps.memory.bind(id, sent.at(-1)!.message_id);
+  await deps.memory.bind(id, sent.at(-1)!.message_id);
 }
 
 export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
@@ -114,7 +114,9 @@ export function createQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const repliedToMe = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
     if (!mentioned && !repliedToMe) return next();
     // a reply to one of the bot's answers continues that answer, whoever asked it
-    const replied = repliedToMe ? deps.memory.find(ctx.chat.id, ctx.msg.reply_to_message!.message_id) : undefined;
+    const to = repliedToMe ? { chatId: ctx.chat.id, messageId: ctx.msg.reply_to_message!.message_id } : undefined;
+    if (to) await deps.memory.load?.(to);
+    const replied = to ? deps.memory.find(to.chatId, to.messageId) : undefined;
     const context = replied ? [{ question: replied.value.question, at: Date.now() }] : undefined;
     await answer(ctx, text.replace(mention, " ").trim(), context);
   });

@@ -1,0 +1,171 @@
+/**
+ * The Postgres backend of the Retriever interface. A generation is loaded once per replica: its
+ * manifest, its articles (citations and 原文 need them at once) and its term document frequencies
+ * (questions weigh and back off their terms by them, synchronously). Chunks, postings and vectors
+ * stay in the database: BM25 candidates come from the GIN-indexed tsvector and are scored here with
+ * the local index's exact formula, nearest neighbours from pgvector's HNSW index.
+ */
+import type { Article, Chunk } from "../ingest/index.js";
+import { type Bm25Params, bm25Idf, bm25TermScore, COMMON_MIN_DF, COMMON_SHARE, fieldNorm } from "./bm25-index.js";
+import { DEFAULT_HYBRID, type DocScore, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
+import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
+import type { Manifest } from "./index-format.js";
+import { type Db, generationTables } from "./pg-schema.js";
+import { tsqueryLiteral, vectorLiteral } from "./pg-publish.js";
+import { newestDate, type RetrievalResult, type Retriever, type TermStatistics } from "./retrieval.js";
+
+/** Candidates pgvector's HNSW scan keeps (ef_search): well above the 50 the fusion asks for, for recall. */
+export const PG_EF_SEARCH = 200;
+
+export interface PgGeneration {
+  id: number;
+  manifest: Manifest;
+  articles: Article[];
+  articleById: Map<string, Article>;
+  /** Chunks in the generation. */
+  documents: number;
+  docFreq: Map<string, number>;
+  avgBody: number;
+  avgTitle: number;
+}
+
+export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> {
+  const t = generationTables(id);
+  const g = await db.query<{ manifest: Manifest; documents: number; avg_body: number; avg_title: number; status: string }>(
+    "SELECT manifest, documents, avg_body, avg_title, status FROM citebot_generations WHERE id = $1",
+    [id],
+  );
+  const row = g.rows[0];
+  if (row?.status !== "ready") throw new Error(`generation ${id} is not ready (${row?.status ?? "missing"})`);
+  const a = await db.query<{ data: Article }>(`SELECT data FROM ${t.articles} ORDER BY ord`);
+  const terms = await db.query<{ term: string; df: number }>(`SELECT term, df FROM ${t.terms}`);
+  const articles = a.rows.map((r) => r.data);
+  return {
+    id,
+    manifest: row.manifest,
+    articles,
+    articleById: new Map(articles.map((x) => [x.id, x])),
+    documents: row.documents,
+    docFreq: new Map(terms.rows.map((r) => [r.term, r.df])),
+    avgBody: row.avg_body,
+    avgTitle: row.avg_title,
+  };
+}
+
+interface TermRow {
+  doc: number;
+  body_len: number;
+  title_len: number;
+  lexeme: string;
+  tb: number;
+  tt: number;
+}
+
+export class PgRetriever implements Retriever {
+  readonly stats: TermStatistics;
+  readonly newestDate: string | null;
+  private readonly bm25: Bm25Params;
+  private readonly tables: ReturnType<typeof generationTables>;
+  private readonly backend: HybridBackend;
+
+  constructor(
+    private readonly db: Db,
+    readonly generation: PgGeneration,
+    embeddings: IdentifiedEmbeddings,
+    readonly params: HybridParams = DEFAULT_HYBRID,
+  ) {
+    const { docFreq, documents } = generation;
+    this.stats = { documents, docFreq: (t) => docFreq.get(t) ?? 0, idf: (t) => bm25Idf(documents, docFreq.get(t) ?? 0) };
+    this.newestDate = newestDate(generation.articles);
+    this.bm25 = generation.manifest.bm25;
+    this.tables = generationTables(generation.id);
+    this.backend = {
+      docFreq: this.stats.docFreq,
+      keyword: (terms, n) => this.keyword(terms, n),
+      embedQuery: (q) => embeddings.embedQuery(q),
+      nearest: (query, n) => this.nearest(query, n),
+      resolve: (query, docs) => this.resolve(query, docs),
+    };
+  }
+
+  get size(): number {
+    return this.generation.documents;
+  }
+
+  retrieve(question: string, k: number): Promise<RetrievalResult> {
+    return hybridRetrieve(this.backend, question, k, this.params);
+  }
+
+  /**
+   * BM25 as the local index computes it: terms rarer than the common threshold find candidates
+   * (all common: the rarest one does), every query term then adds to those candidates.
+   */
+  private async keyword(terms: string[], n: number): Promise<DocScore[]> {
+    const { docFreq, documents } = this.generation;
+    const known = [...new Set(terms)].filter((t) => (docFreq.get(t) ?? 0) > 0).sort((a, b) => docFreq.get(a)! - docFreq.get(b)!);
+    if (known.length === 0) return [];
+    const common = Math.max(COMMON_MIN_DF, documents * COMMON_SHARE);
+    const finders = known.filter((t) => docFreq.get(t)! <= common);
+    const { rows } = await this.db.query<TermRow>(
+      `SELECT c.doc, c.body_len, c.title_len, u.lexeme,
+         (SELECT count(*) FROM unnest(u.weights) w WHERE w = 'D')::int AS tb,
+         (SELECT count(*) FROM unnest(u.weights) w WHERE w = 'A')::int AS tt
+       FROM ${this.tables.chunks} c CROSS JOIN LATERAL unnest(c.tsv) u
+       WHERE c.tsv @@ $1::tsquery AND u.lexeme = ANY($2::text[])`,
+      [tsqueryLiteral(finders.length > 0 ? finders : [known[0]!]), known],
+    );
+    const { b } = this.bm25;
+    const scores = new Map<number, number>();
+    for (const r of rows) {
+      const idf = bm25Idf(documents, docFreq.get(r.lexeme) ?? 0);
+      const s = bm25TermScore(
+        this.bm25,
+        r.tb,
+        r.tt,
+        fieldNorm(b, r.body_len, this.generation.avgBody),
+        fieldNorm(b, r.title_len, this.generation.avgTitle),
+        idf,
+      );
+      scores.set(r.doc, (scores.get(r.doc) ?? 0) + s);
+    }
+    return [...scores]
+      .map(([doc, score]) => ({ doc, score }))
+      .sort((x, y) => y.score - x.score || x.doc - y.doc)
+      .slice(0, n);
+  }
+
+  private async nearest(query: number[], n: number): Promise<{ doc: number }[]> {
+    if (!query.every(Number.isFinite)) return [];
+    // one simple-protocol round trip: the scan's breadth, then the scan (the literal holds only numbers)
+    const results = (await this.db.query(
+      `SET hnsw.ef_search = ${Math.max(PG_EF_SEARCH, n)}; SELECT doc FROM ${this.tables.chunks} ORDER BY embedding <=> '${vectorLiteral(query)}'::vector LIMIT ${n | 0}`,
+    )) as unknown as { rows: { doc: number }[] }[];
+    return results[1]!.rows;
+  }
+
+  private async resolve(query: number[], docs: number[]): Promise<Map<number, ResolvedDoc>> {
+    const out = new Map<number, ResolvedDoc>();
+    if (docs.length === 0) return out;
+    const { rows } = await this.db.query<{
+      doc: number;
+      id: string;
+      article_id: string;
+      ordinal: number;
+      start_at: number;
+      end_at: number;
+      text: string;
+      sim: number;
+    }>(
+      `SELECT doc, id, article_id, ordinal, start_at, end_at, text, 1 - (embedding <=> $1::vector) AS sim
+       FROM ${this.tables.chunks} WHERE doc = ANY($2::int[])`,
+      [vectorLiteral(query), docs],
+    );
+    for (const r of rows) {
+      const article = this.generation.articleById.get(r.article_id);
+      if (!article) continue;
+      const chunk: Chunk = { id: r.id, articleId: r.article_id, ordinal: r.ordinal, text: r.text, start: r.start_at, end: r.end_at };
+      out.set(r.doc, { chunk, article, vector: r.sim });
+    }
+    return out;
+  }
+}
