@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/postgres.ts [--sizes 10k,100k] [--out bench/postgres-results.md]`: the
+ * `node --import tsx bench/postgres.ts [--sizes 10k,100k] [--questions N] [--out FILE]`: the
  * Postgres backend beside the embedded one on the same synthetic corpora (bench/synthetic.ts) and
  * the CMRC questions — publish time, ask and retrieval p50/p95, answer in the top 3 — on PGlite over
  * the wire protocol (pglite-socket: a single-threaded WebAssembly Postgres, so a floor, not what a
@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createAnswerService } from "../src/answer/index.js";
 import { squadToCorpus } from "../src/eval/eval-sets.js";
 import { normalizeForMatch } from "../src/eval/run-eval.js";
-import { buildIndex, createPgPool, HashEmbeddings, localRetriever, openPgLibrary, type Retriever } from "../src/search/index.js";
+import { buildIndex, createPgPool, HashEmbeddings, loadIndex, localRetriever, openPgLibrary, type Retriever } from "../src/search/index.js";
 import { startTestPg } from "../test/helpers/pg-server.js";
 import { syntheticPath, writeSyntheticCorpus } from "./synthetic.js";
 
@@ -21,11 +21,13 @@ const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const parseSize = (s: string) => Math.round(Number.parseFloat(s) * (/k$/i.test(s) ? 1000 : /m$/i.test(s) ? 1_000_000 : 1));
 const sizes = (opt("sizes") ?? "10k,100k").split(",").map(parseSize);
+/** Questions timed per corpus (the first N of the CMRC trial). */
+const limit = Number(opt("questions") ?? 1000);
 const out = opt("out") ?? path.join(root, "bench", "postgres-results.md");
 const cmrc = path.resolve(root, "..", "shared", "eval", "cmrc2018_trial.json");
 if (!existsSync(cmrc)) throw new Error(`${cmrc} is absent: the bench's questions come from it`);
 const work = mkdtempSync(path.join(os.tmpdir(), "citebot-bench-pg-"));
-const items = await squadToCorpus(cmrc, path.join(work, "cmrc"));
+const items = (await squadToCorpus(cmrc, path.join(work, "cmrc"))).slice(0, limit);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const f = (x: number, d = 1) => x.toFixed(d);
 
@@ -56,8 +58,10 @@ for (const size of sizes) {
   const questions = items.map((q) => ({ ...q, sources: q.sources.map((s) => syntheticPath(Number(/\d+/.exec(s)![0]))) }));
   const embeddings = new HashEmbeddings();
   let t = performance.now();
-  const { index } = await buildIndex({ corpusDir: dir, dataDir: path.join(work, `local-${size}`), embeddings });
+  await buildIndex({ corpusDir: dir, dataDir: path.join(work, `local-${size}`), embeddings });
   const buildS = (performance.now() - t) / 1000;
+  // served as the bot serves it: loaded from disk (not the build's objects)
+  const index = await loadIndex(path.join(work, `local-${size}`), embeddings);
   const local = await timed(() => localRetriever(() => index)(), questions);
   const db = process.env.BENCH_DATABASE_URL ? null : await startTestPg();
   const pool = createPgPool(process.env.BENCH_DATABASE_URL ?? db!.url);

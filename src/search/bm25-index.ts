@@ -8,8 +8,11 @@
  * document ids and packed term frequencies), which keeps 100k-chunk indexes small and fast.
  */
 import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
-import { IntBuffer, mean, topHits } from "./bm25-util.js";
+import { IntBuffer, mean } from "./bm25-util.js";
+import { bm25Idf, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
 import { tokenize } from "./text-normalize.js";
+
+export { bm25Idf, bm25TermScore, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
 
 export interface Bm25Params {
   k1: number;
@@ -35,31 +38,6 @@ export interface Bm25Hit {
 /** A term in more than this share of documents (and at least COMMON_MIN_DF) counts as common in search. */
 export const COMMON_SHARE = 0.05;
 export const COMMON_MIN_DF = 2000;
-
-/** Inverse document frequency (BM25's, never negative) of a term in df of n documents. */
-export const bm25Idf = (n: number, df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-
-/** 1 / (1 - b + b · length / average length), rounded to 32 bits as the local index stores it. */
-export const fieldNorm = (b: number, length: number, average: number): number => Math.fround(1 / (1 - b + (b * length) / (average || 1)));
-
-/** A term's score in a document from its field frequencies and the fields' length norms. */
-export function bm25TermScore(
-  params: Bm25Params,
-  tfBody: number,
-  tfTitle: number,
-  bodyNorm: number,
-  titleNorm: number,
-  idf: number,
-): number {
-  const { k1, titleWeight } = params;
-  if (params.fieldSum) {
-    const tb = tfBody * bodyNorm;
-    const tt = tfTitle * titleNorm;
-    return idf * (k1 + 1) * (tb / (k1 + tb) + titleWeight * (tt / (k1 + tt)));
-  }
-  const tf = tfBody * bodyNorm + titleWeight * tfTitle * titleNorm;
-  return (idf * tf * (k1 + 1)) / (k1 + tf);
-}
 
 /** Term frequencies are packed as body << 16 | title (each capped at 65535). */
 const TF_CAP = 0xffff;
@@ -148,6 +126,19 @@ export class Bm25Index {
     return new Bm25Index(params, terms, offsets, postDoc, postTf, bodyLen, titleLen);
   }
 
+  /** The index's columns, read-only (the Postgres backend stores them as they are). */
+  columns(): {
+    terms: readonly string[];
+    offsets: Int32Array;
+    postDoc: Int32Array;
+    postTf: Uint32Array;
+    bodyLen: Float32Array;
+    titleLen: Float32Array;
+  } {
+    const { terms, offsets, postDoc, postTf, bodyLen, titleLen } = this;
+    return { terms, offsets, postDoc, postTf, bodyLen, titleLen };
+  }
+
   /** Number of documents containing the term (0 when unknown). */
   docFreq(term: string): number {
     const id = this.termIds.get(term);
@@ -165,20 +156,23 @@ export class Bm25Index {
    * top k anyway, and those terms' postings are most of the work at 100k chunks.
    */
   search(terms: string[], k: number): Bm25Hit[] {
-    const scores = this.scratch;
-    const touched: number[] = [];
-    const ids = [...new Set(terms)]
+    return searchPostings(this.scoring, this.postingsOf(terms), k);
+  }
+
+  private postingsOf(terms: string[]): PostingsList[] {
+    return [...new Set(terms)]
       .map((t) => this.termIds.get(t))
       .filter((id): id is number => id !== undefined)
-      .sort((a, b) => this.df(a) - this.df(b));
-    const common = this.commonDf();
-    for (const id of ids) {
-      if (this.df(id) > common && touched.length > 0) this.scoreTouched(id, scores, touched);
-      else this.scoreAll(id, scores, touched);
-    }
-    const hits = topHits(scores, touched, k);
-    for (const d of touched) scores[d] = 0;
-    return hits;
+      .sort((a, b) => this.df(a) - this.df(b))
+      .map((id) => {
+        const [from, to] = [this.offsets[id]!, this.offsets[id + 1]!];
+        return { idf: this.idf(this.terms[id]!), docs: this.postDoc.subarray(from, to), tfs: this.postTf.subarray(from, to) };
+      });
+  }
+
+  /** Scratch scores and the length norms, for `searchPostings`. */
+  get scoring(): PostingsScoring {
+    return { params: this.params, bodyNorm: this.bodyNorm, titleNorm: this.titleNorm, scratch: this.scratch, commonDf: this.commonDf() };
   }
 
   /** Document frequency above which a term only re-scores documents already found. */
@@ -188,50 +182,6 @@ export class Bm25Index {
 
   private df(id: number): number {
     return this.offsets[id + 1]! - this.offsets[id]!;
-  }
-
-  private contribution(_id: number, i: number, idf: number): number {
-    return this.score(this.postDoc[i]!, this.postTf[i]!, idf);
-  }
-
-  private score(d: number, packed: number, idf: number): number {
-    return bm25TermScore(this.params, packed >>> 16, packed & TF_CAP, this.bodyNorm[d]!, this.titleNorm[d]!, idf);
-  }
-
-  private scoreAll(id: number, scores: Float64Array, touched: number[]): void {
-    const idf = this.idf(this.terms[id]!);
-    const { postDoc, postTf } = this;
-    for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i++) {
-      const d = postDoc[i]!;
-      if (scores[d] === 0) touched.push(d);
-      scores[d]! += this.score(d, postTf[i]!, idf);
-    }
-  }
-
-  /** Adds the term to documents already touched, finding each in the sorted postings by binary search. */
-  private scoreTouched(id: number, scores: Float64Array, touched: number[]): void {
-    const idf = this.idf(this.terms[id]!);
-    const start = this.offsets[id]!;
-    const end = this.offsets[id + 1]!;
-    if (touched.length * Math.log2(end - start + 1) > end - start) {
-      // many documents touched: one pass over the postings is cheaper than a search each
-      for (let i = start; i < end; i++) if (scores[this.postDoc[i]!]! > 0) scores[this.postDoc[i]!]! += this.contribution(id, i, idf);
-      return;
-    }
-    for (const d of touched) {
-      let lo = start;
-      let hi = end - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = this.postDoc[mid]!;
-        if (v === d) {
-          scores[d]! += this.contribution(id, mid, idf);
-          break;
-        }
-        if (v < d) lo = mid + 1;
-        else hi = mid - 1;
-      }
-    }
   }
 
   serialize(): SerializedBm25 {

@@ -1,17 +1,19 @@
 /**
  * The Postgres backend of the Retriever interface. A generation is loaded once per replica: its
- * manifest, its articles (citations and 原文 need them at once) and its term document frequencies
- * (questions weigh and back off their terms by them, synchronously). Chunks, postings and vectors
- * stay in the database: BM25 candidates come from the GIN-indexed tsvector and are scored here with
- * the local index's exact formula, nearest neighbours from pgvector's HNSW index.
+ * manifest, its articles (citations and 原文 need them at once), its term document frequencies
+ * (questions weigh and back off their terms by them, synchronously) and its field lengths (8 bytes a
+ * chunk). Chunks, postings and vectors stay in the database: a question reads the postings of its
+ * terms (one row each) and scores them here with the local index's exact formula and order; nearest
+ * neighbours come from pgvector's HNSW index.
  */
 import type { Article, Chunk } from "../ingest/index.js";
-import { type Bm25Params, bm25Idf, bm25TermScore, COMMON_MIN_DF, COMMON_SHARE, fieldNorm } from "./bm25-index.js";
+import { type Bm25Params, bm25Idf, COMMON_MIN_DF, COMMON_SHARE, fieldNorm, type PostingsScoring, searchPostings } from "./bm25-index.js";
+import { mean } from "./bm25-util.js";
 import { DEFAULT_HYBRID, type DocScore, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { Manifest } from "./index-format.js";
 import { type Db, generationTables } from "./pg-schema.js";
-import { tsqueryLiteral, vectorLiteral } from "./pg-publish.js";
+import { readLengths, vectorLiteral } from "./pg-publish.js";
 import { newestDate, type RetrievalResult, type Retriever, type TermStatistics } from "./retrieval.js";
 
 /** Candidates pgvector's HNSW scan keeps (ef_search): well above the 50 the fusion asks for, for recall. */
@@ -25,14 +27,14 @@ export interface PgGeneration {
   /** Chunks in the generation. */
   documents: number;
   docFreq: Map<string, number>;
-  avgBody: number;
-  avgTitle: number;
+  bodyNorm: Float32Array;
+  titleNorm: Float32Array;
 }
 
 export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> {
   const t = generationTables(id);
-  const g = await db.query<{ manifest: Manifest; documents: number; avg_body: number; avg_title: number; status: string }>(
-    "SELECT manifest, documents, avg_body, avg_title, status FROM citebot_generations WHERE id = $1",
+  const g = await db.query<{ manifest: Manifest; documents: number; lengths: Buffer; status: string }>(
+    "SELECT manifest, documents, lengths, status FROM citebot_generations WHERE id = $1",
     [id],
   );
   const row = g.rows[0];
@@ -40,6 +42,9 @@ export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> 
   const a = await db.query<{ data: Article }>(`SELECT data FROM ${t.articles} ORDER BY ord`);
   const terms = await db.query<{ term: string; df: number }>(`SELECT term, df FROM ${t.terms}`);
   const articles = a.rows.map((r) => r.data);
+  const { bodyLen, titleLen } = readLengths(row.lengths, row.documents);
+  const { b } = row.manifest.bm25;
+  const [avgBody, avgTitle] = [mean(bodyLen), mean(titleLen)];
   return {
     id,
     manifest: row.manifest,
@@ -47,18 +52,9 @@ export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> 
     articleById: new Map(articles.map((x) => [x.id, x])),
     documents: row.documents,
     docFreq: new Map(terms.rows.map((r) => [r.term, r.df])),
-    avgBody: row.avg_body,
-    avgTitle: row.avg_title,
+    bodyNorm: bodyLen.map((l) => fieldNorm(b, l, avgBody)),
+    titleNorm: titleLen.map((l) => fieldNorm(b, l, avgTitle)),
   };
-}
-
-interface TermRow {
-  doc: number;
-  body_len: number;
-  title_len: number;
-  lexeme: string;
-  tb: number;
-  tt: number;
 }
 
 export class PgRetriever implements Retriever {
@@ -67,6 +63,7 @@ export class PgRetriever implements Retriever {
   private readonly bm25: Bm25Params;
   private readonly tables: ReturnType<typeof generationTables>;
   private readonly backend: HybridBackend;
+  private readonly scoring: PostingsScoring;
 
   constructor(
     private readonly db: Db,
@@ -79,6 +76,13 @@ export class PgRetriever implements Retriever {
     this.newestDate = newestDate(generation.articles);
     this.bm25 = generation.manifest.bm25;
     this.tables = generationTables(generation.id);
+    this.scoring = {
+      params: this.bm25,
+      bodyNorm: generation.bodyNorm,
+      titleNorm: generation.titleNorm,
+      scratch: new Float64Array(documents),
+      commonDf: Math.max(COMMON_MIN_DF, documents * COMMON_SHARE),
+    };
     this.backend = {
       docFreq: this.stats.docFreq,
       keyword: (terms, n) => this.keyword(terms, n),
@@ -97,41 +101,26 @@ export class PgRetriever implements Retriever {
   }
 
   /**
-   * BM25 as the local index computes it: terms rarer than the common threshold find candidates
-   * (all common: the rarest one does), every query term then adds to those candidates.
+   * BM25 exactly as the local index computes it: the postings of the question's known terms, read
+   * in one query, go through the same `searchPostings` (rarest first; common terms only add to
+   * documents already found).
    */
   private async keyword(terms: string[], n: number): Promise<DocScore[]> {
     const { docFreq, documents } = this.generation;
     const known = [...new Set(terms)].filter((t) => (docFreq.get(t) ?? 0) > 0).sort((a, b) => docFreq.get(a)! - docFreq.get(b)!);
     if (known.length === 0) return [];
-    const common = Math.max(COMMON_MIN_DF, documents * COMMON_SHARE);
-    const finders = known.filter((t) => docFreq.get(t)! <= common);
-    const { rows } = await this.db.query<TermRow>(
-      `SELECT c.doc, c.body_len, c.title_len, u.lexeme,
-         (SELECT count(*) FROM unnest(u.weights) w WHERE w = 'D')::int AS tb,
-         (SELECT count(*) FROM unnest(u.weights) w WHERE w = 'A')::int AS tt
-       FROM ${this.tables.chunks} c CROSS JOIN LATERAL unnest(c.tsv) u
-       WHERE c.tsv @@ $1::tsquery AND u.lexeme = ANY($2::text[])`,
-      [tsqueryLiteral(finders.length > 0 ? finders : [known[0]!]), known],
+    const { rows } = await this.db.query<{ term: string; docs: Buffer; tfs: Buffer }>(
+      `SELECT term, docs, tfs FROM ${this.tables.terms} WHERE term = ANY($1::text[])`,
+      [known],
     );
-    const { b } = this.bm25;
-    const scores = new Map<number, number>();
-    for (const r of rows) {
-      const idf = bm25Idf(documents, docFreq.get(r.lexeme) ?? 0);
-      const s = bm25TermScore(
-        this.bm25,
-        r.tb,
-        r.tt,
-        fieldNorm(b, r.body_len, this.generation.avgBody),
-        fieldNorm(b, r.title_len, this.generation.avgTitle),
-        idf,
-      );
-      scores.set(r.doc, (scores.get(r.doc) ?? 0) + s);
-    }
-    return [...scores]
-      .map(([doc, score]) => ({ doc, score }))
-      .sort((x, y) => y.score - x.score || x.doc - y.doc)
-      .slice(0, n);
+    const byTerm = new Map(rows.map((r) => [r.term, r]));
+    const lists = known.flatMap((t) => {
+      const r = byTerm.get(t);
+      return r
+        ? [{ idf: bm25Idf(documents, docFreq.get(t)!), docs: new Int32Array(aligned(r.docs)), tfs: new Uint32Array(aligned(r.tfs)) }]
+        : [];
+    });
+    return searchPostings(this.scoring, lists, n);
   }
 
   private async nearest(query: number[], n: number): Promise<{ doc: number }[]> {
@@ -169,3 +158,6 @@ export class PgRetriever implements Retriever {
     return out;
   }
 }
+
+/** The bytes of a buffer in an ArrayBuffer of their own (typed views need aligned offsets). */
+const aligned = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;

@@ -1,7 +1,7 @@
 /**
  * The Postgres schema, as numbered migrations applied at start (each once, in order, inside one
  * transaction that holds the migrations table locked, so replicas starting together apply each once).
- * Per-generation tables (`citebot_chunks_g<N>`, `…_articles_g<N>`, `…_terms_g<N>`) are made by a
+ * Per-generation tables (`citebot_chunks_g<N>`, `…_articles_g<N>`, `…_terms_g<N>`: the postings) are made by a
  * reindex (pg-publish.ts), not here: a generation is built beside the serving one and dropped whole.
  */
 import type pg from "pg";
@@ -19,8 +19,7 @@ export const MIGRATIONS: readonly string[] = [
      created_at timestamptz NOT NULL DEFAULT now(),
      manifest jsonb,
      documents integer NOT NULL DEFAULT 0,
-     avg_body double precision NOT NULL DEFAULT 0,
-     avg_title double precision NOT NULL DEFAULT 0,
+     lengths bytea,
      dimensions integer NOT NULL
    );
    CREATE TABLE citebot_current (

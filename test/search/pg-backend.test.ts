@@ -34,7 +34,9 @@ afterAll(async () => {
 
 const tables = async (): Promise<string[]> =>
   (
-    await pool.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE tablename ~ '^citebot_(chunks|articles|terms)_g[0-9]+$'")
+    await pool.query<{ t: string }>(
+      "SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename ~ '^citebot_(chunks|articles|terms)_g[0-9]+$'",
+    )
   ).rows
     .map((r) => r.t)
     .sort();
