@@ -12,7 +12,7 @@ import { IndexBusyError, IndexMismatchError } from "../errors.js";
 import { MAX_FILE_BYTES } from "../ingest/index.js";
 import { buildIndexInWorker } from "./build-in-worker.js";
 import { createCorpusDocuments } from "./corpus-documents.js";
-import { type BuildProgress, buildIndex, checkFreshness } from "./index-store.js";
+import { type BuildProgress, buildIndex, checkFreshness, diffManifests } from "./index-store.js";
 import { createCatalog, type Library, type LibraryOptions, manifestInfo, type ReindexReport, reindexReport } from "./library.js";
 import { cleanupGenerations, GENERATION_CHANNEL, type PgCheckpoint, publishGeneration } from "./pg-publish.js";
 import { type PgGeneration, PgRetriever, loadGeneration } from "./pg-retriever.js";
@@ -34,12 +34,13 @@ export interface PgLibraryOptions extends Omit<LibraryOptions, "index" | "checkp
 }
 
 const LEASE = "reindex";
+/** Relation missing: the generation was dropped under a replica that had not yet moved on. */
+const UNDEFINED_TABLE = "42P01";
+
 /** A connection pool for DATABASE_URL. */
 export function createPgPool(url: string, max = 10): pg.Pool {
   return new pg.Pool({ connectionString: url, max });
 }
-/** Relation missing: the generation was dropped under a replica that had not yet moved on. */
-const UNDEFINED_TABLE = "42P01";
 
 type Catalog = ReturnType<typeof createCatalog>;
 
@@ -47,14 +48,17 @@ type Catalog = ReturnType<typeof createCatalog>;
 function createFollower(pool: pg.Pool, options: PgLibraryOptions, catalog: Catalog) {
   let serving: { gen: PgGeneration; retriever: PgRetriever } | null = null;
   let swapping: Promise<void> = Promise.resolve();
+  // one swap at a time; a failed one (the database away) fails its caller, not the swaps after it
   const swapTo = (id: number) =>
-    (swapping = swapping.then(async () => {
-      if (serving?.gen.id === id) return;
-      const gen = await loadGeneration(pool, id);
-      serving = { gen, retriever: new PgRetriever(pool, gen, options.embeddings) };
-      catalog.set(gen.articles);
-      options.onGeneration?.(id);
-    }));
+    (swapping = swapping
+      .catch(() => {})
+      .then(async () => {
+        if (serving?.gen.id === id) return;
+        const gen = await loadGeneration(pool, id);
+        serving = { gen, retriever: new PgRetriever(pool, gen, options.embeddings) };
+        catalog.set(gen.articles);
+        options.onGeneration?.(id);
+      }));
   const follow = async () => {
     const id = await currentGeneration(pool);
     if (id !== null && id !== serving?.gen.id) await swapTo(id);
@@ -73,9 +77,12 @@ async function buildAndPublish(pool: pg.Pool, options: PgLibraryOptions, followe
   try {
     await cleanupGenerations(pool);
     const common = { corpusDir, dataDir, embeddings, onProgress, onWarning: options.onWarning };
+    const before = follower.serving()?.gen.manifest ?? null;
     const built = options.embeddingsConfig
       ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig, activity: options.activity?.buffer })
       : await buildIndex(common);
+    // what changed against the generation being replaced (this replica's DATA_DIR may have built another)
+    built.diff = diffManifests(before, built.manifest);
     const id = await publishGeneration(pool, built.index, {
       checkpoint: options.checkpoint,
       onProgress: (done, total) => onProgress?.({ phase: "publish", done, total }),

@@ -95,7 +95,11 @@ async function until(probe: () => Promise<boolean>, what: string, timeoutMs: num
 }
 
 afterAll(async () => {
-  if (process.env.REPLICA_LOGS) for (const [n, r] of Object.entries(replicas)) process.stderr.write(`--- ${n}\n${r.log()}\n`);
+  // REPLICA_LOGS=1: each replica's log, then what the user and the admin were sent
+  if (process.env.REPLICA_LOGS) {
+    for (const [n, r] of Object.entries(replicas)) process.stderr.write(`--- ${n}\n${r.log()}\n`);
+    for (const chat of [USER, ADMIN]) for (const m of messagesTo(chat)) process.stderr.write(`=== to ${chat}\n${m.text}\n`);
+  }
   for (const r of Object.values(replicas)) r.child.kill("SIGKILL");
   await server?.stop();
   balancer?.close();
@@ -176,6 +180,8 @@ describe("two replicas on one Postgres", () => {
     await ask(b, ADMIN, "/reindex");
     await waitFor(() => messagesTo(ADMIN).filter((m) => m.text.startsWith("索引已更新")).length === 2, "B's reindex to finish", 60_000);
     expect(await current()).toBeGreaterThan(2);
+    // its report counts what changed against the generation it replaced, not against its own DATA_DIR
+    expect(messagesTo(ADMIN).filter((m) => m.text.startsWith("索引已更新"))[1]!.text).toContain("新增 0、修改 1、删除 0");
     expect((await pool.query("SELECT 1 FROM citebot_generations WHERE status = 'building'")).rowCount).toBe(0);
     expect((await ask(b, USER, "义乌首座跨境电商学院在哪里揭牌？")).text).toContain("稠江街道");
   }, 400_000);

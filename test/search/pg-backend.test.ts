@@ -178,4 +178,33 @@ describe("Postgres backend", () => {
       await reader.close();
     }
   }, 300_000);
+
+  it("a generation that cannot be loaded is reported and skipped: the replica keeps serving and still moves on to the next one", async () => {
+    const { corpusDir, root } = scratchCorpus();
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    const library = await openPgLibrary({
+      pool,
+      corpusDir,
+      dataDir: path.join(root, "data"),
+      embeddings: new HashEmbeddings(),
+      pollMs: 50,
+      onError,
+    });
+    try {
+      const good = library.generation();
+      const broken = await pool.query(
+        "INSERT INTO citebot_generations (build_id, status, dimensions) VALUES ('broken', 'building', 128) RETURNING id",
+      );
+      await pool.query("UPDATE citebot_current SET generation = $1", [broken.rows[0].id]);
+      for (let i = 0; i < 200 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(String(errors[0])).toMatch(/not ready/);
+      expect(library.generation()).toBe(good);
+      expect((await library.retriever().retrieve("义乌前11个月直播带货多少场？", 1)).hits).toHaveLength(1);
+      await library.reindex();
+      expect(library.generation()).toBeGreaterThan(Number(broken.rows[0].id));
+    } finally {
+      await library.close();
+    }
+  }, 120_000);
 });
