@@ -30,6 +30,7 @@ import {
   chunkTitle,
   readCurrent,
 } from "./index-format.js";
+import { fusedEfSearch } from "./fused-calibration.js";
 import { type HnswParams, VectorIndex } from "./vector-index.js";
 import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
 
@@ -67,18 +68,21 @@ const textHash = (text: string) => sha256(text).slice(0, 24);
  * 200 chunks spread over the corpus, embedded as queries.
  */
 export const CALIBRATION_QUERIES = 200;
-async function calibrationQueries(chunks: Chunk[], embeddings: IdentifiedEmbeddings): Promise<Float32Array> {
+async function calibrationQueries(
+  chunks: Chunk[],
+  embeddings: IdentifiedEmbeddings,
+): Promise<{ texts: string[]; vectors: number[][]; flat: Float32Array }> {
   const n = Math.min(CALIBRATION_QUERIES, chunks.length);
   const step = chunks.length / Math.max(1, n);
-  const probes = Array.from({ length: n }, (_, i) => {
+  const texts = Array.from({ length: n }, (_, i) => {
     const chars = Array.from(chunks[Math.floor(i * step)]!.text);
     const from = Math.max(0, Math.floor(chars.length / 2) - 6);
     return chars.slice(from, from + 12).join("");
   });
-  const out = new Float32Array(n * embeddings.dimensions);
-  const vectors = await Promise.all(probes.map((p) => embeddings.embedQuery(p)));
-  for (const [i, v] of vectors.entries()) out.set(v, i * embeddings.dimensions);
-  return out;
+  const flat = new Float32Array(n * embeddings.dimensions);
+  const vectors = await Promise.all(texts.map((p) => embeddings.embedQuery(p)));
+  for (const [i, v] of vectors.entries()) flat.set(v, i * embeddings.dimensions);
+  return { texts, vectors, flat };
 }
 
 /**
@@ -221,7 +225,8 @@ export async function buildIndexes(
   const { hnsw, tmpDir } = params;
   const byId = new Map(read.articles.map((a) => [a.id, a]));
   // efSearch: fixed, or the smallest that reaches the target recall on query-like probes
-  const probes = hnsw.efSearch ? new Float32Array(0) : await calibrationQueries(read.chunks, embeddings);
+  const calibration = hnsw.efSearch ? null : await calibrationQueries(read.chunks, embeddings);
+  const probes = calibration?.flat ?? new Float32Array(0);
   await fs.mkdir(tmpDir, { recursive: true });
   const graph =
     read.chunks.length >= WORKER_MIN_CHUNKS && params.parallelGraph
@@ -234,6 +239,19 @@ export async function buildIndexes(
     read.chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })),
     params.bm25,
   );
-  const { index: vectorIndex, efSearch } = await graph;
+  const { index: vectorIndex, efSearch: recallEf } = await graph;
+  // then lowered to what the fused ranking needs (fused-calibration.ts)
+  const efSearch = calibration
+    ? (
+        await fusedEfSearch({
+          bm25,
+          vectors: vectorIndex,
+          chunks: read.chunks,
+          articleById: byId,
+          probes: calibration.texts.map((text, i) => ({ text, vector: calibration.vectors[i]! })),
+          upTo: recallEf,
+        })
+      ).efSearch
+    : recallEf;
   return { bm25, vectorIndex, efSearch };
 }
