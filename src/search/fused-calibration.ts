@@ -32,11 +32,11 @@ export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efS
   const { bm25, vectors, chunks, articleById, probes, upTo } = input;
   const params = input.params ?? DEFAULT_HYBRID;
   if (probes.length === 0 || vectors.size <= FUSED_K) return { efSearch: upTo, agreement: 1 };
-  let vectorOf = (_q: string): number[] => [];
+  const vectorOf = new Map(probes.map((p) => [p.text, p.vector]));
   const backend = (nearest: HybridBackend["nearest"]): HybridBackend => ({
     docFreq: (t) => bm25.docFreq(t),
     keyword: (terms, n) => bm25.search(terms, n),
-    embedQuery: async (q) => vectorOf(q),
+    embedQuery: async (q) => vectorOf.get(q)!,
     nearest,
     resolve: (query, docs) => {
       const out = new Map<number, ResolvedDoc>();
@@ -45,10 +45,8 @@ export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efS
       return out;
     },
   });
-  const top = async (b: HybridBackend, p: FusedCalibrationInput["probes"][number]) => {
-    vectorOf = () => p.vector;
-    return new Set((await hybridRetrieve(b, p.text, FUSED_K, params)).hits.map((h) => h.doc));
-  };
+  const top = async (b: HybridBackend, p: FusedCalibrationInput["probes"][number]) =>
+    new Set((await hybridRetrieve(b, p.text, FUSED_K, params)).hits.map((h) => h.doc));
   const steps = EF_SEARCH_STEPS.filter((ef) => ef >= params.candidates && ef < upTo);
   if (steps.length === 0) return { efSearch: upTo, agreement: 1 };
   const exact = backend(async (q, n) => [...vectors.exactTop(q, n)].map((doc) => ({ doc })));

@@ -116,9 +116,7 @@ export class PgRetriever implements Retriever {
     const byTerm = new Map(rows.map((r) => [r.term, r]));
     const lists = known.flatMap((t) => {
       const r = byTerm.get(t);
-      return r
-        ? [{ idf: bm25Idf(documents, docFreq.get(t)!), docs: new Int32Array(aligned(r.docs)), tfs: new Uint32Array(aligned(r.tfs)) }]
-        : [];
+      return r ? [{ idf: bm25Idf(documents, docFreq.get(t)!), docs: words(Int32Array, r.docs), tfs: words(Uint32Array, r.tfs) }] : [];
     });
     return searchPostings(this.scoring, lists, n);
   }
@@ -159,5 +157,8 @@ export class PgRetriever implements Retriever {
   }
 }
 
-/** The bytes of a buffer in an ArrayBuffer of their own (typed views need aligned offsets). */
-const aligned = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+/** 32-bit words of a buffer: a view where its offset is aligned (large buffers), else a copy. */
+function words<T extends Int32Array | Uint32Array>(make: new (b: ArrayBuffer, offset?: number, length?: number) => T, b: Buffer): T {
+  if (b.byteOffset % 4 === 0) return new make(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength >> 2);
+  return new make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
