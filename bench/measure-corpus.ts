@@ -9,7 +9,7 @@
  */
 import { localRetriever } from "../src/search/index.js";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,8 @@ import { normalizeForMatch } from "../src/eval/run-eval.js";
 import { Bm25Index } from "../src/search/bm25-index.js";
 import { HashEmbeddings } from "../src/search/hash-embeddings.js";
 import { HybridRetriever } from "../src/search/hybrid-retriever.js";
-import { buildIndex, chunkTitle, loadIndex } from "../src/search/index-store.js";
-import { DEFAULT_HNSW, VectorIndex } from "../src/search/vector-index.js";
+import { buildIndex, chunkTitle, loadIndex, type SearchIndex } from "../src/search/index-store.js";
+import { DEFAULT_HNSW, VectorIndex, type VectorRows } from "../src/search/vector-index.js";
 import { type Peer, bruteForcePeer, flexSearchPeer, miniSearchPeer } from "./peers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,27 +46,43 @@ const dirSize = (p: string): number =>
 const mb = (bytes: number) => bytes / 1048576;
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const embeddings = new HashEmbeddings();
+/** From this many chunks on, the peers and the separate index builds are skipped (hours at a million). */
+const LARGE = 300_000;
 
 // 1. The build, as `npm run index` does it, in this fresh process.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "citebot-bench-"));
 let t0 = performance.now();
 const built = await buildIndex({ corpusDir, dataDir, embeddings });
 const build = { s: seconds(t0), peakRssMb: process.resourceUsage().maxRSS / 1024, chunks: built.index.chunks.length };
+process.stderr.write(`bench: ${name} built in ${build.s.toFixed(1)} s, peak RSS ${build.peakRssMb.toFixed(0)} MB\n`);
 const files = (suffix: RegExp) =>
   readdirSync(built.index.dir)
     .filter((f) => suffix.test(f))
     .reduce((n, f) => n + dirSize(path.join(built.index.dir, f)), 0);
 const sizes = { totalMb: mb(dirSize(built.index.dir)), keywordMb: mb(files(/^bm25/)), vectorMb: mb(files(/^(hnsw|vectors\.f32)$/)) };
 
-// 2. Each index alone.
-const chunks = built.index.chunks;
-const titles = chunks.map((c) => chunkTitle(built.index.articleById.get(c.articleId)!));
-t0 = performance.now();
-Bm25Index.build(chunks.map((c, i) => ({ body: c.text, title: titles[i]! })));
-const keywordS = seconds(t0);
-t0 = performance.now();
-await VectorIndex.build(built.index.vectors.vectors, embeddings, DEFAULT_HNSW);
-const vectorS = seconds(t0);
+// 2. Each index alone (not at a million chunks: the build above already times them together).
+const large = built.index.chunks.length > LARGE;
+const allRows = (rows: VectorRows): Float32Array => {
+  const flat = new Float32Array(rows.size * rows.dimensions);
+  rows.forEachBlock((block, first) => flat.set(block, first * rows.dimensions));
+  return flat;
+};
+const chunksOf = (ix: SearchIndex) => Array.from({ length: ix.chunks.length }, (_, i) => ix.chunks.get(i));
+const chunks = large ? [] : chunksOf(built.index);
+const titles = chunks.map((_, i) => chunkTitle(built.index.articles.get(built.index.chunks.articleOf(i))));
+let keywordS = Number.NaN;
+let vectorS = Number.NaN;
+if (!large) {
+  t0 = performance.now();
+  Bm25Index.build(chunks.map((c, i) => ({ body: c.text, title: titles[i]! })));
+  keywordS = seconds(t0);
+  const flat = allRows(built.index.vectors.rows);
+  t0 = performance.now();
+  VectorIndex.build(flat, embeddings, DEFAULT_HNSW);
+  vectorS = seconds(t0);
+}
+built.index.close();
 
 // 3. Warm queries on the loaded index.
 const index = await loadIndex(dataDir, embeddings);
@@ -102,7 +118,7 @@ async function quality(top: (q: string) => Promise<{ sources: string[]; texts: s
   }
   return graded.length ? { hit1: hit1 / graded.length, top3: top3 / graded.length } : null;
 }
-const sourceOf = (doc: number) => index.articleById.get(index.chunks[doc]!.articleId)!.source;
+const sourceOf = (doc: number) => index.articles.get(index.chunks.articleOf(doc)).source;
 const ours = await quality(async (q) => {
   const a = await service.ask(q);
   return { sources: a.citations.map((c) => c.source), texts: a.citations.map((c) => c.excerpt) };
@@ -114,11 +130,11 @@ const oursRetrieval = await quality(async (q) => {
 
 // 5. Peers on the same chunks and questions.
 const peers: Array<{ name: string; buildS: number; p50: number; p95: number; quality: { hit1: number; top3: number } | null }> = [];
-if (withPeers) {
+if (withPeers && !large) {
   const list: Array<() => Peer> = [
     () => miniSearchPeer(chunks, titles),
     () => flexSearchPeer(chunks, titles),
-    () => bruteForcePeer(index.vectors.vectors, embeddings),
+    () => bruteForcePeer(allRows(index.vectors.rows), embeddings),
   ];
   for (const make of list) {
     const peer = make();
@@ -130,7 +146,7 @@ if (withPeers) {
     }
     const qual = await quality(async (q) => {
       const docs = await peer.search(q, 3);
-      return { sources: docs.map(sourceOf), texts: docs.map((d) => index.chunks[d]!.text) };
+      return { sources: docs.map(sourceOf), texts: docs.map((d) => index.chunks.get(d).text) };
     });
     peers.push({ name: peer.name, buildS: peer.buildS, p50: pct(lat, 50), p95: pct(lat, 95), quality: qual });
   }
@@ -138,10 +154,11 @@ if (withPeers) {
 
 // 6. HNSW recall@10 against exact search, on the questions' query vectors.
 const probeQs = questions.slice(0, quick ? 50 : 200);
+const probeVectors = await Promise.all(probeQs.map((q) => embeddings.embedQuery(q)));
+const exactLists = index.vectors.rows.exactTop(Float32Array.from(probeVectors.flat()), 10);
 let found = 0;
-for (const q of probeQs) {
-  const v = await embeddings.embedQuery(q);
-  const exact = index.vectors.exactTop(v, 10);
+for (const [i, v] of probeVectors.entries()) {
+  const exact = new Set(exactLists[i]);
   const got = await index.vectors.search(v, 10);
   found += got.filter((h) => exact.has(h.doc)).length;
 }
@@ -177,3 +194,5 @@ process.stdout.write(
     questions: questions.length,
   })}\n`,
 );
+index.close();
+rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  * --quick: the seed corpus, CMRC and a 2k synthetic corpus, one pass, for CI (under a minute).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,7 +100,7 @@ if (existsSync(cmrcFile)) {
   const seedIndex = (
     await buildIndex({ corpusDir: path.join(root, "corpus"), dataDir: path.join(work, "seed-data"), embeddings: new HashEmbeddings() })
   ).index;
-  contexts = seedIndex.articles.map((a) => ({ title: a.title ?? a.source, context: a.body }));
+  contexts = seedIndex.articles.all().map((a) => ({ title: a.title ?? a.source, context: a.body }));
 }
 // The synthetic corpora hold the original contexts as their first documents (bench/synthetic.ts),
 // so the CMRC questions keep their gold: the answer in the top 3 is comparable across systems;
@@ -111,7 +111,9 @@ const synthQuestions = cmrcQuestions.length
 for (const size of sizes) {
   const dir = path.join(work, `synthetic-${size}`);
   writeSyntheticCorpus(contexts, size, dir);
-  rows.push(measure(`synthetic ${size >= 1000 ? `${size / 1000}k` : size}`, dir, synthQuestions));
+  const label = size >= 1_000_000 ? `${size / 1_000_000}M` : size >= 1000 ? `${size / 1000}k` : `${size}`;
+  rows.push(measure(`synthetic ${label}`, dir, synthQuestions, size < 300_000));
+  rmSync(dir, { recursive: true, force: true });
 }
 
 process.stderr.write("bench: PDF pages…\n");
@@ -175,22 +177,31 @@ lines.push(
   "| --- | --- | --- | --- |",
   `| ${ocr.pages} | ${ocr.secondsPerPage.map((s) => f(s, 1)).join(" / ")} | ${f(Math.max(...ocr.secondsPerPage), 1)} | ${Math.max(...ocr.secondsPerPage) <= 15 ? "met" : "missed"} |`,
 );
-const biggest = rows.at(-1)!;
+const withPeers = rows.filter((r) => r.peers.length > 0);
+const biggest = withPeers.at(-1) ?? rows.at(-1)!;
 const ms = biggest.peers.find((p) => p.name.startsWith("MiniSearch"));
 const seed = rows[0]!;
+const near = (n: number) => rows.find((r) => r.name.startsWith("synthetic") && r.chunks >= n * 0.9 && r.chunks <= n * 1.1);
+const [k100, m1] = [near(100_000), near(1_000_000)];
+const met = (ok: boolean) => (ok ? "met" : "missed");
+lines.push("", "### Targets", "");
+if (k100)
+  lines.push(
+    `- full ask p95 ≤ 3 ms at ${k100.chunks} chunks: ${f(k100.ask[1]!)} ms — ${
+      k100.ask[1]! <= 3
+        ? "met"
+        : `missed by ${f(k100.ask[1]! - 3)} ms: retrieval is ${f(k100.retrieval[1]!)} ms of it at p95 (HNSW at the calibrated efSearch ${k100.hnsw.efSearch} plus BM25 over postings of up to ${k100.chunks} chunks; README "Speed" says more)`
+    }.`,
+    `- build ≤ 60 s and peak RSS ≤ 1 GB at ${k100.chunks} chunks: ${f(k100.build.s, 1)} s, ${f(k100.build.peakRssMb, 0)} MB — ${met(k100.build.s <= 60 && k100.build.peakRssMb <= 1024)}.`,
+  );
+if (m1)
+  lines.push(
+    `- ${m1.chunks} chunks: build ≤ 10 min: ${f(m1.build.s / 60, 1)} min — ${met(m1.build.s <= 600)}; peak RSS ≤ 3 GB: ${f(m1.build.peakRssMb / 1024, 2)} GB — ${met(m1.build.peakRssMb <= 3072)}; cold start to first answer ≤ 5 s: ${f(m1.coldS)} s — ${met(m1.coldS <= 5)}; full ask p95 ≤ 10 ms: ${f(m1.ask[1]!)} ms — ${met(m1.ask[1]! <= 10)}.`,
+  );
 lines.push(
-  "",
-  "### Targets",
-  "",
-  `- full ask p95 ≤ 3 ms at ${biggest.chunks} chunks: ${f(biggest.ask[1]!)} ms — ${
-    biggest.ask[1]! <= 3
-      ? "met"
-      : `missed by ${f(biggest.ask[1]! - 3)} ms: retrieval is ${f(biggest.retrieval[1]!)} ms of it at p95 (HNSW at the calibrated efSearch ${biggest.hnsw.efSearch} plus BM25 over postings of up to ${biggest.chunks} chunks; README "Speed" says more)`
-  }.`,
-  `- ≥ 10× faster than MiniSearch at equal or better quality (largest corpus): our retrieval is ${ms ? f(ms.p95 / biggest.retrieval[1]!, 1) : "–"}× faster at p95, our full ask ${ms ? f(ms.p95 / biggest.ask[1]!, 1) : "–"}×; answer in top 3 ${pc(biggest.quality.ours?.top3)} against ${pc(ms?.quality?.top3)}, Hit@1 ${pc(biggest.quality.ours?.hit1)} against ${pc(ms?.quality?.hit1)} — ${
+  `- ≥ 10× faster than MiniSearch at equal or better quality (largest corpus with peers): our retrieval is ${ms ? f(ms.p95 / biggest.retrieval[1]!, 1) : "–"}× faster at p95, our full ask ${ms ? f(ms.p95 / biggest.ask[1]!, 1) : "–"}×; answer in top 3 ${pc(biggest.quality.ours?.top3)} against ${pc(ms?.quality?.top3)}, Hit@1 ${pc(biggest.quality.ours?.hit1)} against ${pc(ms?.quality?.hit1)} — ${
     ms && ms.p95 / biggest.ask[1]! >= 10 && (biggest.quality.ours?.top3 ?? 0) >= (ms.quality?.top3 ?? 0) ? "met" : "not met"
   }.`,
-  `- build ≤ 60 s and peak RSS ≤ 1 GB at ${biggest.chunks} chunks: ${f(biggest.build.s, 1)} s, ${f(biggest.build.peakRssMb, 0)} MB — ${biggest.build.s <= 60 && biggest.build.peakRssMb <= 1024 ? "met" : "missed"}.`,
   `- cold start to first answer on the seed corpus ≤ 1.5 s: ${f(seed.coldS)} s — ${seed.coldS <= 1.5 ? "met" : `missed by ${f(seed.coldS - 1.5)} s`}.`,
 );
 const md = `# Benchmark\n\n${lines.join("\n")}\n\n![latency against corpus size](${quick ? "latency-quick.svg" : "latency.svg"})\n`;

@@ -127,7 +127,7 @@ export function boundariesOf(norm: string): Set<number> {
 export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Abbreviation patterns by question term: bounded, since the terms come from users. */
 export const ABBREVIATION_CACHE_SIZE = 5000;
-const abbreviationCache = createLru<string, RegExp>(ABBREVIATION_CACHE_SIZE);
+const abbreviationCache = createLru<string, RegExp | null>(ABBREVIATION_CACHE_SIZE);
 /** Most characters an abbreviation may skip between two of its characters (党…代表大会 skips a place name). */
 export const ABBREVIATION_GAP = 8;
 
@@ -136,14 +136,12 @@ export const ABBREVIATION_GAP = 8;
  * 省运会 ← 省运动会): a term of 3+ Han characters also matches its characters in order
  * within one clause, for part of its weight.
  */
+const HAN_3_6 = /^\p{Script=Han}{3,6}$/u;
+const GAP = `[^，。！？；,!?;\\n]{0,${ABBREVIATION_GAP}}`;
 function abbreviationPattern(term: string): RegExp | null {
-  if (!/^\p{Script=Han}{3,6}$/u.test(term)) return null;
   let re = abbreviationCache.get(term);
-  if (!re)
-    abbreviationCache.set(
-      term,
-      (re = new RegExp(Array.from(term).map(escapeRegExp).join(`[^，。！？；,!?;\\n]{0,${ABBREVIATION_GAP}}`), "u")),
-    );
+  if (re === undefined)
+    abbreviationCache.set(term, (re = HAN_3_6.test(term) ? new RegExp(Array.from(term).map(escapeRegExp).join(GAP), "u") : null));
   return re;
 }
 

@@ -7,10 +7,11 @@
  * Postings are stored column-wise in typed arrays (compressed sparse rows: per term a run of
  * document ids and packed term frequencies), which keeps 100k-chunk indexes small and fast.
  */
-import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
-import { IntBuffer, mean } from "./bm25-util.js";
+import { mean } from "./bm25-util.js";
+import { Bm25Builder } from "./bm25-builder.js";
+
+export { Bm25Builder } from "./bm25-builder.js";
 import { bm25Idf, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
-import { tokenize } from "./text-normalize.js";
 
 export { bm25Idf, bm25TermScore, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
 
@@ -25,6 +26,16 @@ export interface Bm25Params {
 
 export const DEFAULT_BM25: Bm25Params = { k1: 0.8, b: 0.75, titleWeight: 1, fieldSum: true };
 
+/** The index as typed columns (compressed sparse rows of postings, and field lengths per document). */
+export interface Bm25Columns {
+  terms: string[];
+  offsets: Int32Array;
+  postDoc: Int32Array;
+  postTf: Uint32Array;
+  bodyLen: Float32Array;
+  titleLen: Float32Array;
+}
+
 export interface Bm25Doc {
   body: string;
   title: string;
@@ -38,9 +49,6 @@ export interface Bm25Hit {
 /** A term in more than this share of documents (and at least COMMON_MIN_DF) counts as common in search. */
 export const COMMON_SHARE = 0.05;
 export const COMMON_MIN_DF = 2000;
-
-/** Term frequencies are packed as body << 16 | title (each capped at 65535). */
-const TF_CAP = 0xffff;
 
 /** The on-disk form: terms as JSON, everything else as one binary file of typed arrays. */
 export interface SerializedBm25 {
@@ -81,60 +89,19 @@ export class Bm25Index {
     return this.bodyLen.length;
   }
 
-  static build(docs: Bm25Doc[], params: Bm25Params = DEFAULT_BM25): Bm25Index {
-    const termIds = new Map<string, number>();
-    const terms: string[] = [];
-    const triples = new IntBuffer(); // term, doc, packed tf — docs in increasing order
-    const bodyLen = new Float32Array(docs.length);
-    const titleLen = new Float32Array(docs.length);
-    const titleCache = new Map<string, string[]>();
-    docs.forEach((doc, d) => {
-      if (d % YIELD_EVERY === 0) yieldPoint();
-      const counts = new Map<string, number>();
-      const body = tokenize(doc.body);
-      let title = titleCache.get(doc.title);
-      if (!title) titleCache.set(doc.title, (title = doc.title ? tokenize(doc.title) : []));
-      bodyLen[d] = body.length;
-      titleLen[d] = title.length;
-      for (const t of body) counts.set(t, (counts.get(t) ?? 0) + 0x10000);
-      for (const t of title) counts.set(t, (counts.get(t) ?? 0) + 1);
-      for (const [t, packed] of counts) {
-        let id = termIds.get(t);
-        if (id === undefined) {
-          id = terms.length;
-          termIds.set(t, id);
-          terms.push(t);
-        }
-        const tf = Math.min(TF_CAP, Math.floor(packed / 0x10000));
-        const ttf = Math.min(TF_CAP, packed % 0x10000);
-        triples.push(id, d, tf * 0x10000 + ttf);
-      }
-    });
-    // counting sort by term into compressed rows
-    const n = triples.length / 3;
-    const offsets = new Int32Array(terms.length + 1);
-    for (let i = 0; i < triples.length; i += 3) offsets[triples.data[i]! + 1]!++;
-    for (let t = 0; t < terms.length; t++) offsets[t + 1]! += offsets[t]!;
-    const fill = offsets.slice(0, terms.length);
-    const postDoc = new Int32Array(n);
-    const postTf = new Uint32Array(n);
-    for (let i = 0; i < triples.length; i += 3) {
-      const at = fill[triples.data[i]!]!++;
-      postDoc[at] = triples.data[i + 1]!;
-      postTf[at] = triples.data[i + 2]! >>> 0;
-    }
-    return new Bm25Index(params, terms, offsets, postDoc, postTf, bodyLen, titleLen);
+  static build(docs: Iterable<Bm25Doc>, params: Bm25Params = DEFAULT_BM25): Bm25Index {
+    const builder = new Bm25Builder();
+    for (const doc of docs) builder.add(doc.body, doc.title);
+    return Bm25Index.fromColumns(builder.finish(), params);
+  }
+
+  /** An index over columns already built (Bm25Builder, or read from disk). */
+  static fromColumns(c: Bm25Columns, params: Bm25Params): Bm25Index {
+    return new Bm25Index(params, c.terms, c.offsets, c.postDoc, c.postTf, c.bodyLen, c.titleLen);
   }
 
   /** The index's columns, read-only (the Postgres backend stores them as they are). */
-  columns(): {
-    terms: readonly string[];
-    offsets: Int32Array;
-    postDoc: Int32Array;
-    postTf: Uint32Array;
-    bodyLen: Float32Array;
-    titleLen: Float32Array;
-  } {
+  columns(): Bm25Columns {
     const { terms, offsets, postDoc, postTf, bodyLen, titleLen } = this;
     return { terms, offsets, postDoc, postTf, bodyLen, titleLen };
   }
@@ -185,6 +152,12 @@ export class Bm25Index {
   }
 
   serialize(): SerializedBm25 {
+    const { binary, ...head } = this.serializeParts();
+    return { ...head, binary: Buffer.concat(binary) };
+  }
+
+  /** The serialized form with the binary part as views of the columns, in order (nothing copied). */
+  serializeParts(): Omit<SerializedBm25, "binary"> & { binary: Buffer[] } {
     const parts = [
       Int32Array.of(this.terms.length, this.postDoc.length, this.bodyLen.length),
       this.offsets,
@@ -193,21 +166,22 @@ export class Bm25Index {
       this.bodyLen,
       this.titleLen,
     ];
-    return {
-      params: this.params,
-      terms: this.terms,
-      binary: Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))),
-    };
+    return { params: this.params, terms: this.terms, binary: parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)) };
   }
 
   static deserialize(s: SerializedBm25): Bm25Index {
     const buf = s.binary;
-    // copy into an aligned buffer so the typed views below are valid
-    const ab = new ArrayBuffer(buf.byteLength);
-    new Uint8Array(ab).set(buf);
-    const head = new Int32Array(ab, 0, 3);
+    // typed views need 4-byte alignment: a buffer read from a file usually has it, else copy once
+    let ab = buf.buffer as ArrayBuffer;
+    let base = buf.byteOffset;
+    if (base % 4 !== 0) {
+      ab = new ArrayBuffer(buf.byteLength);
+      new Uint8Array(ab).set(buf);
+      base = 0;
+    }
+    const head = new Int32Array(ab, base, 3);
     const [nTerms, nPost, nDocs] = [head[0]!, head[1]!, head[2]!];
-    let at = 12;
+    let at = base + 12;
     const take = <T>(make: (o: number, len: number) => T, len: number, bytes: number): T => {
       const v = make(at, len);
       at += len * bytes;

@@ -86,5 +86,7 @@ export async function buildIndexInWorker(options: WorkerBuildOptions): Promise<B
   });
   // the worker has read every file back against its checksum
   const index = await loadIndex(options.dataDir, options.embeddings, { verify: false });
-  return { manifest: index.manifest, diff: diffManifests(previous, index.manifest), index };
+  const manifest = await readManifest(options.dataDir);
+  if (!manifest) throw failure("the new index's manifest cannot be read");
+  return { manifest, diff: diffManifests(previous, manifest), index };
 }

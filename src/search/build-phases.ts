@@ -1,38 +1,35 @@
 /**
- * The phases of a build, as named steps: read the corpus into articles and chunks, embed the
- * chunks (reusing verified vectors of the previous build), build the keyword and vector indexes,
- * write and commit. index-build.ts runs them in order.
+ * The phases of a build as one stream: every corpus file is read, segmented and chunked in corpus
+ * order, and each article and chunk goes straight out — the article to `articles.jsonl`, the chunk's
+ * columns to memory (16 bytes), its text to the BM25 builder and its vector (reused from the previous
+ * build when the text is unchanged, else embedded in batches) to the graph builder. Nothing holds the
+ * corpus's text, so a million chunks build in a few GB. index-build.ts runs it, then writes and commits.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { IndexBuildError } from "../errors.js";
 import {
   type Article,
-  type Chunk,
   type ChunkOptions,
   type CorpusFile,
   chunkArticle,
   type IngestWarning,
+  isIsoDate,
   listCorpus,
   loadFile,
   sha256,
 } from "../ingest/index.js";
-import { Bm25Index, type Bm25Params } from "./bm25-index.js";
+import { GrowableInt32 } from "./bm25-util.js";
+import type { Bm25Builder } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { readJsonLines, verifyFiles } from "./index-files.js";
-import {
-  INDEX_FORMAT,
-  MANIFEST,
-  type Manifest,
-  type ManifestFile,
-  type SkippedFile,
-  type StoredChunk,
-  chunkTitle,
-  readCurrent,
-} from "./index-format.js";
-import { fusedEfSearch } from "./fused-calibration.js";
-import { type HnswParams, VectorIndex } from "./vector-index.js";
-import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
+import { createDurableWriter, type DurableWriter, type FileChecksum } from "./index-files.js";
+import { type ManifestFile, type SkippedFile, chunkTitle } from "./index-format.js";
+import { CHUNK_COLUMNS, catalogEntry, type ChunkStore } from "./index-stores.js";
+import type { GraphBuilder } from "./graph-builder.js";
+import { type VectorReuse, noReuse } from "./vector-reuse.js";
+import { yieldPoint } from "./yield-point.js";
+
+export { previousVectors, type VectorReuse } from "./vector-reuse.js";
 
 export interface BuildProgress {
   phase: "scan" | "read" | "embed" | "index" | "write" | "publish" | "done";
@@ -42,40 +39,203 @@ export interface BuildProgress {
 
 /** Corpus files read at once while building. */
 export const READ_CONCURRENCY = 16;
-/** From this many chunks on, the HNSW graph is built in a worker thread, beside BM25. */
+/** From this many chunks on, the HNSW graph is built in a worker thread, beside everything else. */
 export const WORKER_MIN_CHUNKS = 20_000;
 /** Chunks embedded per call. */
 export const EMBED_BATCH = 256;
 
-/** Maps with at most `limit` calls in flight, results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
+/** Loads up to `limit` items ahead and consumes the results one at a time, in input order. */
+export async function forEachInOrder<T, R>(
+  items: T[],
+  limit: number,
+  load: (item: T, i: number) => Promise<R>,
+  consume: (result: R, i: number) => void | Promise<void>,
+): Promise<void> {
+  const ahead = new Map<number, Promise<R>>();
+  let started = 0;
+  for (let i = 0; i < items.length; i++) {
+    for (; started < items.length && started < i + limit; started++) {
+      const p = load(items[started]!, started);
+      p.catch(() => {}); // awaited in turn below; not an unhandled rejection meanwhile
+      ahead.set(started, p);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+    const result = await ahead.get(i)!;
+    ahead.delete(i);
+    await consume(result, i);
+  }
 }
 
-const textHash = (text: string) => sha256(text).slice(0, 24);
+export const textHash = (text: string) => sha256(text).slice(0, 24);
+
+export interface StreamedCorpus {
+  files: ManifestFile[];
+  skipped: SkippedFile[];
+  articles: number;
+  notes: number;
+  /** Chunk columns (CHUNK_COLUMNS int32 per chunk). */
+  columns: Int32Array;
+  /** Text hash of every chunk (vector reuse by the next build). */
+  hashes: string[];
+  /** Byte offset of every line of articles.jsonl, and its end. */
+  articleOffsets: Float64Array;
+  embedded: number;
+  newestDate: string | null;
+  checksums: Record<string, FileChecksum>;
+}
+
+export interface StreamOptions {
+  corpusDir: string;
+  /** The new index's directory (articles.jsonl and catalog.jsonl are written there). */
+  dir: string;
+  chunking: ChunkOptions;
+  embeddings: IdentifiedEmbeddings;
+  batch: number;
+  bm25: Bm25Builder;
+  /** Where the chunks' rows go, in chunk order (graph-builder.ts). */
+  graph: GraphBuilder;
+  reuse?: VectorReuse;
+  warn: (w: IngestWarning) => void;
+  progress: (p: BuildProgress) => void;
+  checkpoint: () => void | Promise<void>;
+  /** OCR results by content hash (in the data directory: they outlive index generations). */
+  ocrCacheDir?: string;
+}
+
+/** Embeds pending chunks in order and hands full batches of rows to the graph. */
+function createVectorStream(o: StreamOptions) {
+  const dim = o.embeddings.dimensions;
+  const reuse = o.reuse ?? noReuse;
+  let rows = new Float32Array(o.batch * dim);
+  let texts: Array<string | null> = [];
+  let embedded = 0;
+  const flush = async () => {
+    if (texts.length === 0) return;
+    const todo = texts.flatMap((t, i) => (t === null ? [] : [i]));
+    if (todo.length) {
+      const vectors = await o.embeddings.embedDocuments(todo.map((i) => texts[i]!));
+      todo.forEach((row, k) => {
+        const v = vectors[k];
+        if (v?.length !== dim) throw new IndexBuildError(`embedding returned ${v?.length ?? 0} dimensions, expected ${dim}`);
+        rows.set(v, row * dim);
+      });
+      embedded += todo.length;
+    }
+    const full = texts.length === o.batch ? rows : rows.slice(0, texts.length * dim);
+    texts = [];
+    rows = new Float32Array(o.batch * dim);
+    await o.graph.add(full);
+  };
+  return {
+    async push(text: string, hash: string) {
+      const old = reuse.get(hash);
+      if (old) rows.set(old, texts.length * dim);
+      texts.push(old ? null : text);
+      if (texts.length === o.batch) await flush();
+    },
+    flush,
+    embedded: () => embedded,
+  };
+}
+
+/** Where each article goes: its line in articles.jsonl and catalog.jsonl, its chunks to the builders. */
+async function createArticleSink(o: StreamOptions) {
+  const columns = new GrowableInt32();
+  const hashes: string[] = [];
+  const offsets: number[] = [0];
+  const articlesOut: DurableWriter = await createDurableWriter(path.join(o.dir, "articles.jsonl"));
+  const catalogOut: DurableWriter = await createDurableWriter(path.join(o.dir, "catalog.jsonl"));
+  const vectors = createVectorStream(o);
+  const counts = { articles: 0, notes: 0, newestDate: null as string | null };
+  return {
+    counts,
+    async add(a: Article): Promise<number> {
+      const position = offsets.length - 1;
+      await articlesOut.write(`${JSON.stringify(a)}\n`);
+      offsets.push(articlesOut.size);
+      await catalogOut.write(`${JSON.stringify(catalogEntry(a))}\n`);
+      if (a.kind === "article") counts.articles++;
+      else counts.notes++;
+      const date = a.meta.date;
+      if (isIsoDate(date) && (counts.newestDate === null || date > counts.newestDate)) counts.newestDate = date;
+      const title = chunkTitle(a);
+      const chunks = chunkArticle(a, o.chunking);
+      for (const c of chunks) {
+        for (const v of [position, c.ordinal, c.start, c.end]) columns.push(v);
+        const hash = textHash(c.text);
+        hashes.push(hash);
+        o.bm25.add(c.text, title);
+        await vectors.push(c.text, hash);
+      }
+      return chunks.length;
+    },
+    async finish() {
+      await vectors.flush();
+      const checksums = { "articles.jsonl": await articlesOut.close(), "catalog.jsonl": await catalogOut.close() };
+      return { columns: columns.trimmed(), hashes, articleOffsets: Float64Array.from(offsets), embedded: vectors.embedded(), checksums };
+    },
+    abort: () => Promise.all([articlesOut.abort(), catalogOut.abort()]),
+  };
+}
+
+/** Reads the whole corpus through the builders; returns what the manifest and the column files need. */
+export async function streamCorpus(o: StreamOptions): Promise<StreamedCorpus> {
+  o.progress({ phase: "scan", done: 0, total: 0 });
+  try {
+    await fs.access(o.corpusDir);
+  } catch (err) {
+    throw new IndexBuildError(`corpus directory ${o.corpusDir} does not exist`, { cause: err });
+  }
+  const listed: CorpusFile[] = await listCorpus(o.corpusDir, o.warn);
+  await o.checkpoint();
+  const files: ManifestFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const sink = await createArticleSink(o);
+  try {
+    let done = 0;
+    await forEachInOrder(
+      listed,
+      READ_CONCURRENCY,
+      async (f) => {
+        const loaded = await loadFile(o.corpusDir, f, o.warn, { ocrCacheDir: o.ocrCacheDir });
+        yieldPoint();
+        return loaded;
+      },
+      async (loaded, i) => {
+        const f = listed[i]!;
+        o.progress({ phase: "read", done: ++done, total: listed.length });
+        if (!loaded) return void skipped.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs });
+        let n = 0;
+        for (const a of loaded.articles) n += await sink.add(a);
+        const sidecar = f.sidecar && f.sidecarStat ? { sidecar: { path: f.sidecar, ...f.sidecarStat } } : {};
+        const { hash, size, encoding } = loaded;
+        files.push({ path: f.path, hash, size, mtimeMs: f.mtimeMs, encoding, articles: loaded.articles.length, chunks: n, ...sidecar });
+      },
+    );
+    const finished = await sink.finish();
+    o.progress({ phase: "read", done: listed.length, total: listed.length });
+    return { files, skipped, ...sink.counts, ...finished };
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
+/** The number of chunks in columns. */
+export const chunkCount = (columns: Int32Array): number => columns.length / CHUNK_COLUMNS;
 
 /**
  * Probes for efSearch calibration, shaped like questions: 12 characters from the middle of up to
  * 200 chunks spread over the corpus, embedded as queries.
  */
 export const CALIBRATION_QUERIES = 200;
-async function calibrationQueries(
-  chunks: Chunk[],
+export async function calibrationProbes(
+  chunks: ChunkStore,
   embeddings: IdentifiedEmbeddings,
 ): Promise<{ texts: string[]; vectors: number[][]; flat: Float32Array }> {
   const n = Math.min(CALIBRATION_QUERIES, chunks.length);
   const step = chunks.length / Math.max(1, n);
   const texts = Array.from({ length: n }, (_, i) => {
-    const chars = Array.from(chunks[Math.floor(i * step)]!.text);
+    const chars = Array.from(chunks.get(Math.floor(i * step)).text);
     const from = Math.max(0, Math.floor(chars.length / 2) - 6);
     return chars.slice(from, from + 12).join("");
   });
@@ -83,175 +243,4 @@ async function calibrationQueries(
   const vectors = await Promise.all(texts.map((p) => embeddings.embedQuery(p)));
   for (const [i, v] of vectors.entries()) flat.set(v, i * embeddings.dimensions);
   return { texts, vectors, flat };
-}
-
-/**
- * Vectors of the previous build, by chunk text hash, so unchanged chunks are not embedded again.
- * Only a build whose manifest matches CURRENT and whose chunks and vectors match their checksums
- * is reused: a damaged file means embedding everything again, never copying garbage forward.
- */
-async function previousVectors(
-  dataDir: string,
-  embeddings: IdentifiedEmbeddings,
-  warn: (w: IngestWarning) => void,
-): Promise<Map<string, Float32Array>> {
-  const cache = new Map<string, Float32Array>();
-  const current = await readCurrent(dataDir);
-  if (!current?.manifestSha256) return cache;
-  try {
-    const raw = await fs.readFile(path.join(current.dir, MANIFEST));
-    if (sha256(raw) !== current.manifestSha256) throw new Error("manifest.json does not match CURRENT");
-    const manifest = JSON.parse(raw.toString("utf8")) as Manifest;
-    if (manifest.format !== INDEX_FORMAT || manifest.embedding.id !== embeddings.id) return cache;
-    await verifyFiles(current.dir, manifest.checksums, ["chunks.jsonl", "vectors.f32"]);
-    const chunks = await readJsonLines<StoredChunk>(path.join(current.dir, "chunks.jsonl"));
-    const bytes = await fs.readFile(path.join(current.dir, "vectors.f32"));
-    const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    const dim = manifest.embedding.dimensions;
-    if (all.length !== chunks.length * dim) throw new Error("vectors.f32 does not hold one vector per chunk");
-    for (const [i, c] of chunks.entries()) cache.set(c.hash, all.slice(i * dim, (i + 1) * dim));
-  } catch (err) {
-    warn({ file: path.basename(current.dir), message: `previous vectors not reused (${(err as Error).message}); embedding every chunk` });
-    cache.clear();
-  }
-  return cache;
-}
-
-export interface CorpusRead {
-  files: ManifestFile[];
-  skipped: SkippedFile[];
-  articles: Article[];
-  chunks: Chunk[];
-}
-
-/** Phases "scan" and "read": every document listed, read, segmented into articles and chunked (corpus order kept). */
-export async function readCorpus(
-  corpusDir: string,
-  chunking: ChunkOptions,
-  warn: (w: IngestWarning) => void,
-  progress: (p: BuildProgress) => void,
-  checkpoint: () => void | Promise<void>,
-  /** OCR results by content hash (in the data directory: they outlive index generations). */
-  ocrCacheDir?: string,
-): Promise<CorpusRead> {
-  progress({ phase: "scan", done: 0, total: 0 });
-  try {
-    await fs.access(corpusDir);
-  } catch (err) {
-    throw new IndexBuildError(`corpus directory ${corpusDir} does not exist`, { cause: err });
-  }
-  const listed: CorpusFile[] = await listCorpus(corpusDir, warn);
-  await checkpoint();
-  const out: CorpusRead = { files: [], skipped: [], articles: [], chunks: [] };
-  // Read and segment with a few files in flight (reading is I/O-bound); results keep corpus order.
-  let done = 0;
-  const loadedFiles = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
-    const loaded = await loadFile(corpusDir, f, warn, { ocrCacheDir });
-    yieldPoint();
-    progress({ phase: "read", done: ++done, total: listed.length });
-    return loaded;
-  });
-  for (const [i, loaded] of loadedFiles.entries()) {
-    const f = listed[i]!;
-    if (!loaded) {
-      out.skipped.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs });
-      continue;
-    }
-    let n = 0;
-    if (i % YIELD_EVERY === 0) yieldPoint();
-    for (const a of loaded.articles) {
-      const cs = chunkArticle(a, chunking);
-      n += cs.length;
-      out.articles.push(a);
-      out.chunks.push(...cs);
-    }
-    out.files.push({
-      path: f.path,
-      hash: loaded.hash,
-      size: loaded.size,
-      mtimeMs: f.mtimeMs,
-      encoding: loaded.encoding,
-      articles: loaded.articles.length,
-      chunks: n,
-      ...(f.sidecar && f.sidecarStat ? { sidecar: { path: f.sidecar, ...f.sidecarStat } } : {}),
-    });
-  }
-  progress({ phase: "read", done: listed.length, total: listed.length });
-  return out;
-}
-
-/** Phase "embed": one vector per chunk, row-major; unchanged chunks keep their previous vectors. */
-export async function embedChunks(
-  dataDir: string,
-  chunks: Chunk[],
-  embeddings: IdentifiedEmbeddings,
-  batch: number,
-  warn: (w: IngestWarning) => void,
-  progress: (p: BuildProgress) => void,
-): Promise<{ vectors: Float32Array; hashes: string[]; embedded: number }> {
-  const cache = await previousVectors(dataDir, embeddings, warn);
-  const dim = embeddings.dimensions;
-  const vectors = new Float32Array(chunks.length * dim);
-  const hashes = chunks.map((c) => textHash(c.text));
-  const todo: number[] = [];
-  hashes.forEach((h, i) => {
-    const hit = cache.get(h);
-    if (hit) vectors.set(hit, i * dim);
-    else todo.push(i);
-  });
-  cache.clear();
-  for (let s = 0; s < todo.length; s += batch) {
-    progress({ phase: "embed", done: s, total: todo.length });
-    yieldPoint();
-    const ids = todo.slice(s, s + batch);
-    const embedded = await embeddings.embedDocuments(ids.map((i) => chunks[i]!.text));
-    ids.forEach((ci, k) => {
-      const v = embedded[k];
-      if (v?.length !== dim) throw new IndexBuildError(`embedding returned ${v?.length ?? 0} dimensions, expected ${dim}`);
-      vectors.set(v, ci * dim);
-    });
-  }
-  progress({ phase: "embed", done: todo.length, total: todo.length });
-  return { vectors, hashes, embedded: todo.length };
-}
-
-/** Phase "index": BM25 here while the HNSW graph is built (in a worker from WORKER_MIN_CHUNKS on, unless `parallelGraph` is off). */
-export async function buildIndexes(
-  read: CorpusRead,
-  vectors: Float32Array,
-  embeddings: IdentifiedEmbeddings,
-  params: { hnsw: HnswParams; bm25: Bm25Params; parallelGraph: boolean; tmpDir: string },
-): Promise<{ bm25: Bm25Index; vectorIndex: VectorIndex; efSearch: number }> {
-  const { hnsw, tmpDir } = params;
-  const byId = new Map(read.articles.map((a) => [a.id, a]));
-  // efSearch: fixed, or the smallest that reaches the target recall on query-like probes
-  const calibration = hnsw.efSearch ? null : await calibrationQueries(read.chunks, embeddings);
-  const probes = calibration?.flat ?? new Float32Array(0);
-  await fs.mkdir(tmpDir, { recursive: true });
-  const graph =
-    read.chunks.length >= WORKER_MIN_CHUNKS && params.parallelGraph
-      ? VectorIndex.buildInWorker(vectors, embeddings, hnsw, probes, tmpDir)
-      : VectorIndex.build(vectors, embeddings, hnsw).then(async (index) => ({
-          index,
-          efSearch: hnsw.efSearch || index.calibrateEfSearch(probes).efSearch,
-        }));
-  const bm25 = Bm25Index.build(
-    read.chunks.map((c) => ({ body: c.text, title: chunkTitle(byId.get(c.articleId)!) })),
-    params.bm25,
-  );
-  const { index: vectorIndex, efSearch: recallEf } = await graph;
-  // then lowered to what the fused ranking needs (fused-calibration.ts)
-  const efSearch = calibration
-    ? (
-        await fusedEfSearch({
-          bm25,
-          vectors: vectorIndex,
-          chunks: read.chunks,
-          articleById: byId,
-          probes: calibration.texts.map((text, i) => ({ text, vector: calibration.vectors[i]! })),
-          upTo: recallEf,
-        })
-      ).efSearch
-    : recallEf;
-  return { bm25, vectorIndex, efSearch };
 }

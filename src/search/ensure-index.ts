@@ -11,6 +11,7 @@ import {
   isLocked,
   loadIndex,
   readManifest,
+  readManifestHead,
   tidyDataDir,
 } from "./index-store.js";
 
@@ -20,8 +21,44 @@ export interface EnsureIndexOptions {
   embeddings: IdentifiedEmbeddings;
   onWarning?: (w: IngestWarning) => void;
   onProgress?: BuildOptions["onProgress"];
+  /** Archives with more files are served before their freshness is checked (default SYNC_CHECK_MAX_FILES). */
+  syncCheckMaxFiles?: number;
   /** Called when a (re)build starts, with the reason. */
   onBuild?: (reason: string) => void;
+}
+
+export interface EnsuredIndex {
+  index: SearchIndex;
+  built: BuildResult | null;
+  /**
+   * For an archive of more than SYNC_CHECK_MAX_FILES files, served before its freshness was checked:
+   * runs the check (a reason when the index is stale, else null). The bot runs it once serving.
+   */
+  checkLater?: () => Promise<string | null>;
+}
+
+/**
+ * Archives with more files than this are served first and checked behind: listing and comparing
+ * 470,000 files (a million chunks) takes seconds, which would all come before the first answer.
+ */
+export const SYNC_CHECK_MAX_FILES = 20_000;
+
+async function serveBeforeChecking(options: EnsureIndexOptions): Promise<EnsuredIndex | null> {
+  const head = await readManifestHead(options.dataDir);
+  const max = options.syncCheckMaxFiles ?? SYNC_CHECK_MAX_FILES;
+  if (!head || head.counts.files <= max || head.embedding.id !== options.embeddings.id) return null;
+  let index: SearchIndex;
+  try {
+    index = await loadIndex(options.dataDir, options.embeddings);
+  } catch {
+    return null; // damaged or of another format: the checked path below decides
+  }
+  await tidyDataDir(options.dataDir);
+  const checkLater = async () => {
+    const { fresh, reason } = await checkFreshness(options.corpusDir, await readManifest(options.dataDir), options.embeddings);
+    return fresh ? null : reason;
+  };
+  return { index, built: null, checkLater };
 }
 
 /**
@@ -30,7 +67,9 @@ export interface EnsureIndexOptions {
  * IndexMismatchError, whose message says to reindex. While another process is rebuilding, a
  * stale index that loads is served as it is rather than refused.
  */
-export async function ensureIndex(options: EnsureIndexOptions): Promise<{ index: SearchIndex; built: BuildResult | null }> {
+export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsuredIndex> {
+  const quick = await serveBeforeChecking(options);
+  if (quick) return quick;
   const manifest = await readManifest(options.dataDir);
   const { fresh, reason, mismatch } = await checkFreshness(options.corpusDir, manifest, options.embeddings);
   let why = reason;

@@ -6,8 +6,8 @@
  * smallest one whose fused top candidates on query-like probes agree with the fused ranking built
  * on exact nearest neighbours (FUSED_AGREEMENT), plus one step of margin.
  */
-import type { Article, Chunk } from "../ingest/index.js";
 import type { Bm25Index } from "./bm25-index.js";
+import type { ArticleStore, ChunkStore } from "./index-stores.js";
 import { DEFAULT_HYBRID, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
 import { CALIBRATION_MARGIN_STEPS, EF_SEARCH_STEPS, type VectorIndex } from "./vector-index.js";
 
@@ -19,8 +19,10 @@ export const FUSED_K = 30;
 export interface FusedCalibrationInput {
   bm25: Bm25Index;
   vectors: VectorIndex;
-  chunks: Chunk[];
-  articleById: Map<string, Article>;
+  chunks: ChunkStore;
+  articles: ArticleStore;
+  /** Each probe's exact nearest rows, best first (at least `params.candidates` of them); computed when absent. */
+  exact?: number[][];
   /** Query-like probe texts and their query vectors. */
   probes: Array<{ text: string; vector: number[] }>;
   /** The efSearch reaching the raw recall target: never raised, only lowered. */
@@ -29,7 +31,7 @@ export interface FusedCalibrationInput {
 }
 
 export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efSearch: number; agreement: number }> {
-  const { bm25, vectors, chunks, articleById, probes, upTo } = input;
+  const { bm25, vectors, chunks, articles, probes, upTo } = input;
   const params = input.params ?? DEFAULT_HYBRID;
   if (probes.length === 0 || vectors.size <= FUSED_K) return { efSearch: upTo, agreement: 1 };
   const vectorOf = new Map(probes.map((p) => [p.text, p.vector]));
@@ -41,7 +43,7 @@ export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efS
     resolve: (query, docs) => {
       const out = new Map<number, ResolvedDoc>();
       for (const doc of docs)
-        out.set(doc, { chunk: chunks[doc]!, article: articleById.get(chunks[doc]!.articleId)!, vector: vectors.similarity(query, doc) });
+        out.set(doc, { chunk: chunks.get(doc), article: articles.get(chunks.articleOf(doc)), vector: vectors.similarity(query, doc) });
       return out;
     },
   });
@@ -49,13 +51,20 @@ export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efS
     new Set((await hybridRetrieve(b, p.text, FUSED_K, params)).hits.map((h) => h.doc));
   const steps = EF_SEARCH_STEPS.filter((ef) => ef >= params.candidates && ef < upTo);
   if (steps.length === 0) return { efSearch: upTo, agreement: 1 };
-  const exact = backend(async (q, n) => [...vectors.exactTop(q, n)].map((doc) => ({ doc })));
+  const exactLists = input.exact ?? vectors.rows.exactTop(Float32Array.from(probes.flatMap((p) => p.vector)), params.candidates);
+  const listOf = new Map(probes.map((p, i) => [p.vector, exactLists[i]!]));
+  const exact = backend(async (q, n) =>
+    listOf
+      .get(q)!
+      .slice(0, n)
+      .map((doc) => ({ doc })),
+  );
   const reference = [];
   for (const p of probes) reference.push(await top(exact, p));
   const approximate = backend((q, n) => vectors.search(q, n));
   let chosen = { efSearch: upTo, agreement: 1 };
   for (const [step, ef] of steps.entries()) {
-    vectors.store.index.setEf(ef);
+    vectors.setEfSearch(ef);
     let same = 0;
     let all = 0;
     for (const [i, p] of probes.entries()) {
@@ -74,6 +83,6 @@ export async function fusedEfSearch(input: FusedCalibrationInput): Promise<{ efS
       break;
     }
   }
-  vectors.store.index.setEf(chosen.efSearch);
+  vectors.setEfSearch(chosen.efSearch);
   return chosen;
 }

@@ -24,12 +24,27 @@ export interface HashEmbeddingsParams {
   unigramWeight?: number;
 }
 
-/** FNV-1a 32-bit. */
-function fnv1a(s: string): number {
+const CODE_POINTS = 0x110000;
+/** Keys from here on are character pairs: PAIR_BASE + first · CODE_POINTS + second. */
+const PAIR_BASE = CODE_POINTS;
+
+/** One FNV-1a step per UTF-16 code unit of a code point. */
+function fnvCodePoint(h: number, cp: number): number {
+  if (cp > 0xffff) {
+    const hi = 0xd800 + ((cp - 0x10000) >> 10);
+    const lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    return Math.imul(Math.imul(h ^ hi, 0x01000193) ^ lo, 0x01000193);
+  }
+  return Math.imul(h ^ cp, 0x01000193);
+}
+
+/** FNV-1a 32-bit of a feature's string (one character, or two), from its numeric key. */
+function featureHash(key: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+  if (key < PAIR_BASE) h = fnvCodePoint(h, key);
+  else {
+    const pair = key - PAIR_BASE;
+    h = fnvCodePoint(fnvCodePoint(h, Math.floor(pair / CODE_POINTS)), pair % CODE_POINTS);
   }
   return h >>> 0;
 }
@@ -48,20 +63,24 @@ export class HashEmbeddings extends Embeddings implements IdentifiedEmbeddings {
   }
 
   embedText(text: string): number[] {
-    const counts = new Map<string, number>();
+    // features keyed by number (a code point, or a pair of them): far cheaper than string keys; the
+    // map keeps insertion order, so the vector is the same as hashing the feature strings in turn
+    const counts = new Map<number, number>();
     for (const run of normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []) {
-      const chars = Array.from(run);
-      for (let i = 0; i < chars.length; i++) {
-        counts.set(chars[i]!, (counts.get(chars[i]!) ?? 0) + this.unigramWeight);
-        if (i + 1 < chars.length) {
-          const bg = chars[i]! + chars[i + 1]!;
-          counts.set(bg, (counts.get(bg) ?? 0) + 1);
+      let prev = -1;
+      for (const ch of run) {
+        const cp = ch.codePointAt(0)!;
+        if (prev >= 0) {
+          const bigram = PAIR_BASE + prev * CODE_POINTS + cp;
+          counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
         }
+        counts.set(cp, (counts.get(cp) ?? 0) + this.unigramWeight);
+        prev = cp;
       }
     }
     const v = new Array<number>(this.dimensions).fill(0);
     for (const [feature, c] of counts) {
-      const h = fnv1a(feature);
+      const h = featureHash(feature);
       v[h % this.dimensions]! += (h & 0x80000000 ? -1 : 1) * Math.log1p(c);
     }
     const norm = Math.hypot(...v) || 1;

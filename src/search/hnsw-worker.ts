@@ -1,29 +1,24 @@
 /**
- * Worker thread: builds and saves the HNSW graph (and calibrates efSearch) while the main thread
- * builds the keyword index — insertion is the longest step of a large build and runs on one core.
+ * Worker thread: builds the HNSW graph from the rows the build streams to it (graph-builder.ts),
+ * then calibrates efSearch and saves the graph, while the main thread reads, embeds and builds the
+ * keyword index.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type HnswParams, VectorIndex } from "./vector-index.js";
+import { createLocalGraph, type GraphJob } from "./graph-builder.js";
 
-export interface HnswJob {
-  vectors: Float32Array;
-  dimensions: number;
-  id: string;
-  params: HnswParams;
-  /** Query probes for calibration (row-major), when efSearch is 0. */
-  probes: Float32Array;
-  dir: string;
-}
+type Request = { type: "add"; rows: Float32Array } | { type: "finish"; probes: Float32Array; exactK: number };
 
-const job = workerData as HnswJob;
-// The graph needs no embedding model: only its dimension (LangChain's HNSWLib wants an Embeddings).
-const embeddings = {
-  id: job.id,
-  dimensions: job.dimensions,
-  embedDocuments: async () => [],
-  embedQuery: async () => [],
-};
-const index = await VectorIndex.build(job.vectors, embeddings as never, job.params);
-const efSearch = job.params.efSearch || index.calibrateEfSearch(job.probes).efSearch;
-await index.save(job.dir);
-parentPort!.postMessage({ efSearch });
+const graph = createLocalGraph(workerData as GraphJob);
+const port = parentPort!;
+port.on("message", async (m: Request) => {
+  try {
+    if (m.type === "add") {
+      await graph.add(m.rows);
+      port.postMessage({ type: "added" });
+    } else {
+      port.postMessage({ type: "finished", result: await graph.finish(m.probes, m.exactK) });
+    }
+  } catch (err) {
+    port.postMessage({ type: "failed", message: (err as Error).message });
+  }
+});

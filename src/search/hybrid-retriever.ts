@@ -29,7 +29,8 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
 
   private newest: string | null | undefined;
   get newestDate(): string | null {
-    if (this.newest === undefined) this.newest = newestDate(this.index.articles);
+    if (this.newest === undefined)
+      this.newest = this.index.manifest.newestDate !== undefined ? this.index.manifest.newestDate : newestDate(this.index.articles.all());
     return this.newest;
   }
 
@@ -45,8 +46,8 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
     resolve: (query, docs) => {
       const out = new Map<number, ResolvedDoc>();
       for (const doc of docs) {
-        const chunk = this.index.chunks[doc]!;
-        out.set(doc, { chunk, article: this.index.articleById.get(chunk.articleId)!, vector: this.index.vectors.similarity(query, doc) });
+        const { chunks, articles, vectors } = this.index;
+        out.set(doc, { chunk: chunks.get(doc), article: articles.get(chunks.articleOf(doc)), vector: vectors.similarity(query, doc) });
       }
       return out;
     },

@@ -8,34 +8,28 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { IndexBuildError, IndexBusyError } from "../errors.js";
-import { type Article, type Chunk, type ChunkOptions, DEFAULT_CHUNK_OPTIONS, type IngestWarning } from "../ingest/index.js";
-import { type Bm25Index, type Bm25Params, DEFAULT_BM25 } from "./bm25-index.js";
-import { type BuildProgress, buildIndexes, type CorpusRead, EMBED_BATCH, embedChunks, readCorpus } from "./build-phases.js";
+import { type ChunkOptions, DEFAULT_CHUNK_OPTIONS, type IngestWarning } from "../ingest/index.js";
+import { Bm25Builder, type Bm25Params, DEFAULT_BM25 } from "./bm25-index.js";
+import { type BuildProgress, chunkCount, EMBED_BATCH, previousVectors, type StreamedCorpus, streamCorpus } from "./build-phases.js";
+import { finishIndexes, sealDirectory } from "./build-finish.js";
+import { createDeferredGraph } from "./graph-deferred.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import {
-  checksumFile,
-  type FileChecksum,
-  listFiles,
-  replaceFileAtomic,
-  syncDir,
-  syncFile,
-  writeDurable,
-  writeJsonLines,
-} from "./index-files.js";
+import { type FileChecksum, replaceFileAtomic, syncDir, writeDurable } from "./index-files.js";
 import {
   CURRENT,
   currentPointerText,
+  FILE_LIST,
   INDEX_FORMAT,
   MANIFEST,
   type Manifest,
   readManifest,
   type SearchIndex,
-  type StoredChunk,
+  splitManifest,
 } from "./index-format.js";
 import { acquireLock } from "./index-lock.js";
-import { DEFAULT_HNSW, type HnswParams, type VectorIndex } from "./vector-index.js";
+import { DEFAULT_HNSW, type HnswParams } from "./vector-index.js";
 
-export { type BuildProgress, EMBED_BATCH, mapLimit, READ_CONCURRENCY, WORKER_MIN_CHUNKS } from "./build-phases.js";
+export { type BuildProgress, EMBED_BATCH, forEachInOrder, READ_CONCURRENCY, WORKER_MIN_CHUNKS } from "./build-phases.js";
 
 /**
  * Points where a build can be interrupted: after each phase, after the new index directory is
@@ -76,45 +70,7 @@ export interface BuildResult {
   index: SearchIndex;
 }
 
-/** Writes the index files into dir durably and returns the checksum of every file there. */
-async function writeIndexFiles(
-  dir: string,
-  articles: Article[],
-  chunks: Chunk[],
-  hashes: string[],
-  bm25: Bm25Index,
-  vectors: VectorIndex,
-): Promise<Record<string, FileChecksum>> {
-  const { binary: bm25Bin, ...bm25Head } = bm25.serialize();
-  const written: Record<string, FileChecksum> = {};
-  const put = async (name: string, p: Promise<FileChecksum>) => void (written[name] = await p);
-  // every writer finishes (or fails) before this returns: none may still be writing into the
-  // directory while a failed build removes it
-  const results = await Promise.allSettled([
-    put("articles.jsonl", writeJsonLines(path.join(dir, "articles.jsonl"), articles)),
-    put(
-      "chunks.jsonl",
-      writeJsonLines(
-        path.join(dir, "chunks.jsonl"),
-        chunks.map(({ text: _text, ...c }, i): StoredChunk => ({ ...c, hash: hashes[i]! })),
-      ),
-    ),
-    put("bm25.json", writeDurable(path.join(dir, "bm25.json"), [JSON.stringify(bm25Head)])),
-    put("bm25.bin", writeDurable(path.join(dir, "bm25.bin"), [bm25Bin])),
-    vectors.save(dir),
-  ]);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  // hnswlib and LangChain write their own files: flush and checksum them here
-  for (const name of await listFiles(dir)) {
-    if (written[name]) continue;
-    await syncFile(path.join(dir, name));
-    written[name] = await checksumFile(path.join(dir, name));
-  }
-  for (const sub of new Set(Object.keys(written).map((n) => path.dirname(n)))) await syncDir(path.join(dir, sub));
-  return written;
-}
-
+/** Writes the column files and the keyword index into dir durably; returns their checksums. */
 const newBuildId = (): string =>
   `${new Date()
     .toISOString()
@@ -123,17 +79,11 @@ const newBuildId = (): string =>
 
 function manifestOf(
   options: BuildOptions,
-  build: {
-    buildId: string;
-    started: number;
-    efSearch: number;
-    embedded: number;
-    checksums: Record<string, FileChecksum>;
-    warnings: IngestWarning[];
-  },
-  read: CorpusRead,
+  build: { buildId: string; started: number; efSearch: number; checksums: Record<string, FileChecksum>; warnings: IngestWarning[] },
+  streamed: StreamedCorpus,
 ): Manifest {
   const { embeddings } = options;
+  const chunks = chunkCount(streamed.columns);
   return {
     format: INDEX_FORMAT,
     buildId: build.buildId,
@@ -145,16 +95,17 @@ function manifestOf(
     bm25: options.bm25 ?? DEFAULT_BM25,
     chunking: options.chunking ?? DEFAULT_CHUNK_OPTIONS,
     counts: {
-      files: read.files.length,
-      articles: read.articles.filter((a) => a.kind === "article").length,
-      notes: read.articles.filter((a) => a.kind === "note").length,
-      chunks: read.chunks.length,
-      reusedVectors: read.chunks.length - build.embedded,
+      files: streamed.files.length,
+      articles: streamed.articles,
+      notes: streamed.notes,
+      chunks,
+      reusedVectors: chunks - streamed.embedded,
     },
-    files: read.files,
-    skipped: read.skipped,
+    files: streamed.files,
+    skipped: streamed.skipped,
     warnings: build.warnings,
     checksums: build.checksums,
+    newestDate: streamed.newestDate,
   };
 }
 
@@ -165,7 +116,10 @@ async function commit(
   manifest: Manifest,
   checkpoint: (p: BuildCheckpoint) => void | Promise<void>,
 ): Promise<string> {
-  const written = await writeDurable(path.join(tmpDir, MANIFEST), [JSON.stringify(manifest, null, 1)]);
+  const { head, list } = splitManifest(manifest);
+  // the file list's checksum goes into the manifest (the caller's object too)
+  manifest.checksums[FILE_LIST] = await writeDurable(path.join(tmpDir, FILE_LIST), [JSON.stringify(list)]);
+  const written = await writeDurable(path.join(tmpDir, MANIFEST), [JSON.stringify(head, null, 1)]);
   await syncDir(tmpDir);
   const name = `index-${manifest.buildId}`;
   const finalDir = path.join(dataDir, name);
@@ -190,59 +144,66 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const release = await acquireLock(dataDir);
   const buildId = newBuildId();
   const tmpDir = path.join(dataDir, `.tmp-index-${buildId}`);
+  let closeParts = () => {};
   try {
     const warnings: IngestWarning[] = [];
     const warn = (w: IngestWarning) => {
       warnings.push(w);
       options.onWarning?.(w);
     };
-    const read = await readCorpus(
-      corpusDir,
-      options.chunking ?? DEFAULT_CHUNK_OPTIONS,
-      warn,
-      progress,
-      () => checkpoint("scan"),
-      path.join(dataDir, "ocr-cache"),
-    );
-    await checkpoint("read");
-    const { vectors, hashes, embedded } = await embedChunks(
-      dataDir,
-      read.chunks,
-      embeddings,
-      options.embedBatchSize ?? EMBED_BATCH,
-      warn,
-      progress,
-    );
-    await checkpoint("embed");
-    progress({ phase: "index", done: 0, total: read.chunks.length });
+    await fs.mkdir(tmpDir, { recursive: true });
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
-    const built = await buildIndexes(read, vectors, embeddings, {
-      hnsw,
-      bm25: options.bm25 ?? DEFAULT_BM25,
-      parallelGraph: options.parallelGraph !== false,
-      tmpDir,
-    });
+    const bm25Builder = new Bm25Builder();
+    const graph = createDeferredGraph({ dir: tmpDir, dimensions: embeddings.dimensions, params: hnsw }, options.parallelGraph !== false);
+    const reuse = await previousVectors(dataDir, embeddings, warn);
+    let streamed: StreamedCorpus;
+    try {
+      streamed = await streamCorpus({
+        corpusDir,
+        dir: tmpDir,
+        chunking: options.chunking ?? DEFAULT_CHUNK_OPTIONS,
+        embeddings,
+        batch: options.embedBatchSize ?? EMBED_BATCH,
+        bm25: bm25Builder,
+        graph,
+        reuse,
+        warn,
+        progress,
+        checkpoint: () => checkpoint("scan"),
+        ocrCacheDir: path.join(dataDir, "ocr-cache"),
+      });
+      await checkpoint("read");
+      await checkpoint("embed");
+    } catch (err) {
+      await graph.abort();
+      throw err;
+    } finally {
+      reuse.close();
+    }
+    progress({ phase: "index", done: 0, total: chunkCount(streamed.columns) });
+    const parts = await finishIndexes(tmpDir, streamed, bm25Builder, graph, { ...options, hnsw }, (close) => (closeParts = close));
     await checkpoint("index");
     progress({ phase: "write", done: 0, total: 1 });
-    const checksums = await writeIndexFiles(tmpDir, read.articles, read.chunks, hashes, built.bm25, built.vectorIndex);
+    const checksums = await sealDirectory(tmpDir, parts.written);
     await checkpoint("write");
-    const manifest = manifestOf(options, { buildId, started, efSearch: built.efSearch, embedded, checksums, warnings }, read);
+    const manifest = manifestOf(options, { buildId, started, efSearch: parts.efSearch, checksums, warnings }, streamed);
     const previous = await readManifest(dataDir);
     const dir = await commit(dataDir, tmpDir, manifest, checkpoint);
     progress({ phase: "done", done: 1, total: 1 });
-    const articleById = new Map(read.articles.map((a) => [a.id, a]));
+    const { articles, chunks, bm25, vectors } = parts;
     const index: SearchIndex = {
       dir,
-      manifest,
-      articles: read.articles,
-      articleById,
-      chunks: read.chunks,
-      bm25: built.bm25,
-      vectors: built.vectorIndex,
+      manifest: splitManifest(manifest).head,
+      articles,
+      chunks,
+      bm25,
+      vectors,
       embeddings,
+      close: closeParts,
     };
     return { manifest, diff: diffManifests(previous, manifest), index };
   } catch (err) {
+    closeParts();
     await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
     if (err instanceof IndexBuildError || err instanceof IndexBusyError) throw err;
     throw new IndexBuildError(`reindex failed, the previous index keeps serving: ${describeBuildError(err)}`, { cause: err });

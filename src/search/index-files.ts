@@ -37,36 +37,71 @@ export const observeSyncs = (fn: ((p: string) => void) | undefined): void => {
 /** Bytes collected before a write to the file handle (keeps calls few on large files). */
 const WRITE_BUFFER = 1 << 20;
 
-/** Writes `parts` to a new file, fsyncs it, and returns its size and SHA-256. */
-export async function writeDurable(file: string, parts: Iterable<string | Uint8Array>): Promise<FileChecksum> {
+/** A file being written durably: parts appended, then `close` fsyncs it and gives its size and SHA-256. */
+export interface DurableWriter {
+  /** Bytes written so far. */
+  readonly size: number;
+  write(part: string | Uint8Array): Promise<void>;
+  close(): Promise<FileChecksum>;
+  /** Closes without syncing (a failed build). */
+  abort(): Promise<void>;
+}
+
+export async function createDurableWriter(file: string): Promise<DurableWriter> {
   const hash = createHash("sha256");
-  let size = 0;
   const fh = await fs.open(file, "w", 0o644);
-  try {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (!pendingBytes) return;
-      const buf = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      await fh.write(buf);
-    };
-    for (const part of parts) {
+  let size = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let closed = false;
+  const flush = async () => {
+    if (!pendingBytes) return;
+    const buf = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await fh.write(buf);
+  };
+  return {
+    get size() {
+      return size;
+    },
+    async write(part) {
       const buf = typeof part === "string" ? Buffer.from(part, "utf8") : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       hash.update(buf);
       size += buf.length;
       pending.push(buf);
       pendingBytes += buf.length;
       if (pendingBytes >= WRITE_BUFFER) await flush();
-    }
-    await flush();
-    await fh.sync();
-    syncObserver?.(file);
-  } finally {
-    await fh.close();
+    },
+    async close() {
+      try {
+        await flush();
+        await fh.sync();
+        syncObserver?.(file);
+      } finally {
+        closed = true;
+        await fh.close();
+      }
+      return { size, sha256: hash.digest("hex") };
+    },
+    async abort() {
+      if (closed) return;
+      closed = true;
+      await fh.close().catch(() => {});
+    },
+  };
+}
+
+/** Writes `parts` to a new file, fsyncs it, and returns its size and SHA-256. */
+export async function writeDurable(file: string, parts: Iterable<string | Uint8Array>): Promise<FileChecksum> {
+  const w = await createDurableWriter(file);
+  try {
+    for (const part of parts) await w.write(part);
+  } catch (err) {
+    await w.abort();
+    throw err;
   }
-  return { size, sha256: hash.digest("hex") };
+  return w.close();
 }
 
 /** Writes one JSON object per line, durably. */
@@ -118,13 +153,24 @@ export async function replaceFileAtomic(file: string, data: string): Promise<voi
   await syncDir(path.dirname(file));
 }
 
-/** Size and SHA-256 of a file on disk (streamed). */
+/** Bytes read at a time when checksumming (large reads: a million-chunk index is 2-3 GB). */
+const CHECKSUM_READ = 4 << 20;
+
+/** Size and SHA-256 of a file on disk (read in large blocks). */
 export async function checksumFile(file: string): Promise<FileChecksum> {
   const hash = createHash("sha256");
+  const fh = await fs.open(file, "r");
   let size = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  try {
+    const buf = Buffer.allocUnsafe(CHECKSUM_READ);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    await fh.close();
   }
   return { size, sha256: hash.digest("hex") };
 }

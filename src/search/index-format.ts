@@ -2,22 +2,29 @@
  * What an index is on disk. DATA_DIR holds `CURRENT` and one directory per build:
  *
  *   CURRENT              "index-<buildId>\nmanifest sha256:<hex>\n" (replaced atomically)
- *   index-<buildId>/     manifest.json, articles.jsonl, chunks.jsonl (offsets into the article
- *                        body, not text), bm25.json + bm25.bin, vectors.f32, hnsw/
+ *   index-<buildId>/     manifest.json, articles.jsonl + articles.idx (byte offset of each line),
+ *                        catalog.jsonl (listing fields), chunks.bin (int32 columns: article,
+ *                        ordinal, start, end — offsets into the body, not text), chunk-hashes.bin,
+ *                        bm25.json + bm25.bin, vectors.f32, hnsw/
  *
  * The manifest records the size and SHA-256 of every other file of its directory, and CURRENT
  * records the manifest's: a reader trusts nothing it has not checked against that chain.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Article, Chunk, ChunkOptions, IngestWarning } from "../ingest/index.js";
+import type { Article, ChunkOptions, IngestWarning } from "../ingest/index.js";
 import type { Bm25Index, Bm25Params } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { FileChecksum } from "./index-files.js";
+import type { ArticleStore, ChunkStore } from "./index-stores.js";
 import type { HnswParams, VectorIndex } from "./vector-index.js";
 
-/** 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded; 4: publication dates (meta.date, date_source) and headline-first layouts. */
-export const INDEX_FORMAT = 4;
+/**
+ * 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded; 4: publication
+ * dates (meta.date, date_source) and headline-first layouts; 5: chunks and article offsets as binary
+ * columns, articles read on demand, the catalog apart, the newest date in the manifest.
+ */
+export const INDEX_FORMAT = 5;
 export const CURRENT = "CURRENT";
 export const MANIFEST = "manifest.json";
 
@@ -56,21 +63,34 @@ export interface Manifest {
   warnings: IngestWarning[];
   /** Size and SHA-256 of every other file in the index directory, by relative path. */
   checksums: Record<string, FileChecksum>;
+  /** The newest publication date (ISO) of the articles, null when none is dated. */
+  newestDate: string | null;
+}
+
+/**
+ * The manifest as `manifest.json` holds it: everything but the corpus file list, which `files.json`
+ * holds (checksummed here); at a million chunks the list is ~100 MB, and serving never needs it.
+ */
+export type IndexManifest = Omit<Manifest, "files" | "skipped">;
+export const FILE_LIST = "files.json";
+
+/** The two parts a manifest is written as. */
+export function splitManifest(m: Manifest): { head: IndexManifest; list: Pick<Manifest, "files" | "skipped"> } {
+  const { files, skipped, ...head } = m;
+  return { head, list: { files, skipped } };
 }
 
 export interface SearchIndex {
   dir: string;
-  manifest: Manifest;
-  articles: Article[];
-  articleById: Map<string, Article>;
-  chunks: Chunk[];
+  manifest: IndexManifest;
+  articles: ArticleStore;
+  chunks: ChunkStore;
   bm25: Bm25Index;
   vectors: VectorIndex;
   embeddings: IdentifiedEmbeddings;
+  /** Releases its open files (a replaced index, once the questions on it are done). */
+  close(): void;
 }
-
-/** A chunk as stored: offsets into its article body and a hash of its text (for vector reuse). */
-export type StoredChunk = Omit<Chunk, "text"> & { hash: string };
 
 /** Text the keyword index searches as the chunk's title field: headline block and byline. */
 export const chunkTitle = (a: Article): string => [a.kicker, a.title, a.subtitle, a.byline].filter(Boolean).join(" ");
@@ -104,12 +124,25 @@ export async function currentIndexDir(dataDir: string): Promise<string | null> {
   return (await readCurrent(dataDir))?.dir ?? null;
 }
 
-/** The current manifest as written (unchecked: for freshness and diffs, never for serving). */
+/** The current manifest as written, with its file list (unchecked: for freshness and diffs, never for serving). */
 export async function readManifest(dataDir: string): Promise<Manifest | null> {
   const dir = await currentIndexDir(dataDir);
   if (!dir) return null;
   try {
-    return JSON.parse(await fs.readFile(path.join(dir, MANIFEST), "utf8")) as Manifest;
+    const head = JSON.parse(await fs.readFile(path.join(dir, MANIFEST), "utf8")) as IndexManifest;
+    const list = JSON.parse(await fs.readFile(path.join(dir, FILE_LIST), "utf8")) as Pick<Manifest, "files" | "skipped">;
+    return { ...head, files: list.files, skipped: list.skipped };
+  } catch {
+    return null;
+  }
+}
+
+/** The current manifest without its file list (unchecked), or null. */
+export async function readManifestHead(dataDir: string): Promise<IndexManifest | null> {
+  const dir = await currentIndexDir(dataDir);
+  if (!dir) return null;
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, MANIFEST), "utf8")) as IndexManifest;
   } catch {
     return null;
   }

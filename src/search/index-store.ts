@@ -6,17 +6,19 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { IndexBusyError, IndexMismatchError, IndexMissingError } from "../errors.js";
-import { type Article, listCorpus, sha256 } from "../ingest/index.js";
+import { listCorpus, sha256 } from "../ingest/index.js";
 import { Bm25Index, type SerializedBm25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { removeStale } from "./index-build.js";
-import { IndexCorruptError, readJsonLines, verifyFiles } from "./index-files.js";
-import { INDEX_FORMAT, MANIFEST, type Manifest, type SearchIndex, type StoredChunk, readCurrent } from "./index-format.js";
+import { IndexCorruptError, verifyFiles } from "./index-files.js";
+import { INDEX_FORMAT, type IndexManifest, MANIFEST, type Manifest, type SearchIndex, readCurrent } from "./index-format.js";
+import { openStores } from "./index-stores.js";
 import { LEGACY_LOCK, acquireLock } from "./index-lock.js";
 import { VectorIndex } from "./vector-index.js";
 
 export * from "./index-build.js";
 export * from "./index-format.js";
+export * from "./index-stores.js";
 export { IndexCorruptError } from "./index-files.js";
 export { acquireLock, isLocked } from "./index-lock.js";
 
@@ -56,7 +58,7 @@ export async function checkFreshness(
 }
 
 /** Reads and checks the manifest CURRENT points at: its SHA-256 must be the one CURRENT records. */
-async function checkedManifest(dataDir: string): Promise<{ dir: string; manifest: Manifest }> {
+async function checkedManifest(dataDir: string): Promise<{ dir: string; manifest: IndexManifest }> {
   const current = await readCurrent(dataDir);
   if (!current) throw new IndexMissingError(`no index in ${dataDir}: run \`npm run index\``);
   let raw: Buffer;
@@ -73,10 +75,15 @@ async function checkedManifest(dataDir: string): Promise<{ dir: string; manifest
   }
   if (sha256(raw) !== current.manifestSha256)
     throw new IndexCorruptError(MANIFEST, `the manifest in ${current.dir} does not match its checksum (damaged on disk)`);
-  return { dir: current.dir, manifest: JSON.parse(raw.toString("utf8")) as Manifest };
+  return { dir: current.dir, manifest: JSON.parse(raw.toString("utf8")) as IndexManifest };
 }
 
 export interface LoadOptions {
+  /**
+   * Article and vector files up to this size are read into memory; larger ones are read on demand
+   * (default 256 MB; tests set 0 to exercise the on-demand path on a small corpus).
+   */
+  inMemoryMaxBytes?: number;
   /**
    * Check every file's SHA-256 before parsing (default true). Only a caller that has just had the
    * same files checked (the build worker reads them back after writing) turns it off.
@@ -99,35 +106,32 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, optio
     );
   }
   if (options.verify !== false) await verifyFiles(dir, manifest.checksums);
-  const [articles, stored, bm25Head, bm25Bin] = await Promise.all([
-    readJsonLines<Article>(path.join(dir, "articles.jsonl")),
-    readJsonLines<StoredChunk>(path.join(dir, "chunks.jsonl")),
+  const [bm25Head, bm25Bin] = await Promise.all([
     fs.readFile(path.join(dir, "bm25.json"), "utf8").then((t) => JSON.parse(t) as Omit<SerializedBm25, "binary">),
     fs.readFile(path.join(dir, "bm25.bin")),
   ]);
-  const articleById = new Map(articles.map((a) => [a.id, a]));
-  const vectors = await VectorIndex.load(dir, embeddings, manifest.hnsw.efSearch);
-  const chunks = stored.map(({ hash: _hash, ...c }) => {
-    const article = articleById.get(c.articleId);
-    if (!article) throw new IndexCorruptError("chunks.jsonl", `chunk ${c.id} names an article the index does not hold`);
-    return { ...c, text: article.body.slice(c.start, c.end) };
-  });
-  if (chunks.length !== manifest.counts.chunks || vectors.size !== chunks.length) {
+  const stores = await openStores(dir, options.inMemoryMaxBytes);
+  let vectors: VectorIndex;
+  try {
+    vectors = await VectorIndex.load(dir, embeddings, manifest.hnsw.efSearch, options.inMemoryMaxBytes);
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
+  const close = () => {
+    stores.close();
+    vectors.close();
+  };
+  const { chunks, articles } = stores;
+  const articleCount = manifest.counts.articles + manifest.counts.notes;
+  if (chunks.length !== manifest.counts.chunks || vectors.size !== chunks.length || articles.length !== articleCount) {
+    close();
     throw new IndexCorruptError(
-      "chunks.jsonl",
-      `the index holds ${chunks.length} chunks and ${vectors.size} vectors, its manifest says ${manifest.counts.chunks}`,
+      "chunks.bin",
+      `the index holds ${chunks.length} chunks, ${vectors.size} vectors and ${articles.length} articles; its manifest says ${manifest.counts.chunks} and ${articleCount}`,
     );
   }
-  return {
-    dir,
-    manifest,
-    articles,
-    articleById,
-    chunks,
-    bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }),
-    vectors,
-    embeddings,
-  };
+  return { dir, manifest, articles, chunks, bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }), vectors, embeddings, close };
 }
 
 /**

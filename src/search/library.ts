@@ -18,10 +18,11 @@ import {
   type BuildOptions,
   type BuildProgress,
   type BuildResult,
-  type Manifest,
+  type IndexManifest,
   type SearchIndex,
   buildIndex,
 } from "./index-store.js";
+import { type ArticleStore, memoryArticles } from "./index-stores.js";
 import { localRetriever, type Retriever } from "./retrieval.js";
 
 /** A clipping image (PNG) and whether the text it stands for was read by OCR. */
@@ -87,34 +88,43 @@ export interface LocalLibrary extends Library {
 
 /** Articles by key and as a listing, and their clippings: the same over every backend. */
 export function createCatalog(corpusDir: string, dataDir: string) {
-  let keys = new Map<string, Article>();
-  let all: readonly Article[] = [];
+  let store: ArticleStore = memoryArticles([]);
+  // built on first use: a million-article archive answers questions before anyone lists it
+  let keys: Map<string, number> | null = null;
+  const byKey = (key: string): Article | undefined => {
+    keys ??= new Map(store.catalog().map((e, i) => [articleKey(e.id), i]));
+    const i = keys.get(key);
+    return i === undefined ? undefined : store.get(i);
+  };
   return {
-    set(articles: readonly Article[]) {
-      all = articles;
-      keys = new Map(articles.map((a) => [articleKey(a.id), a]));
+    set(articles: ArticleStore) {
+      store = articles;
+      keys = null;
     },
     articles: (): ArticleSummary[] =>
-      all.map((a) => ({
-        key: articleKey(a.id),
-        source: a.source,
-        title: a.title,
-        byline: a.byline,
-        kind: a.kind,
-        date: a.meta.date ?? null,
-      })),
+      store
+        .catalog()
+        .map((e) => ({ key: articleKey(e.id), source: e.source, title: e.title, byline: e.byline, kind: e.kind, date: e.date })),
     articleKey,
-    article: (key: string) => keys.get(key),
+    article: byKey,
     async clipping(key: string, start: number, end: number): Promise<Clipping | null> {
-      const a = keys.get(key);
+      const a = byKey(key);
       const png = a ? await clippingImage(corpusDir, a, start, end, path.join(dataDir, "ocr-cache")) : null;
       return png ? { png, ocr: a?.meta.ocr === "true" } : null;
     },
   };
 }
 
+/** How long a replaced index keeps its files open for the questions still running on it. */
+export const RETIRE_MS = 60_000;
+
+/** Closes a replaced index once the questions in flight on it are surely done. */
+export function retireIndex(index: SearchIndex): void {
+  setTimeout(() => index.close(), RETIRE_MS).unref();
+}
+
 /** LibraryInfo from a manifest. */
-export function manifestInfo(m: Manifest): LibraryInfo {
+export function manifestInfo(m: IndexManifest): LibraryInfo {
   const { files, articles, notes, chunks } = m.counts;
   return { files, articles, notes, chunks, builtAt: m.builtAt, buildMs: m.buildMs, embedding: m.embedding.id, warnings: m.warnings };
 }
@@ -157,10 +167,21 @@ export const articleKey = (articleId: string): string => createHash("sha1").upda
  * runs reindexes and document changes. Created once, in main.ts (or by the CLI).
  */
 export async function openLibrary(
-  options: Omit<LibraryOptions, "index"> & Pick<EnsureIndexOptions, "onBuild" | "onProgress">,
+  options: Omit<LibraryOptions, "index"> & Pick<EnsureIndexOptions, "onBuild" | "onProgress" | "syncCheckMaxFiles">,
 ): Promise<{ library: LocalLibrary; built: boolean }> {
-  const { index, built } = await ensureIndex(options);
-  return { library: createLibrary({ ...options, index }), built: built !== null };
+  const { index, built, checkLater } = await ensureIndex(options);
+  const library = createLibrary({ ...options, index });
+  // a large archive answers at once; if the check behind finds it stale, it is rebuilt meanwhile
+  checkLater?.()
+    .then(async (reason) => {
+      if (!reason) return;
+      options.onBuild?.(reason);
+      await library.reindex(options.onProgress);
+    })
+    .catch((err: unknown) =>
+      options.onWarning?.({ file: ".", message: `the index could not be brought up to date: ${(err as Error).message}` }),
+    );
+  return { library, built: built !== null };
 }
 
 export function createLibrary(options: LibraryOptions): LocalLibrary {
@@ -189,6 +210,7 @@ export function createLibrary(options: LibraryOptions): LocalLibrary {
           options.embeddingsConfig && !options.checkpoint
             ? await buildIndexInWorker({ ...common, embeddingsConfig: options.embeddingsConfig, activity: options.activity?.buffer })
             : await buildIndex({ ...common, checkpoint: options.checkpoint });
+        retireIndex(index);
         index = built.index;
         catalog.set(index.articles);
         return reindexReport(built, t0);
@@ -200,7 +222,7 @@ export function createLibrary(options: LibraryOptions): LocalLibrary {
     articleKey,
     article: catalog.article,
     clipping: catalog.clipping,
-    close: async () => {},
+    close: async () => index.close(),
     ...documents,
   };
 }

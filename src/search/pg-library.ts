@@ -13,6 +13,7 @@ import { MAX_FILE_BYTES } from "../ingest/index.js";
 import { buildIndexInWorker } from "./build-in-worker.js";
 import { createCorpusDocuments } from "./corpus-documents.js";
 import { type BuildProgress, buildIndex, checkFreshness, diffManifests } from "./index-store.js";
+import { memoryArticles } from "./index-stores.js";
 import { createCatalog, type Library, type LibraryOptions, manifestInfo, type ReindexReport, reindexReport } from "./library.js";
 import { cleanupGenerations, GENERATION_CHANNEL, type PgCheckpoint, publishGeneration } from "./pg-publish.js";
 import { type PgGeneration, PgRetriever, loadGeneration } from "./pg-retriever.js";
@@ -56,7 +57,7 @@ function createFollower(pool: pg.Pool, options: PgLibraryOptions, catalog: Catal
         if (serving?.gen.id === id) return;
         const gen = await loadGeneration(pool, id);
         serving = { gen, retriever: new PgRetriever(pool, gen, options.embeddings) };
-        catalog.set(gen.articles);
+        catalog.set(memoryArticles(gen.articles));
         options.onGeneration?.(id);
       }));
   const follow = async () => {
@@ -84,6 +85,7 @@ async function buildAndPublish(pool: pg.Pool, options: PgLibraryOptions, followe
     // what changed against the generation being replaced (this replica's DATA_DIR may have built another)
     built.diff = diffManifests(before, built.manifest);
     const id = await publishGeneration(pool, built.index, {
+      manifest: built.manifest,
       checkpoint: options.checkpoint,
       onProgress: (done, total) => onProgress?.({ phase: "publish", done, total }),
     });

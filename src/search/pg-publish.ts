@@ -5,7 +5,7 @@
  * pointer and notifies the replicas. A crash at any point leaves the pointer on the old generation;
  * the next reindex drops what the dead one left (`cleanupGenerations`).
  */
-import type { SearchIndex } from "./index-format.js";
+import type { Manifest, SearchIndex } from "./index-format.js";
 import { type Db, generationTables } from "./pg-schema.js";
 
 export const PG_CHECKPOINTS = ["pg-created", "pg-rows", "pg-indexed", "pg-ready", "pg-flipped"] as const;
@@ -34,6 +34,8 @@ export function readLengths(blob: Buffer, documents: number): { bodyLen: Float32
 }
 
 export interface PublishOptions {
+  /** The build's whole manifest, its file list included (replicas check freshness against it). */
+  manifest: Manifest;
   checkpoint?: (point: PgCheckpoint) => Promise<void>;
   onProgress?: (done: number, total: number) => void;
 }
@@ -49,6 +51,8 @@ async function createTables(db: Db, t: ReturnType<typeof generationTables>, dims
   );
 }
 
+const range = <T>(from: number, to: number, get: (i: number) => T): T[] => Array.from({ length: to - from }, (_, j) => get(from + j));
+
 /** Inserts articles, postings and chunks in batches (each its own statement: no long transaction). */
 async function writeRows(db: Db, t: ReturnType<typeof generationTables>, index: SearchIndex, onProgress?: PublishOptions["onProgress"]) {
   const { terms, offsets, postDoc, postTf } = index.bm25.columns();
@@ -56,7 +60,7 @@ async function writeRows(db: Db, t: ReturnType<typeof generationTables>, index: 
   let done = 0;
   const step = (n: number) => onProgress?.((done += n), total);
   for (let i = 0; i < index.articles.length; i += BATCH) {
-    const b = index.articles.slice(i, i + BATCH);
+    const b = range(i, Math.min(index.articles.length, i + BATCH), (k) => index.articles.get(k));
     await db.query(`INSERT INTO ${t.articles} SELECT * FROM unnest($1::int[], $2::text[], $3::jsonb[])`, [
       b.map((_, j) => i + j),
       b.map((a) => a.id),
@@ -82,7 +86,7 @@ async function writeRows(db: Db, t: ReturnType<typeof generationTables>, index: 
     from = to;
   }
   for (let i = 0; i < index.chunks.length; i += BATCH) {
-    const b = index.chunks.slice(i, i + BATCH);
+    const b = range(i, Math.min(index.chunks.length, i + BATCH), (k) => index.chunks.get(k));
     await db.query(
       `INSERT INTO ${t.chunks} SELECT d, i, a, o, s, e, x, emb::vector
        FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[]) AS u(d, i, a, o, s, e, x, emb)`,
@@ -102,14 +106,14 @@ async function writeRows(db: Db, t: ReturnType<typeof generationTables>, index: 
 }
 
 /** Writes the index as a new generation and makes it current; returns its id. */
-export async function publishGeneration(db: Db, index: SearchIndex, options: PublishOptions = {}): Promise<number> {
+export async function publishGeneration(db: Db, index: SearchIndex, options: PublishOptions): Promise<number> {
   const hit = async (p: PgCheckpoint) => options.checkpoint?.(p);
   const { bodyLen, titleLen } = index.bm25.columns();
   const dims = index.embeddings.dimensions;
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO citebot_generations (build_id, status, manifest, documents, lengths, dimensions)
      VALUES ($1, 'building', $2, $3, $4, $5) RETURNING id`,
-    [index.manifest.buildId, JSON.stringify(index.manifest), index.chunks.length, lengthsBlob(bodyLen, titleLen), dims],
+    [index.manifest.buildId, JSON.stringify(options.manifest), index.chunks.length, lengthsBlob(bodyLen, titleLen), dims],
   );
   const id = Number(rows[0]!.id);
   const t = generationTables(id);

@@ -1,16 +1,19 @@
 /**
  * Vector index: LangChain's HNSWLib store (hnswlib-node, cosine space) with explicit HNSW
- * parameters, plus the raw vectors kept beside it for exact re-scoring and for reusing
- * unchanged chunks' embeddings on the next build.
+ * parameters, plus the raw vectors beside it (`vectors.f32`) for exact re-scoring and for reusing
+ * unchanged chunks' embeddings on the next build. A loaded index reads those rows from the file
+ * when a candidate is scored, not into memory. The graph's labels are the chunk positions, so
+ * LangChain's docstore (one Document per vector) is left empty and the graph is searched directly.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import { Document } from "@langchain/core/documents";
 import hnswlib from "hnswlib-node";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { siblingModule, startWorker } from "./ts-worker.js";
+import { fileRows, memoryRows, type VectorRows } from "./vector-rows.js";
 import { YIELD_EVERY, yieldPoint } from "./yield-point.js";
+
+export { fileRows, memoryRows, type VectorRows } from "./vector-rows.js";
 
 export interface HnswParams {
   m: number;
@@ -31,108 +34,78 @@ export const CALIBRATION_MARGIN_STEPS = 1;
 
 export interface VectorHit {
   doc: number;
-  /** Cosine similarity (1 - LangChain's cosine distance). */
+  /** Cosine similarity (1 - hnswlib's cosine distance). */
   similarity: number;
 }
+
+/** A graph wrapped as LangChain's store (what `save` and `HNSWLib.load` read and write). */
+export const langchainStore = (index: hnswlib.HierarchicalNSW, dimensions: number): HNSWLib =>
+  new HNSWLib({ embedQuery: async () => [], embedDocuments: async () => [] } as never, {
+    space: "cosine",
+    numDimensions: dimensions,
+    index,
+  });
+
+/** Stored vectors up to this size are kept in memory (100k chunks: 51 MB); larger ones are read per candidate. */
+export const VECTORS_IN_MEMORY_MAX_BYTES = 256 << 20;
 
 export class VectorIndex {
   constructor(
     readonly store: HNSWLib,
-    /** Row-major vectors, one row per chunk, in chunk order. */
-    readonly vectors: Float32Array,
+    /** The stored vectors, one row per chunk, in chunk order. */
+    readonly rows: VectorRows,
     readonly dimensions: number,
   ) {}
 
   get size(): number {
-    return this.vectors.length / this.dimensions;
+    return this.rows.size;
   }
 
-  /** Builds the HNSW graph over row-major vectors (one row per chunk, unit length). */
-  static async build(
+  /** Builds the HNSW graph over row-major vectors (one row per chunk, unit length), in memory. */
+  static build(
     flat: Float32Array,
     embeddings: IdentifiedEmbeddings,
     params: HnswParams = DEFAULT_HNSW,
     efSearch = params.efSearch || 64,
-  ): Promise<VectorIndex> {
+  ): VectorIndex {
     const dim = embeddings.dimensions;
     const n = flat.length / dim;
     const index = new hnswlib.HierarchicalNSW("cosine", dim);
     index.initIndex(Math.max(1, n), params.m, params.efConstruction, params.seed);
-    const store = new HNSWLib(embeddings as never, { space: "cosine", numDimensions: dim, index });
-    const vi = new VectorIndex(store, flat, dim);
-    if (n > 0) {
-      // Points go straight into the graph (hnswlib copies them from one reused row: no array per
-      // vector), and LangChain's docstore gets every label at once, so HNSWLib finds them on search.
-      const row = new Array<number>(dim);
-      for (let i = 0; i < n; i++) {
-        if (i % YIELD_EVERY === 0) yieldPoint();
-        for (let j = 0; j < dim; j++) row[j] = flat[i * dim + j]!;
-        index.addPoint(row, i);
-      }
-      const docs: Record<number, Document> = {};
-      for (let i = 0; i < n; i++) docs[i] = new Document({ pageContent: "", metadata: { doc: i } });
-      store.docstore.add(docs);
-    }
+    addRows(index, flat, dim, 0);
     index.setEf(efSearch);
-    return vi;
-  }
-
-  /**
-   * Builds, calibrates and saves the graph in a worker thread (so the caller can do other work
-   * meanwhile), then loads it. Falls back to building in this thread where a worker cannot start.
-   */
-  static async buildInWorker(
-    flat: Float32Array,
-    embeddings: IdentifiedEmbeddings,
-    params: HnswParams,
-    probes: Float32Array,
-    dir: string,
-  ): Promise<{ index: VectorIndex; efSearch: number }> {
-    let efSearch: number;
-    try {
-      efSearch = await new Promise<number>((resolve, reject) => {
-        const worker = startWorker(siblingModule(import.meta.url, "hnsw-worker"), {
-          workerData: { vectors: flat, dimensions: embeddings.dimensions, id: embeddings.id, params, probes, dir },
-        });
-        worker.once("message", (m: { efSearch: number }) => resolve(m.efSearch));
-        worker.once("error", reject);
-        worker.once("exit", (code) => code !== 0 && reject(new Error(`HNSW worker exited with code ${code}`)));
-      });
-    } catch {
-      const index = await VectorIndex.build(flat, embeddings, params);
-      efSearch = params.efSearch || index.calibrateEfSearch(probes).efSearch;
-      await index.save(dir);
-      return { index, efSearch };
-    }
-    return { index: await VectorIndex.load(dir, embeddings, efSearch), efSearch };
+    return new VectorIndex(langchainStore(index, dim), memoryRows(flat, dim), dim);
   }
 
   get efSearch(): number {
     return this.store.index.getEf();
   }
 
+  setEfSearch(ef: number): void {
+    this.store.index.setEf(ef);
+  }
+
   /**
-   * The smallest efSearch whose recall@10 against exact search reaches `target` on the given
-   * query vectors (row-major), plus CALIBRATION_MARGIN_STEPS, or the largest step tried. Sets it
-   * on the index and returns it (with the recall measured at the step that reached the target).
+   * The smallest efSearch whose recall@k against exact search reaches `target` on the given query
+   * vectors (row-major), plus CALIBRATION_MARGIN_STEPS, or the largest step tried. Sets it on the
+   * index and returns it (with the recall measured at the step that reached the target). `exact`
+   * (each probe's exact neighbours, best first) is computed when not given.
    */
-  calibrateEfSearch(queries: Float32Array, target = TARGET_RECALL, k = 10): { efSearch: number; recall: number } {
-    const n = this.size;
+  calibrateEfSearch(queries: Float32Array, target = TARGET_RECALL, k = 10, exact?: number[][]): { efSearch: number; recall: number } {
     const q = queries.length / this.dimensions;
-    if (n <= k || q === 0) {
-      this.store.index.setEf(Math.max(k, 64));
-      return { efSearch: this.store.index.getEf(), recall: 1 };
+    if (this.size <= k || q === 0) {
+      this.setEfSearch(Math.max(k, 64));
+      return { efSearch: this.efSearch, recall: 1 };
     }
-    const exact = Array.from({ length: q }, (_, i) => this.exactTop(queries.subarray(i * this.dimensions, (i + 1) * this.dimensions), k));
+    const want = (exact ?? this.rows.exactTop(queries, k)).map((l) => new Set(l.slice(0, k)));
     let best = { efSearch: EF_SEARCH_STEPS.at(-1)!, recall: 0 };
     const steps = EF_SEARCH_STEPS.filter((ef) => ef >= k);
     for (const [step, ef] of steps.entries()) {
-      this.store.index.setEf(ef);
+      this.setEfSearch(ef);
       let found = 0;
       for (let i = 0; i < q; i++) {
         const got = this.store.index.searchKnn(Array.from(queries.subarray(i * this.dimensions, (i + 1) * this.dimensions)), k).neighbors;
-        const want = exact[i]!;
-        found += got.filter((d) => want.has(d)).length;
+        found += got.filter((d) => want[i]!.has(d)).length;
       }
       const recall = found / (q * k);
       best = { efSearch: ef, recall };
@@ -142,77 +115,76 @@ export class VectorIndex {
         break;
       }
     }
-    this.store.index.setEf(best.efSearch);
+    this.setEfSearch(best.efSearch);
     return best;
   }
 
-  /** Exact top-k rows by cosine (brute force). */
+  /** Exact top-k rows by cosine (brute force over every stored row). */
   exactTop(query: Float32Array | number[], k: number): Set<number> {
-    const n = this.size;
-    const d = this.dimensions;
-    const scores = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const o = i * d;
-      for (let j = 0; j < d; j++) s += this.vectors[o + j]! * query[j]!;
-      scores[i] = s;
-    }
-    const top: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (top.length < k) {
-        top.push(i);
-        top.sort((a, b) => scores[b]! - scores[a]!);
-      } else if (scores[i]! > scores[top[k - 1]!]!) {
-        top[k - 1] = i;
-        top.sort((a, b) => scores[b]! - scores[a]!);
-      }
-    }
-    return new Set(top);
+    return new Set(this.rows.exactTop(Float32Array.from(query), k)[0]);
   }
 
-  /** The directory this index was last saved to or loaded from. */
-  private persistedAt?: string;
-
-  async save(dir: string): Promise<void> {
-    if (this.persistedAt === dir) return;
-    this.persistedAt = dir;
-    await fs.mkdir(dir, { recursive: true });
+  /** Saves the graph (LangChain's HNSWLib layout) into dir/hnsw. */
+  async saveGraph(dir: string): Promise<void> {
     if (this.size > 0) await this.store.save(path.join(dir, "hnsw"));
-    await fs.writeFile(path.join(dir, "vectors.f32"), Buffer.from(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength));
   }
 
-  static async load(dir: string, embeddings: IdentifiedEmbeddings, efSearch: number): Promise<VectorIndex> {
-    const raw = await fs.readFile(path.join(dir, "vectors.f32"));
-    const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  /** Loads the graph; the vectors are read into memory up to VECTORS_IN_MEMORY_MAX_BYTES, else a row at a time from `vectors.f32`. */
+  static async load(
+    dir: string,
+    embeddings: IdentifiedEmbeddings,
+    efSearch: number,
+    inMemoryMaxBytes = VECTORS_IN_MEMORY_MAX_BYTES,
+  ): Promise<VectorIndex> {
+    const file = path.join(dir, "vectors.f32");
+    const bytes = (await fs.stat(file)).size;
+    const rows =
+      bytes <= inMemoryMaxBytes
+        ? memoryRows(new Float32Array(new Uint8Array(await fs.readFile(file)).buffer), embeddings.dimensions)
+        : fileRows(file, embeddings.dimensions);
     let store: HNSWLib;
-    if (vectors.length > 0) {
+    if (rows.size > 0) {
       store = await HNSWLib.load(path.join(dir, "hnsw"), embeddings as never);
       store.index.setEf(efSearch);
     } else {
       store = new HNSWLib(embeddings as never, { space: "cosine", numDimensions: embeddings.dimensions });
     }
-    const index = new VectorIndex(store, Float32Array.from(vectors), embeddings.dimensions);
-    index.persistedAt = dir;
-    return index;
+    return new VectorIndex(store, rows, embeddings.dimensions);
   }
 
   row(doc: number): Float32Array {
-    return this.vectors.subarray(doc * this.dimensions, (doc + 1) * this.dimensions);
+    return this.rows.row(doc);
   }
 
   /** Exact cosine similarity with a stored row (vectors are unit length). */
   similarity(query: number[], doc: number): number {
-    const r = this.row(doc);
+    const r = this.rows.row(doc);
     let s = 0;
     for (let i = 0; i < r.length; i++) s += r[i]! * query[i]!;
     return s;
   }
 
-  /** Approximate nearest neighbours through the HNSW graph. */
+  /** Approximate nearest neighbours through the HNSW graph, nearest first. */
   async search(query: number[], k: number): Promise<VectorHit[]> {
     const n = Math.min(k, this.size);
     if (n === 0) return [];
-    const results = await this.store.similaritySearchVectorWithScore(query, n);
-    return results.map(([doc, distance]) => ({ doc: doc.metadata.doc as number, similarity: 1 - distance }));
+    const { neighbors, distances } = this.store.index.searchKnn(query, n);
+    return neighbors.map((doc, i) => ({ doc, similarity: 1 - distances[i]! }));
+  }
+
+  /** Releases the vectors file (a replaced index, once the questions on it are done). */
+  close(): void {
+    this.rows.close?.();
+  }
+}
+
+/** Adds row-major vectors to a graph, labelled from `first` on (hnswlib copies each from one reused row). */
+export function addRows(index: hnswlib.HierarchicalNSW, flat: Float32Array, dim: number, first: number): void {
+  const row = new Array<number>(dim);
+  const n = flat.length / dim;
+  for (let i = 0; i < n; i++) {
+    if ((first + i) % YIELD_EVERY === 0) yieldPoint();
+    for (let j = 0; j < dim; j++) row[j] = flat[i * dim + j]!;
+    index.addPoint(row, first + i);
   }
 }

@@ -36,7 +36,10 @@ it("answers keep flowing during a reindex of more than 20,000 chunks", async () 
   const seedIndex = (await buildIndex({ corpusDir: seed.corpusDir, dataDir: seed.dataDir, embeddings: new HashEmbeddings() })).index;
   const root = mkdtempSync(path.join(os.tmpdir(), "citebot-reindex-load-"));
   const corpusDir = path.join(root, "corpus");
-  const contexts = seedIndex.articles.filter((a) => a.kind === "article").map((a) => ({ title: a.title ?? "无题", context: a.body }));
+  const contexts = seedIndex.articles
+    .all()
+    .filter((a) => a.kind === "article")
+    .map((a) => ({ title: a.title ?? "无题", context: a.body }));
   writeSyntheticCorpus(contexts, TARGET_CHUNKS, corpusDir);
   const embeddings = new HashEmbeddings();
   const dataDir = path.join(root, "data");

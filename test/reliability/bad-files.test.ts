@@ -119,7 +119,7 @@ describe("a corpus full of bad files", () => {
     const { index, manifest } = await buildWithWarnings(corpusDir, dataDir, warnings);
     expect(manifest.files.find((f) => f.path === "mixed.txt")!.encoding).toBe("utf-8");
     expect(warnings.find((w) => w.file === "mixed.txt")?.message).toMatch(/1 line\(s\) are not UTF-8/);
-    const mixed = index.articles.filter((a) => a.source === "mixed.txt");
+    const mixed = index.articles.all().filter((a) => a.source === "mixed.txt");
     expect(mixed.map((a) => a.title)).toContain("混合编码测试");
     expect(mixed.map((a) => a.body).join("")).toContain("国标编码文字");
     const service = createAnswerService({ retriever: localRetriever(() => index) });

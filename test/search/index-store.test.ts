@@ -68,7 +68,7 @@ describe("index store", () => {
       reason: `changed metadata of ${page}`,
     });
     const { index } = await ensureIndex({ corpusDir, dataDir, embeddings });
-    expect(index.articles.find((a) => a.source === page)!.meta).toMatchObject({ date: "2021-12-28", date_source: "metadata" });
+    expect(index.articles.all().find((a) => a.source === page)!.meta).toMatchObject({ date: "2021-12-28", date_source: "metadata" });
     expect((await checkFreshness(corpusDir, await readManifest(dataDir), embeddings)).fresh).toBe(true);
     writeFileSync(sidecar, JSON.stringify({ date: "2022-01-05" }));
     const later = new Date(Date.now() + 5000);
