@@ -32,7 +32,7 @@ describe("an index read on demand", () => {
       return Promise.all(
         questions.map(async (q) => {
           const a = await service.ask(q);
-          return { text: a.text, citations: a.citations.map((c) => [c.title, c.byline, c.excerpt, c.source]) };
+          return { answer: a.answer, abstained: a.abstained, citations: a.citations.map((c) => [c.title, c.byline, c.excerpt, c.source]) };
         }),
       );
     };
