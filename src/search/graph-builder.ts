@@ -95,6 +95,9 @@ export function createWorkerGraph(job: GraphJob): GraphBuilder {
     failure ??= err;
     wake?.();
     rejectFinish?.(failure);
+    // a failed graph is not finished: the thread (and its memory) goes now
+    worker.removeAllListeners("exit");
+    void worker.terminate();
   };
   worker.on("message", (m: WorkerReply) => {
     if (m.type === "added") {
