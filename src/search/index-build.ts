@@ -181,7 +181,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       reuse.close();
     }
     progress({ phase: "index", done: 0, total: chunkCount(streamed.columns) });
-    const parts = await finishIndexes(tmpDir, streamed, bm25Builder, graph, { ...options, hnsw }, (close) => (closeParts = close));
+    const parts = await finishIndexes(tmpDir, streamed, bm25Builder, graph, { ...options, hnsw }, (close) => (closeParts = close)).catch(
+      async (err: unknown) => {
+        await graph.abort(); // a worker still holding the graph goes too
+        throw err;
+      },
+    );
     await checkpoint("index");
     progress({ phase: "write", done: 0, total: 1 });
     const checksums = await sealDirectory(tmpDir, parts.written);
