@@ -124,16 +124,21 @@ function proximity(weights: Weighted[], norm: string): number {
   return (Math.max(...at) - Math.min(...at)) / Math.max(1, norm.length);
 }
 
+/** A retrieved passage's sentences, normalised on demand (one per hit, shared by its candidates). */
+export interface PassageSentences {
+  /** The normalised sentence at index s of the article ("" past either end). */
+  norm(s: number): string;
+  /** The normalised sentence s with the clauses joined to it by ；. */
+  clauseGroup(s: number): string;
+}
+
 export interface CandidateFacts {
   hit: ScoredChunk;
   hitRank: number;
   sentence: number;
   text: string;
   normText: string;
-  /** The normalised sentence `d` places away ("" past either end). */
-  neighbour(d: number): string;
-  /** The normalised sentence with the clauses joined to it by ；. */
-  clauseGroup(): string;
+  passage: PassageSentences;
   kind: "number" | "time" | "place" | "person" | "other";
   /** Whether the sentence holds the kind of answer asked for (null when the kind has no pattern). */
   kindMatch: boolean | null;
@@ -148,9 +153,10 @@ export interface CandidateFacts {
 /** Every feature at 0: the costlier ones stay so until `enrich`. */
 const ZERO_FEATURES = Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Features;
 
-export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { features: Features; enrich: () => void } {
+/** The cheap features, from what the hand score already computed. */
+function baseFeatures(q: QuestionContext, c: CandidateFacts): Features {
   const matched = c.kindMatch ? 1 : 0;
-  const features: Features = {
+  return {
     ...ZERO_FEATURES,
     handScore: c.handScore,
     retrieval: c.retrieval,
@@ -173,46 +179,79 @@ export function candidateFeatures(q: QuestionContext, c: CandidateFacts): { feat
     kindOther: c.kind === "other" ? 1 : 0,
     quote: /[「『《“]/.test(c.text) ? 1 : 0,
   };
+}
 
-  const enrich = () => {
-    const [prev, next] = [c.neighbour(-1), c.neighbour(1)];
-    const slot = slotMatch(q.slot, c.normText);
-    const group = c.clauseGroup();
-    Object.assign(features, {
-      prevCoverage: prev ? coverage(q.weights, prev) : 0,
-      nextCoverage: next ? coverage(q.weights, next) : 0,
-      proximity: proximity(q.weights, c.normText),
-      bigramCover: bigramCover(q.bigrams, c.normText),
-      nextBigramCover: bigramCover(q.bigrams, next),
-      prevBigramCover: bigramCover(q.bigrams, prev),
-      longestCommon: longestCommon(q.normQuestion, c.normText),
-      definition: q.definition?.test(c.normText) ? 1 : 0,
-      slotBoth: slot.both,
-      slotOne: slot.one,
-      windowBigramCover: bigramCover(q.bigrams, `${prev}${c.normText}${next}`),
-      nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
-      nextSlot: next ? slotMatch(q.slot, next).both : 0,
-      ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
-      insideWord: insideWordShare(q.weights, c.normText),
-      figureAfterTerm: figureAfterTerm(c.normText, q.weights, c.kind),
-      unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
-      // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
-      clauseGroupCoverage: coverage(q.weights, group),
-      // the asked figure right after the word the interrogative asks about (`进口多少` → `进口153.1亿元`)
-      slotFigure: q.slot && q.slot.left.length >= 2 ? figureAfterTerm(c.normText, [{ term: q.slot.left, weight: 1 }], c.kind, true) : 0,
-      // "which ones" asks for a list: how many items the sentence itself enumerates
-      listItems: /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0,
-    });
-    // the question's rarest word is usually its topic (狄尔泰 in 狄尔泰是哪个国家的人): is it in the passage?
-    features.rarestInPassage = rarestIn(q, c.hit) ? 1 : 0;
-    // every sentence of an article is about its headline: what counts is the rest of the question
-    const offTitle = offTitleWeights(q, c.hit.article);
-    if (offTitle.length) {
-      features.offTitleCoverage = coverage(offTitle, c.normText);
-      features.offTitleWindow = coverage(offTitle, `${prev}${c.normText}${next}`);
-    }
-  };
-  return { features, enrich };
+/** The costlier features: the neighbours, bigrams, the question's slot and classes, the headline. */
+function enrichFeatures(q: QuestionContext, c: CandidateFacts, features: Features): void {
+  const [prev, next] = [c.passage.norm(c.sentence - 1), c.passage.norm(c.sentence + 1)];
+  const slot = slotMatch(q.slot, c.normText);
+  const group = c.passage.clauseGroup(c.sentence);
+  Object.assign(features, {
+    prevCoverage: prev ? coverage(q.weights, prev) : 0,
+    nextCoverage: next ? coverage(q.weights, next) : 0,
+    proximity: proximity(q.weights, c.normText),
+    bigramCover: bigramCover(q.bigrams, c.normText),
+    nextBigramCover: bigramCover(q.bigrams, next),
+    prevBigramCover: bigramCover(q.bigrams, prev),
+    longestCommon: longestCommon(q.normQuestion, c.normText),
+    definition: q.definition?.test(c.normText) ? 1 : 0,
+    slotBoth: slot.both,
+    slotOne: slot.one,
+    windowBigramCover: bigramCover(q.bigrams, `${prev}${c.normText}${next}`),
+    nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
+    nextSlot: next ? slotMatch(q.slot, next).both : 0,
+    ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
+    insideWord: insideWordShare(q.weights, c.normText),
+    figureAfterTerm: figureAfterTerm(c.normText, q.weights, c.kind),
+    unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
+    // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
+    clauseGroupCoverage: coverage(q.weights, group),
+    // the asked figure right after the word the interrogative asks about (`进口多少` → `进口153.1亿元`)
+    slotFigure: q.slot && q.slot.left.length >= 2 ? figureAfterTerm(c.normText, [{ term: q.slot.left, weight: 1 }], c.kind, true) : 0,
+    // "which ones" asks for a list: how many items the sentence itself enumerates
+    listItems: /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0,
+  });
+  // the question's rarest word is usually its topic (狄尔泰 in 狄尔泰是哪个国家的人): is it in the passage?
+  features.rarestInPassage = rarestIn(q, c.hit) ? 1 : 0;
+  // every sentence of an article is about its headline: what counts is the rest of the question
+  const offTitle = offTitleWeights(q, c.hit.article);
+  if (offTitle.length) {
+    features.offTitleCoverage = coverage(offTitle, c.normText);
+    features.offTitleWindow = coverage(offTitle, `${prev}${c.normText}${next}`);
+  }
+}
+
+/**
+ * A sentence as a candidate answer. Its features are made when first read (most candidates are
+ * never re-ranked, and a question has a few hundred), the costlier ones by `enrich`.
+ */
+export class SentenceCandidate implements Candidate {
+  readonly hit: ScoredChunk;
+  readonly sentence: number;
+  private made: Features | undefined;
+
+  constructor(
+    private readonly q: QuestionContext,
+    private readonly facts: CandidateFacts,
+    readonly sentenceScore: number,
+    readonly score: number,
+  ) {
+    this.hit = facts.hit;
+    this.sentence = facts.sentence;
+  }
+
+  get passageCoverage(): number {
+    return this.facts.passageCoverage;
+  }
+
+  get features(): Features {
+    if (!this.made) this.made = baseFeatures(this.q, this.facts);
+    return this.made;
+  }
+
+  enrich(): void {
+    enrichFeatures(this.q, this.facts, this.features);
+  }
 }
 
 /**

@@ -1,4 +1,10 @@
-/** A bounded map that forgets the least recently used entry (Map keeps insertion order). */
+/**
+ * A bounded map that forgets entries not used lately. Two generations instead of a strict LRU: a
+ * hit in the young generation changes nothing (a strict LRU's delete-and-set on every hit was 12 %
+ * of a question's time at 100k chunks), a hit in the old one moves the entry up, and when the young
+ * generation is full the old one is dropped whole. At most `capacity` entries are kept, and an entry
+ * used since the last turnover always survives the next one.
+ */
 export interface Lru<K, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
@@ -6,23 +12,33 @@ export interface Lru<K, V> {
 }
 
 export function createLru<K, V>(capacity: number): Lru<K, V> {
-  const map = new Map<K, V>();
+  const limit = Math.max(1, Math.floor(capacity / 2));
+  let young = new Map<K, V>();
+  let old = new Map<K, V>();
+  const put = (key: K, value: V) => {
+    if (young.size >= limit && !young.has(key)) {
+      old = young;
+      young = new Map();
+    }
+    young.set(key, value);
+  };
   return {
     get(key) {
-      const v = map.get(key);
-      if (v !== undefined) {
-        map.delete(key);
-        map.set(key, v);
+      const v = young.get(key);
+      if (v !== undefined) return v;
+      const o = old.get(key);
+      if (o !== undefined) {
+        old.delete(key);
+        put(key, o);
       }
-      return v;
+      return o;
     },
     set(key, value) {
-      map.delete(key);
-      map.set(key, value);
-      if (map.size > capacity) map.delete(map.keys().next().value as K);
+      old.delete(key);
+      put(key, value);
     },
     get size() {
-      return map.size;
+      return young.size + old.size;
     },
   };
 }

@@ -91,14 +91,19 @@ export function bigramCover(bigrams: Set<string>, norm: string): number {
 
 /** Longest stretch of the question (in characters) found verbatim in `norm`, over the question's length. */
 export function longestCommon(normQuestion: string, norm: string): number {
-  const q = Array.from(normQuestion);
+  // offsets of the question's characters (code points), so a stretch is one substring
+  const at: number[] = [];
+  for (let i = 0; i < normQuestion.length; i += normQuestion.codePointAt(i)! > 0xffff ? 2 : 1) at.push(i);
+  const n = at.length;
+  at.push(normQuestion.length);
+  const stretch = (i: number, len: number) => normQuestion.slice(at[i], at[i + len]);
   let best = 0;
-  for (let i = 0; i < q.length; i++) {
+  for (let i = 0; i < n; i++) {
     let len = best + 1;
-    while (i + len <= q.length && norm.includes(q.slice(i, i + len).join(""))) len++;
-    if (len - 1 > best && norm.includes(q.slice(i, i + len - 1).join(""))) best = len - 1;
+    while (i + len <= n && norm.includes(stretch(i, len))) len++;
+    if (len - 1 > best && norm.includes(stretch(i, len - 1))) best = len - 1;
   }
-  return q.length ? best / q.length : 0;
+  return n ? best / n : 0;
 }
 
 /** The words around the question's answer slot (`该漫画是由谁创作的` → `是由`, `创作`), when it has one. */

@@ -3,11 +3,12 @@
  * its terms, how much of that weight a passage or sentence covers (with Chinese abbreviations),
  * and the ranking of every sentence of the retrieved passages.
  */
-import type { Article, Chunk } from "../ingest/index.js";
-import { chunkTitle, normalizeText, type ScoredChunk, type TermStatistics, wordBoundaries } from "../search/index.js";
+import type { Article } from "../ingest/index.js";
+import { normalizeText, type ScoredChunk, type TermStatistics, wordBoundaries } from "../search/index.js";
 import { articleSentences, sentenceAt } from "./excerpt.js";
 import { createLru } from "./lru.js";
-import { candidateFeatures, questionContext } from "./features.js";
+import { questionContext, SentenceCandidate } from "./features.js";
+import { normalized, passageSentences } from "./normalized-text.js";
 import type { Features } from "./ranker.js";
 
 /** How a candidate sentence is scored: retrieval score of its passage, coverage of the passage, of the sentence. */
@@ -182,42 +183,6 @@ function titleNamed(article: Article, normQuestion: string): boolean {
 }
 
 /**
- * Normalised (NFKC, lower case, simplified) forms of passages, headlines and sentences, computed
- * once per object: the index is immutable, and normalising is most of the cost of re-ranking.
- */
-const normalized = (() => {
-  const texts = new WeakMap<object, string>();
-  const cores = new WeakMap<Article, string>();
-  const sentences = new WeakMap<Article, string[]>();
-  const once = (key: object, make: () => string) => {
-    let v = texts.get(key);
-    if (v === undefined) texts.set(key, (v = normalizeText(make())));
-    return v;
-  };
-  return {
-    title: (a: Article) => once(a, () => chunkTitle(a)),
-    chunk: (c: Chunk) => once(c, () => c.text),
-    /** The headline without a trailing bracketed qualifier. */
-    headlineCore(a: Article): string {
-      let v = cores.get(a);
-      if (v === undefined)
-        cores.set(
-          a,
-          (v = normalizeText(a.title ?? "")
-            .replace(/\s*[（(][^（()）]*[)）]\s*$/u, "")
-            .trim()),
-        );
-      return v;
-    },
-    sentence(a: Article, i: number, text: string): string {
-      let list = sentences.get(a);
-      if (!list) sentences.set(a, (list = []));
-      return (list[i] ??= normalizeText(text));
-    },
-  };
-})();
-
-/**
  * Every sentence of every retrieved passage, scored and sorted best first; a sentence shared by
  * two overlapping chunks keeps its best score (the hand-tuned score; see `rerank` for the model).
  */
@@ -242,11 +207,10 @@ export function rankSentences(
     const passageCoverage = coverage(weights, `${normalized.title(hit.article)}\n${normalized.chunk(hit.chunk)}`);
     const first = sentenceAt(sentences, hit.chunk.start);
     const last = sentenceAt(sentences, Math.max(hit.chunk.start, hit.chunk.end - 1));
-    const norm = (s: number) =>
-      s >= 0 && sentences[s] ? normalized.sentence(hit.article, s, hit.article.body.slice(sentences[s]!.start, sentences[s]!.end)) : "";
+    const passage = passageSentences(hit, sentences);
     for (let s = first; s <= last; s++) {
       const text = hit.article.body.slice(sentences[s]!.start, sentences[s]!.end);
-      const normText = norm(s);
+      const normText = passage.norm(s);
       const plainCoverage = coverage(weights, normText);
       let sentenceScore = plainCoverage;
       const kindMatch = kindPattern ? kindPattern.test(text) : true;
@@ -258,23 +222,13 @@ export function rankSentences(
       const key = `${hit.article.id}:${s}`;
       const prev = bySentence.get(key);
       if (prev && prev.score >= score) continue;
-      const { features, enrich } = candidateFeatures(q, {
+      const facts = {
         hit,
         hitRank,
         sentence: s,
         text,
         normText,
-        neighbour: (d) => norm(s + d),
-        clauseGroup: () => {
-          const joined = (i: number) =>
-            i >= 0 &&
-            i < sentences.length &&
-            /[；;]["”’」』）)]*\s*$/u.test(hit.article.body.slice(sentences[i]!.start, sentences[i]!.end));
-          let [a, b] = [s, s];
-          while (joined(a - 1)) a--;
-          while (joined(b)) b++;
-          return Array.from({ length: b - a + 1 }, (_, k) => norm(a + k)).join("");
-        },
+        passage,
         kind,
         kindMatch: kindPattern === null ? null : kindMatch,
         handScore: score,
@@ -283,8 +237,8 @@ export function rankSentences(
         passageCoverage,
         sentenceCoverage: plainCoverage,
         titleNamed: named > 0,
-      });
-      bySentence.set(key, { hit, sentence: s, sentenceScore, passageCoverage, score, features, enrich });
+      };
+      bySentence.set(key, new SentenceCandidate(q, facts, sentenceScore, score));
     }
   }
   const byHand = [...bySentence.values()].sort((a, b) => b.score - a.score || a.hit.doc - b.hit.doc || a.sentence - b.sentence);

@@ -5,15 +5,27 @@
  * measured best on the public sets (see README, "Quality"); the peers are compared in `npm run bench`.
  *
  * Postings are stored column-wise in typed arrays (compressed sparse rows: per term a run of
- * document ids and packed term frequencies), which keeps 100k-chunk indexes small and fast.
+ * document ids and each posting's impact, its score before the idf), which keeps 100k-chunk indexes
+ * small and fast: a search reads two arrays in order and no length norm. The packed term
+ * frequencies the impacts come from are kept apart (`bm25-tf.bin` on disk), read only by the
+ * Postgres publisher.
  */
 import { mean } from "./bm25-util.js";
 import { Bm25Builder } from "./bm25-builder.js";
 
 export { Bm25Builder } from "./bm25-builder.js";
-import { bm25Idf, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
+import { bm25Idf, fieldNorm, impactsOf, maxOf, type PostingsList, searchPostings } from "./bm25-scoring.js";
 
-export { bm25Idf, bm25TermScore, fieldNorm, type PostingsList, type PostingsScoring, searchPostings } from "./bm25-scoring.js";
+export {
+  bm25Idf,
+  bm25TermScore,
+  fieldNorm,
+  impactsOf,
+  maxOf,
+  type PostingsList,
+  searchPostings,
+  termImpact,
+} from "./bm25-scoring.js";
 
 export interface Bm25Params {
   k1: number;
@@ -50,7 +62,7 @@ export interface Bm25Hit {
 export const COMMON_SHARE = 0.05;
 export const COMMON_MIN_DF = 2000;
 
-/** The on-disk form: terms as JSON, everything else as one binary file of typed arrays. */
+/** The on-disk form: terms as JSON, everything else but the frequencies as one binary file of typed arrays. */
 export interface SerializedBm25 {
   params: Bm25Params;
   terms: string[];
@@ -59,12 +71,8 @@ export interface SerializedBm25 {
 
 export class Bm25Index {
   private readonly termIds = new Map<string, number>();
-  private readonly avgBody: number;
-  private readonly avgTitle: number;
-  /** Scratch score per document, reused by every search (searches are synchronous). */
-  private readonly scratch: Float64Array;
-  private readonly bodyNorm: Float32Array;
-  private readonly titleNorm: Float32Array;
+  /** Each term's largest impact, found the first time a question has the term (-1 until then). */
+  private readonly maxImpacts: Float32Array;
 
   private constructor(
     readonly params: Bm25Params,
@@ -72,17 +80,14 @@ export class Bm25Index {
     /** offsets[t] .. offsets[t + 1] index the postings of term t. */
     private readonly offsets: Int32Array,
     private readonly postDoc: Int32Array,
-    private readonly postTf: Uint32Array,
+    private readonly impacts: Float32Array,
+    /** The packed frequencies, or how to read them (they are not needed to search). */
+    private tfs: Uint32Array | (() => Buffer),
     private readonly bodyLen: Float32Array,
     private readonly titleLen: Float32Array,
   ) {
     for (const [i, t] of terms.entries()) this.termIds.set(t, i);
-    this.avgBody = mean(bodyLen);
-    this.avgTitle = mean(titleLen);
-    this.scratch = new Float64Array(bodyLen.length);
-    const { b } = params;
-    this.bodyNorm = bodyLen.map((l) => fieldNorm(b, l, this.avgBody));
-    this.titleNorm = titleLen.map((l) => fieldNorm(b, l, this.avgTitle));
+    this.maxImpacts = new Float32Array(terms.length).fill(-1);
   }
 
   get size(): number {
@@ -95,15 +100,33 @@ export class Bm25Index {
     return Bm25Index.fromColumns(builder.finish(), params);
   }
 
-  /** An index over columns already built (Bm25Builder, or read from disk). */
+  /** An index over columns already built (Bm25Builder), its impacts computed beside them. */
   static fromColumns(c: Bm25Columns, params: Bm25Params): Bm25Index {
-    return new Bm25Index(params, c.terms, c.offsets, c.postDoc, c.postTf, c.bodyLen, c.titleLen);
+    const impacts = impactsOf(params, c.postDoc, c.postTf, lengthNorms(params, c));
+    return new Bm25Index(params, c.terms, c.offsets, c.postDoc, impacts, c.postTf, c.bodyLen, c.titleLen);
+  }
+
+  /**
+   * An index over columns just built whose frequencies are already saved: the impacts overwrite
+   * them in their own memory (a million chunks' postings are 400 MB each), and `tfs` reads them back.
+   */
+  static fromColumnsInPlace(c: Bm25Columns, params: Bm25Params, tfs: () => Buffer): Bm25Index {
+    const { buffer, byteOffset, length } = c.postTf;
+    const impacts = impactsOf(
+      params,
+      c.postDoc,
+      c.postTf,
+      lengthNorms(params, c),
+      new Float32Array(buffer as ArrayBuffer, byteOffset, length),
+    );
+    return new Bm25Index(params, c.terms, c.offsets, c.postDoc, impacts, tfs, c.bodyLen, c.titleLen);
   }
 
   /** The index's columns, read-only (the Postgres backend stores them as they are). */
   columns(): Bm25Columns {
-    const { terms, offsets, postDoc, postTf, bodyLen, titleLen } = this;
-    return { terms, offsets, postDoc, postTf, bodyLen, titleLen };
+    if (typeof this.tfs === "function") this.tfs = words(this.tfs());
+    const { terms, offsets, postDoc, bodyLen, titleLen } = this;
+    return { terms, offsets, postDoc, postTf: this.tfs, bodyLen, titleLen };
   }
 
   /** Number of documents containing the term (0 when unknown). */
@@ -117,13 +140,12 @@ export class Bm25Index {
   }
 
   /**
-   * Top-k documents for already-extracted query terms. Rare terms are scored over all their
-   * postings; a term in more than `commonDf()` documents (in a large index) only adds to documents
-   * a rarer term already found — a document with nothing but very common words would not make the
-   * top k anyway, and those terms' postings are most of the work at 100k chunks.
+   * Top-k documents for already-extracted query terms (MaxScore, see `searchPostings`). A term in
+   * more than `commonDf()` documents (in a large index) only adds to documents a rarer term found:
+   * a document with nothing but very common words would not make the top k anyway.
    */
   search(terms: string[], k: number): Bm25Hit[] {
-    return searchPostings(this.scoring, this.postingsOf(terms), k);
+    return searchPostings(this.postingsOf(terms), k, this.commonDf());
   }
 
   private postingsOf(terms: string[]): PostingsList[] {
@@ -133,13 +155,10 @@ export class Bm25Index {
       .sort((a, b) => this.df(a) - this.df(b))
       .map((id) => {
         const [from, to] = [this.offsets[id]!, this.offsets[id + 1]!];
-        return { idf: this.idf(this.terms[id]!), docs: this.postDoc.subarray(from, to), tfs: this.postTf.subarray(from, to) };
+        const impacts = this.impacts.subarray(from, to);
+        if (this.maxImpacts[id]! < 0) this.maxImpacts[id] = maxOf(impacts);
+        return { idf: this.idf(this.terms[id]!), docs: this.postDoc.subarray(from, to), impacts, maxImpact: this.maxImpacts[id]! };
       });
-  }
-
-  /** Scratch scores and the length norms, for `searchPostings`. */
-  get scoring(): PostingsScoring {
-    return { params: this.params, bodyNorm: this.bodyNorm, titleNorm: this.titleNorm, scratch: this.scratch, commonDf: this.commonDf() };
   }
 
   /** Document frequency above which a term only re-scores documents already found. */
@@ -151,25 +170,26 @@ export class Bm25Index {
     return this.offsets[id + 1]! - this.offsets[id]!;
   }
 
-  serialize(): SerializedBm25 {
-    const { binary, ...head } = this.serializeParts();
-    return { ...head, binary: Buffer.concat(binary) };
-  }
-
   /** The serialized form with the binary part as views of the columns, in order (nothing copied). */
   serializeParts(): Omit<SerializedBm25, "binary"> & { binary: Buffer[] } {
     const parts = [
       Int32Array.of(this.terms.length, this.postDoc.length, this.bodyLen.length),
       this.offsets,
       this.postDoc,
-      this.postTf,
+      this.impacts,
       this.bodyLen,
       this.titleLen,
     ];
-    return { params: this.params, terms: this.terms, binary: parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)) };
+    return { params: this.params, terms: this.terms, binary: parts.map(asBuffer) };
   }
 
-  static deserialize(s: SerializedBm25): Bm25Index {
+  /** The packed frequencies as one buffer (`bm25-tf.bin`). */
+  frequencies(): Buffer {
+    return asBuffer(this.columns().postTf);
+  }
+
+  /** Reads the serialized form back; the frequencies, not needed to search, come from `tfs` when asked for. */
+  static deserialize(s: SerializedBm25, tfs: () => Buffer): Bm25Index {
     const buf = s.binary;
     // typed views need 4-byte alignment: a buffer read from a file usually has it, else copy once
     let ab = buf.buffer as ArrayBuffer;
@@ -182,16 +202,31 @@ export class Bm25Index {
     const head = new Int32Array(ab, base, 3);
     const [nTerms, nPost, nDocs] = [head[0]!, head[1]!, head[2]!];
     let at = base + 12;
-    const take = <T>(make: (o: number, len: number) => T, len: number, bytes: number): T => {
+    const take = <T>(make: (o: number, len: number) => T, len: number): T => {
       const v = make(at, len);
-      at += len * bytes;
+      at += len * 4;
       return v;
     };
-    const offsets = take((o, l) => new Int32Array(ab, o, l), nTerms + 1, 4);
-    const postDoc = take((o, l) => new Int32Array(ab, o, l), nPost, 4);
-    const postTf = take((o, l) => new Uint32Array(ab, o, l), nPost, 4);
-    const bodyLen = take((o, l) => new Float32Array(ab, o, l), nDocs, 4);
-    const titleLen = take((o, l) => new Float32Array(ab, o, l), nDocs, 4);
-    return new Bm25Index(s.params, s.terms, offsets, postDoc, postTf, bodyLen, titleLen);
+    const offsets = take((o, l) => new Int32Array(ab, o, l), nTerms + 1);
+    const postDoc = take((o, l) => new Int32Array(ab, o, l), nPost);
+    const impacts = take((o, l) => new Float32Array(ab, o, l), nPost);
+    const bodyLen = take((o, l) => new Float32Array(ab, o, l), nDocs);
+    const titleLen = take((o, l) => new Float32Array(ab, o, l), nDocs);
+    return new Bm25Index(s.params, s.terms, offsets, postDoc, impacts, tfs, bodyLen, titleLen);
   }
+}
+
+const asBuffer = (p: ArrayBufferView): Buffer => Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+
+/** A buffer's bytes as 32-bit words (copied once when not aligned). */
+const words = (b: Buffer): Uint32Array =>
+  b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : new Uint32Array(Uint8Array.from(b).buffer);
+
+/** Each document's length norm per field (1 / (1 - b + b · length / average)). */
+export function lengthNorms(params: Bm25Params, c: Pick<Bm25Columns, "bodyLen" | "titleLen">) {
+  const [avgBody, avgTitle] = [mean(c.bodyLen), mean(c.titleLen)];
+  return {
+    bodyNorm: c.bodyLen.map((l) => fieldNorm(params.b, l, avgBody)),
+    titleNorm: c.titleLen.map((l) => fieldNorm(params.b, l, avgTitle)),
+  };
 }

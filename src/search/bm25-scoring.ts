@@ -1,9 +1,10 @@
 /**
  * BM25 scoring shared by the local keyword index and the Postgres backend: the idf, the per-field
- * length norm, a term's score in a document, and the search over a question's postings.
+ * length norm, a posting's impact (its term's saturated frequency in the document, before the idf),
+ * and the search over a question's postings. Both backends score `idf × impact` with the impact
+ * rounded to 32 bits, the local index precomputed and stored, so the two rank identically.
  */
 import type { Bm25Hit, Bm25Params } from "./bm25-index.js";
-import { topHits } from "./bm25-util.js";
 
 /** Term frequencies are packed as body << 16 | title (each capped at 65535). */
 const TF_CAP = 0xffff;
@@ -14,6 +15,18 @@ export const bm25Idf = (n: number, df: number): number => Math.log(1 + (n - df +
 /** 1 / (1 - b + b · length / average length), rounded to 32 bits as the local index stores it. */
 export const fieldNorm = (b: number, length: number, average: number): number => Math.fround(1 / (1 - b + (b * length) / (average || 1)));
 
+/** A posting's impact: its term's score in the document without the idf, rounded to 32 bits. */
+export function termImpact(params: Bm25Params, tfBody: number, tfTitle: number, bodyNorm: number, titleNorm: number): number {
+  const { k1, titleWeight } = params;
+  if (params.fieldSum) {
+    const tb = tfBody * bodyNorm;
+    const tt = tfTitle * titleNorm;
+    return Math.fround((k1 + 1) * (tb / (k1 + tb) + titleWeight * (tt / (k1 + tt))));
+  }
+  const tf = tfBody * bodyNorm + titleWeight * tfTitle * titleNorm;
+  return Math.fround((tf * (k1 + 1)) / (k1 + tf));
+}
+
 /** A term's score in a document from its field frequencies and the fields' length norms. */
 export function bm25TermScore(
   params: Bm25Params,
@@ -23,75 +36,219 @@ export function bm25TermScore(
   titleNorm: number,
   idf: number,
 ): number {
-  const { k1, titleWeight } = params;
-  if (params.fieldSum) {
-    const tb = tfBody * bodyNorm;
-    const tt = tfTitle * titleNorm;
-    return idf * (k1 + 1) * (tb / (k1 + tb) + titleWeight * (tt / (k1 + tt)));
-  }
-  const tf = tfBody * bodyNorm + titleWeight * tfTitle * titleNorm;
-  return (idf * tf * (k1 + 1)) / (k1 + tf);
-}
-
-/** One term's postings: documents ascending, term frequencies packed body << 16 | title. */
-export interface PostingsList {
-  idf: number;
-  docs: Int32Array;
-  tfs: Uint32Array;
-}
-
-export interface PostingsScoring {
-  params: Bm25Params;
-  bodyNorm: Float32Array;
-  titleNorm: Float32Array;
-  /** Zeroed scores, one per document (left zeroed afterwards). */
-  scratch: Float64Array;
-  commonDf: number;
+  return idf * termImpact(params, tfBody, tfTitle, bodyNorm, titleNorm);
 }
 
 /**
- * BM25 over the postings of a question's terms, given rarest first (the local index and the
- * Postgres backend both call it): a rare term (or the rarest of all) scores all its postings, a
- * common one only adds to documents already found.
+ * The impacts of postings given as packed frequencies, written into `into` (which may be a
+ * Float32Array over the frequencies' own buffer: each is read before it is overwritten).
  */
-export function searchPostings(s: PostingsScoring, lists: PostingsList[], k: number): Bm25Hit[] {
-  const scores = s.scratch;
-  const touched: number[] = [];
-  const add = (l: PostingsList, i: number) => {
-    const d = l.docs[i]!;
-    const packed = l.tfs[i]!;
-    scores[d]! += bm25TermScore(s.params, packed >>> 16, packed & TF_CAP, s.bodyNorm[d]!, s.titleNorm[d]!, l.idf);
-  };
-  for (const l of lists) {
-    const n = l.docs.length;
-    if (n > s.commonDf && touched.length > 0) {
-      if (touched.length * Math.log2(n + 1) > n) {
-        // many documents touched: one pass over the postings is cheaper than a search each
-        for (let i = 0; i < n; i++) if (scores[l.docs[i]!]! > 0) add(l, i);
-        continue;
-      }
-      for (const d of touched) {
-        let lo = 0;
-        let hi = n - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >>> 1;
-          const v = l.docs[mid]!;
-          if (v === d) {
-            add(l, mid);
-            break;
-          }
-          if (v < d) lo = mid + 1;
-          else hi = mid - 1;
-        }
-      }
-      continue;
+export function impactsOf(
+  params: Bm25Params,
+  docs: Int32Array,
+  tfs: Uint32Array,
+  norms: { bodyNorm: Float32Array; titleNorm: Float32Array },
+  into = new Float32Array(tfs.length),
+): Float32Array {
+  const { bodyNorm, titleNorm } = norms;
+  for (let i = 0; i < tfs.length; i++) {
+    const d = docs[i]!;
+    const packed = tfs[i]!;
+    into[i] = termImpact(params, packed >>> 16, packed & TF_CAP, bodyNorm[d]!, titleNorm[d]!);
+  }
+  return into;
+}
+
+/** One term's postings: documents ascending, each posting's impact, and the largest impact. */
+export interface PostingsList {
+  idf: number;
+  docs: Int32Array;
+  impacts: Float32Array;
+  maxImpact: number;
+}
+
+/** The largest of a list's impacts. */
+export function maxOf(impacts: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < impacts.length; i++) if (impacts[i]! > m) m = impacts[i]!;
+  return m;
+}
+
+/** Slack on score bounds: a bound summed in another order than the score may differ in its last bits. */
+const BOUND_SLACK = 1 + 1e-9;
+
+/** The k best documents seen so far: a min-heap by (score, then the later document) at the root. */
+class TopK {
+  readonly docs: Int32Array;
+  readonly scores: Float64Array;
+  size = 0;
+  constructor(readonly k: number) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+  /** Score a document must beat to enter (documents come in ascending order: a tie loses). */
+  get threshold(): number {
+    return this.size < this.k ? -1 : this.scores[0]!;
+  }
+  private worse(a: number, b: number): boolean {
+    const { scores, docs } = this;
+    return scores[a]! < scores[b]! || (scores[a] === scores[b] && docs[a]! > docs[b]!);
+  }
+  private swap(a: number, b: number): void {
+    const { scores, docs } = this;
+    const score = scores[a]!;
+    const doc = docs[a]!;
+    scores[a] = scores[b]!;
+    docs[a] = docs[b]!;
+    scores[b] = score;
+    docs[b] = doc;
+  }
+  offer(doc: number, score: number): void {
+    if (this.size < this.k) {
+      let j = this.size++;
+      this.docs[j] = doc;
+      this.scores[j] = score;
+      for (let up = (j - 1) >> 1; j > 0 && this.worse(j, up); j = up, up = (j - 1) >> 1) this.swap(j, up);
+      return;
     }
-    for (let i = 0; i < n; i++) {
-      if (scores[l.docs[i]!] === 0) touched.push(l.docs[i]!);
-      add(l, i);
+    if (score <= this.scores[0]!) return;
+    this.docs[0] = doc;
+    this.scores[0] = score;
+    for (let j = 0; ; ) {
+      const [a, b] = [2 * j + 1, 2 * j + 2];
+      let w = j;
+      if (a < this.size && this.worse(a, w)) w = a;
+      if (b < this.size && this.worse(b, w)) w = b;
+      if (w === j) break;
+      this.swap(j, w);
+      j = w;
     }
   }
-  const hits = topHits(scores, touched, k);
-  for (const d of touched) scores[d] = 0;
-  return hits;
+  sorted(): Bm25Hit[] {
+    return Array.from({ length: this.size }, (_, j) => ({ doc: this.docs[j]!, score: this.scores[j]! })).sort(
+      (a, b) => b.score - a.score || a.doc - b.doc,
+    );
+  }
+}
+
+/** Moves a list's cursor to its first document ≥ doc (galloping: the documents come in order); is it doc? */
+function seek(docs: Int32Array, pos: Int32Array, i: number, doc: number): boolean {
+  let p = pos[i]!;
+  if (p >= docs.length || docs[p]! >= doc) return docs[p] === doc;
+  let step = 1;
+  let hi = p + 1;
+  while (hi < docs.length && docs[hi]! < doc) {
+    p = hi;
+    step <<= 1;
+    hi = p + step;
+  }
+  let lo = p + 1;
+  hi = Math.min(hi, docs.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  pos[i] = lo;
+  return docs[lo] === doc;
+}
+
+/**
+ * BM25's top k over the postings of a question's terms, given rarest first (the local index and
+ * the Postgres backend both call it). The rarest list and every list of at most `commonDf`
+ * documents find documents; a longer one only adds to documents the others found.
+ *
+ * Document at a time with MaxScore pruning (Turtle & Flood 1995): lists are ordered by their best
+ * possible contribution (idf × largest impact); once the k-th best score beats the sum of the
+ * weakest lists' bests, those lists stop proposing documents and are only looked up (galloping)
+ * for documents the others propose, and a document is dropped as soon as its bound falls below
+ * the k-th score. Exact: the same documents, scores (summed rarest term first) and order as
+ * adding up every posting.
+ */
+export function searchPostings(lists: PostingsList[], k: number, commonDf: number): Bm25Hit[] {
+  if (lists.length === 0 || k <= 0) return [];
+  return new MaxScore(lists, k, commonDf).run();
+}
+
+class MaxScore {
+  private readonly top: TopK;
+  /** idf × largest impact of each list: the most it adds to any document. */
+  private readonly best: number[];
+  /** Lists that propose documents, weakest first; from `essential` on they still do. */
+  private readonly finders: number[];
+  /** Common lists (not the rarest): looked up for proposed documents only. */
+  private readonly lookups: number[];
+  /** below[j]: the most the finders before j and all lookup lists can add together. */
+  private readonly below: Float64Array;
+  private readonly pos: Int32Array;
+  /** The current document's score from each list (0 when absent). */
+  private readonly part: Float64Array;
+  private essential = 0;
+
+  constructor(
+    private readonly lists: PostingsList[],
+    k: number,
+    commonDf: number,
+  ) {
+    this.top = new TopK(k);
+    this.best = lists.map((l) => l.idf * l.maxImpact);
+    const all = lists.map((_, i) => i);
+    this.finders = all.filter((i) => i === 0 || lists[i]!.docs.length <= commonDf).sort((a, b) => this.best[a]! - this.best[b]!);
+    this.lookups = all.filter((i) => i > 0 && lists[i]!.docs.length > commonDf);
+    this.below = new Float64Array(this.finders.length + 1);
+    this.below[0] = this.lookups.reduce((s, i) => s + this.best[i]!, 0);
+    for (const [j, i] of this.finders.entries()) this.below[j + 1] = this.below[j]! + this.best[i]!;
+    this.pos = new Int32Array(lists.length);
+    this.part = new Float64Array(lists.length);
+  }
+
+  run(): Bm25Hit[] {
+    const { finders, lists, pos, part, below } = this;
+    for (;;) {
+      let doc = 0x7fffffff;
+      for (let j = this.essential; j < finders.length; j++) {
+        const d = lists[finders[j]!]!.docs[pos[finders[j]!]!];
+        if (d !== undefined && d < doc) doc = d;
+      }
+      if (doc === 0x7fffffff) break;
+      part.fill(0);
+      let score = 0;
+      for (let j = this.essential; j < finders.length; j++) {
+        const i = finders[j]!;
+        const l = lists[i]!;
+        if (l.docs[pos[i]!] !== doc) continue;
+        score += part[i] = l.idf * l.impacts[pos[i]!]!;
+        pos[i]!++;
+      }
+      if (!this.addLookups(doc, score)) continue;
+      let sum = 0; // in the order every backend sums: rarest term first
+      for (let i = 0; i < lists.length; i++) sum += part[i]!;
+      this.top.offer(doc, sum);
+      const threshold = this.top.threshold;
+      while (this.essential < finders.length && below[this.essential + 1]! * BOUND_SLACK < threshold) this.essential++;
+    }
+    return this.top.sorted();
+  }
+
+  /**
+   * Adds the lists that no longer propose to a proposed document, strongest first, stopping as
+   * soon as what is left could not lift it over the k-th score (false: it cannot enter the top k).
+   */
+  private addLookups(doc: number, found: number): boolean {
+    const { finders, lists, pos, part, below, best } = this;
+    const threshold = this.top.threshold;
+    let score = found;
+    for (let j = this.essential - 1; j >= 0; j--) {
+      if ((score + below[j + 1]!) * BOUND_SLACK < threshold) return false;
+      const i = finders[j]!;
+      if (seek(lists[i]!.docs, pos, i, doc)) score += part[i] = lists[i]!.idf * lists[i]!.impacts[pos[i]!]!;
+    }
+    let rest = below[0]!;
+    for (const i of this.lookups) {
+      if ((score + rest) * BOUND_SLACK < threshold) return false;
+      rest -= best[i]!;
+      if (seek(lists[i]!.docs, pos, i, doc)) score += part[i] = lists[i]!.idf * lists[i]!.impacts[pos[i]!]!;
+    }
+    return true;
+  }
 }

@@ -10,7 +10,8 @@ import { DEFAULT_HYBRID } from "./fusion.js";
 import { fusedEfSearch } from "./fused-calibration.js";
 import type { GraphBuilder } from "./graph-builder.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
-import { checksumFile, type FileChecksum, listFiles, syncDir, syncFile, writeDurable } from "./index-files.js";
+import { checksumFile, type FileChecksum, listFiles, readVerifiedSync, syncDir, syncFile, writeDurable } from "./index-files.js";
+import { BM25_TF } from "./index-format.js";
 import { openStores } from "./index-stores.js";
 import type { Bm25Params } from "./bm25-index.js";
 import { type HnswParams, VectorIndex } from "./vector-index.js";
@@ -21,7 +22,7 @@ async function writeFiles(dir: string, files: Array<[string, string | Uint8Array
   return written;
 }
 
-const bytes = (a: Float64Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytes = (a: Float64Array | Int32Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** The chunk and article column files. */
 const columnFiles = (streamed: StreamedCorpus): Array<[string, Uint8Array]> => [
@@ -72,7 +73,12 @@ export async function finishIndexes(
   // the graph is finished (and the worker holding it gone) before the postings are laid out: the
   // two never take memory at once
   const graphResult = await graph.finish(probes?.flat ?? new Float32Array(0), DEFAULT_HYBRID.candidates);
-  const bm25 = Bm25Index.fromColumns(bm25Builder.finish(), options.bm25 ?? DEFAULT_BM25);
+  const columns = bm25Builder.finish();
+  // the frequencies go to their own file first; the impacts then take their memory
+  Object.assign(written, await writeFiles(dir, [[BM25_TF, bytes(columns.postTf)]]));
+  const tfFile = written[BM25_TF];
+  let at = dir; // where the frequencies are read from: the directory moves when the build commits
+  const bm25 = Bm25Index.fromColumnsInPlace(columns, options.bm25 ?? DEFAULT_BM25, () => readVerifiedSync(at, BM25_TF, tfFile));
   Object.assign(written, await writeFiles(dir, bm25Files(bm25)));
   const vectors = await VectorIndex.load(dir, embeddings, graphResult.efSearch);
   opened(() => {
@@ -91,5 +97,8 @@ export async function finishIndexes(
         })
       ).efSearch
     : graphResult.efSearch;
-  return { ...stores, bm25, vectors, efSearch, written };
+  const relocate = (moved: string) => {
+    at = moved;
+  };
+  return { ...stores, bm25, vectors, efSearch, written, relocate };
 }

@@ -38,7 +38,16 @@ export interface HybridBackend {
   /** Approximate nearest neighbours of the query vector. */
   nearest(query: number[], n: number): Promise<{ doc: number }[]>;
   resolve(query: number[], docs: number[]): Map<number, ResolvedDoc> | Promise<Map<number, ResolvedDoc>>;
+  /**
+   * Exact cosine similarities alone, where they cost less than resolving (the local index reads an
+   * article from disk to resolve a chunk at a million chunks): then only the fused top k are resolved.
+   */
+  similarities?(query: number[], docs: number[]): number[];
 }
+
+/** alpha · bm25 / max(bm25) + (1 - alpha) · max(0, cosine). */
+const fused = (params: HybridParams, bm25: number, maxBm25: number, vector: number) =>
+  params.alpha * (maxBm25 > 0 ? bm25 / maxBm25 : 0) + (1 - params.alpha) * Math.max(0, vector);
 
 export async function hybridRetrieve(backend: HybridBackend, question: string, k: number, params: HybridParams): Promise<RetrievalResult> {
   const { search, coverage: terms } = backoffTerms(question, queryTerms(question), (t) => backend.docFreq(t));
@@ -49,14 +58,38 @@ export async function hybridRetrieve(backend: HybridBackend, question: string, k
   const pool = new Set<number>([...keyword.map((h) => h.doc), ...semantic.map((h) => h.doc)]);
   const bm25ByDoc = new Map(keyword.map((h) => [h.doc, h.score]));
   const maxBm25 = keyword[0]?.score ?? 0;
-  const resolved = await backend.resolve(query, [...pool]);
+  const docs = [...pool];
   const hits: ScoredChunk[] = [];
+  if (backend.similarities) {
+    const sims = backend.similarities(query, docs);
+    const ranked = docs
+      .map((doc, i) => ({ doc, vector: sims[i]!, score: fused(params, bm25ByDoc.get(doc) ?? 0, maxBm25, sims[i]!) }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
+      .slice(0, k);
+    const resolved = await backend.resolve(
+      query,
+      ranked.map((r) => r.doc),
+    );
+    for (const r of ranked) {
+      const got = resolved.get(r.doc);
+      if (got)
+        hits.push({
+          chunk: got.chunk,
+          article: got.article,
+          doc: r.doc,
+          score: r.score,
+          bm25: bm25ByDoc.get(r.doc) ?? 0,
+          vector: r.vector,
+        });
+    }
+    return { terms, hits };
+  }
+  const resolved = await backend.resolve(query, docs);
   for (const doc of pool) {
     const r = resolved.get(doc);
     if (!r) continue;
     const bm25 = bm25ByDoc.get(doc) ?? 0;
-    const score = params.alpha * (maxBm25 > 0 ? bm25 / maxBm25 : 0) + (1 - params.alpha) * Math.max(0, r.vector);
-    hits.push({ chunk: r.chunk, article: r.article, doc, score, bm25, vector: r.vector });
+    hits.push({ chunk: r.chunk, article: r.article, doc, score: fused(params, bm25, maxBm25, r.vector), bm25, vector: r.vector });
   }
   hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   return { terms, hits: hits.slice(0, k) };

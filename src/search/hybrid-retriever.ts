@@ -51,6 +51,7 @@ export class HybridRetriever extends BaseRetriever implements Retriever {
       }
       return out;
     },
+    similarities: (query, docs) => docs.map((doc) => this.index.vectors.similarity(query, doc)),
   };
 
   retrieve(question: string, k: number): Promise<RetrievalResult> {

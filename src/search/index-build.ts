@@ -194,18 +194,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     const manifest = manifestOf(options, { buildId, started, efSearch: parts.efSearch, checksums, warnings }, streamed);
     const previous = await readManifest(dataDir);
     const dir = await commit(dataDir, tmpDir, manifest, checkpoint);
+    parts.relocate(dir);
     progress({ phase: "done", done: 1, total: 1 });
     const { articles, chunks, bm25, vectors } = parts;
-    const index: SearchIndex = {
-      dir,
-      manifest: splitManifest(manifest).head,
-      articles,
-      chunks,
-      bm25,
-      vectors,
-      embeddings,
-      close: closeParts,
-    };
+    const head = splitManifest(manifest).head;
+    const index: SearchIndex = { dir, manifest: head, articles, chunks, bm25, vectors, embeddings, close: closeParts };
     return { manifest, diff: diffManifests(previous, manifest), index };
   } catch (err) {
     closeParts();

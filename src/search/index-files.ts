@@ -7,7 +7,7 @@
  * served or fed to the native HNSW reader.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, promises as fs } from "node:fs";
+import { createReadStream, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { CitebotError } from "../errors.js";
@@ -207,6 +207,40 @@ export async function verifyFiles(dir: string, expected: Record<string, FileChec
     if (got.size !== want.size) throw new IndexCorruptError(name, `index file ${name} has ${got.size} bytes, ${want.size} were written`);
     if (got.sha256 !== want.sha256) throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
   }
+}
+
+/** Checks a file's bytes, read whole, against its recorded size and SHA-256. */
+function checkBytes(name: string, data: Buffer, want: FileChecksum | undefined): Buffer {
+  if (!want) throw new IndexCorruptError(name, `the index lists no checksum for ${name}`);
+  if (data.length !== want.size)
+    throw new IndexCorruptError(name, `index file ${name} has ${data.length} bytes, ${want.size} were written`);
+  if (createHash("sha256").update(data).digest("hex") !== want.sha256)
+    throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
+  return data;
+}
+
+const unreadable = (name: string, err: unknown) =>
+  new IndexCorruptError(name, `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+    cause: err,
+  });
+
+/** A file of `dir` read whole and checked before it is returned (one read, not a checksum pass and a second read). */
+export async function readVerified(dir: string, name: string, want: FileChecksum | undefined): Promise<Buffer> {
+  const data = await fs.readFile(path.join(dir, name)).catch((err: unknown) => {
+    throw unreadable(name, err);
+  });
+  return checkBytes(name, data, want);
+}
+
+/** `readVerified`, synchronously: for a file read only on demand (the frequencies the Postgres publisher reads). */
+export function readVerifiedSync(dir: string, name: string, want: FileChecksum | undefined): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(path.join(dir, name));
+  } catch (err) {
+    throw unreadable(name, err);
+  }
+  return checkBytes(name, data, want);
 }
 
 export async function readJsonLines<T>(file: string): Promise<T[]> {

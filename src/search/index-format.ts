@@ -5,7 +5,8 @@
  *   index-<buildId>/     manifest.json, articles.jsonl + articles.idx (byte offset of each line),
  *                        catalog.jsonl (listing fields), chunks.bin (int32 columns: article,
  *                        ordinal, start, end — offsets into the body, not text), chunk-hashes.bin,
- *                        bm25.json + bm25.bin, vectors.f32, hnsw/
+ *                        bm25.json + bm25.bin (+ bm25-tf.bin, read only to publish to Postgres),
+ *                        vectors.f32, hnsw/
  *
  * The manifest records the size and SHA-256 of every other file of its directory, and CURRENT
  * records the manifest's: a reader trusts nothing it has not checked against that chain.
@@ -22,9 +23,12 @@ import type { HnswParams, VectorIndex } from "./vector-index.js";
 /**
  * 3: per-file checksums in the manifest, the manifest's in CURRENT, skipped files recorded; 4: publication
  * dates (meta.date, date_source) and headline-first layouts; 5: chunks and article offsets as binary
- * columns, articles read on demand, the catalog apart, the newest date in the manifest.
+ * columns, articles read on demand, the catalog apart, the newest date in the manifest; 6: postings
+ * carry their impact (score before the idf) in bm25.bin, the packed frequencies in bm25-tf.bin.
  */
-export const INDEX_FORMAT = 5;
+export const INDEX_FORMAT = 6;
+/** The keyword index's packed term frequencies: not needed to search, checked when read. */
+export const BM25_TF = "bm25-tf.bin";
 export const CURRENT = "CURRENT";
 export const MANIFEST = "manifest.json";
 

@@ -10,8 +10,8 @@ import { listCorpus, sha256 } from "../ingest/index.js";
 import { Bm25Index, type SerializedBm25 } from "./bm25-index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { removeStale } from "./index-build.js";
-import { IndexCorruptError, verifyFiles } from "./index-files.js";
-import { INDEX_FORMAT, type IndexManifest, MANIFEST, type Manifest, type SearchIndex, readCurrent } from "./index-format.js";
+import { IndexCorruptError, readVerified, readVerifiedSync, verifyFiles } from "./index-files.js";
+import { BM25_TF, INDEX_FORMAT, type IndexManifest, MANIFEST, type Manifest, type SearchIndex, readCurrent } from "./index-format.js";
 import { openStores } from "./index-stores.js";
 import { LEGACY_LOCK, acquireLock } from "./index-lock.js";
 import { VectorIndex } from "./vector-index.js";
@@ -91,7 +91,7 @@ export interface LoadOptions {
   verify?: boolean;
 }
 
-/** Loads the index once, checking every file first. */
+/** Loads the index once, checking every file first (but the frequencies, checked when read). */
 async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, options: LoadOptions): Promise<SearchIndex> {
   const { dir, manifest } = await checkedManifest(dataDir);
   if (manifest.format !== INDEX_FORMAT) {
@@ -105,10 +105,20 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, optio
         `but "${embeddings.id}" (${embeddings.dimensions}) is configured: reindex with \`npm run index\``,
     );
   }
-  if (options.verify !== false) await verifyFiles(dir, manifest.checksums);
+  // the keyword index is checked as it is read (one read); its frequencies, not needed to search,
+  // when the Postgres publisher reads them
+  const wholeReads = ["bm25.json", "bm25.bin"];
+  const check = options.verify !== false;
+  if (check)
+    await verifyFiles(
+      dir,
+      manifest.checksums,
+      Object.keys(manifest.checksums).filter((n) => n !== BM25_TF && !wholeReads.includes(n)),
+    );
+  const read = (name: string) => (check ? readVerified(dir, name, manifest.checksums[name]) : fs.readFile(path.join(dir, name)));
   const [bm25Head, bm25Bin] = await Promise.all([
-    fs.readFile(path.join(dir, "bm25.json"), "utf8").then((t) => JSON.parse(t) as Omit<SerializedBm25, "binary">),
-    fs.readFile(path.join(dir, "bm25.bin")),
+    read("bm25.json").then((b) => JSON.parse(b.toString("utf8")) as Omit<SerializedBm25, "binary">),
+    read("bm25.bin"),
   ]);
   const stores = await openStores(dir, options.inMemoryMaxBytes);
   let vectors: VectorIndex;
@@ -131,7 +141,16 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, optio
       `the index holds ${chunks.length} chunks, ${vectors.size} vectors and ${articles.length} articles; its manifest says ${manifest.counts.chunks} and ${articleCount}`,
     );
   }
-  return { dir, manifest, articles, chunks, bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }), vectors, embeddings, close };
+  return {
+    dir,
+    manifest,
+    articles,
+    chunks,
+    bm25: Bm25Index.deserialize({ ...bm25Head, binary: bm25Bin }, () => readVerifiedSync(dir, BM25_TF, manifest.checksums[BM25_TF])),
+    vectors,
+    embeddings,
+    close,
+  };
 }
 
 /**

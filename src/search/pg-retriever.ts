@@ -7,8 +7,7 @@
  * neighbours come from pgvector's HNSW index.
  */
 import type { Article, Chunk } from "../ingest/index.js";
-import { type Bm25Params, bm25Idf, COMMON_MIN_DF, COMMON_SHARE, fieldNorm, type PostingsScoring, searchPostings } from "./bm25-index.js";
-import { mean } from "./bm25-util.js";
+import { type Bm25Params, bm25Idf, COMMON_MIN_DF, COMMON_SHARE, impactsOf, lengthNorms, maxOf, searchPostings } from "./bm25-index.js";
 import { DEFAULT_HYBRID, type DocScore, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { Manifest } from "./index-format.js";
@@ -43,8 +42,6 @@ export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> 
   const terms = await db.query<{ term: string; df: number }>(`SELECT term, df FROM ${t.terms}`);
   const articles = a.rows.map((r) => r.data);
   const { bodyLen, titleLen } = readLengths(row.lengths, row.documents);
-  const { b } = row.manifest.bm25;
-  const [avgBody, avgTitle] = [mean(bodyLen), mean(titleLen)];
   return {
     id,
     manifest: row.manifest,
@@ -52,8 +49,7 @@ export async function loadGeneration(db: Db, id: number): Promise<PgGeneration> 
     articleById: new Map(articles.map((x) => [x.id, x])),
     documents: row.documents,
     docFreq: new Map(terms.rows.map((r) => [r.term, r.df])),
-    bodyNorm: bodyLen.map((l) => fieldNorm(b, l, avgBody)),
-    titleNorm: titleLen.map((l) => fieldNorm(b, l, avgTitle)),
+    ...lengthNorms(row.manifest.bm25, { bodyLen, titleLen }),
   };
 }
 
@@ -63,7 +59,7 @@ export class PgRetriever implements Retriever {
   private readonly bm25: Bm25Params;
   private readonly tables: ReturnType<typeof generationTables>;
   private readonly backend: HybridBackend;
-  private readonly scoring: PostingsScoring;
+  private readonly commonDf: number;
 
   constructor(
     private readonly db: Db,
@@ -76,13 +72,7 @@ export class PgRetriever implements Retriever {
     this.newestDate = newestDate(generation.articles);
     this.bm25 = generation.manifest.bm25;
     this.tables = generationTables(generation.id);
-    this.scoring = {
-      params: this.bm25,
-      bodyNorm: generation.bodyNorm,
-      titleNorm: generation.titleNorm,
-      scratch: new Float64Array(documents),
-      commonDf: Math.max(COMMON_MIN_DF, documents * COMMON_SHARE),
-    };
+    this.commonDf = Math.max(COMMON_MIN_DF, documents * COMMON_SHARE);
     this.backend = {
       docFreq: this.stats.docFreq,
       keyword: (terms, n) => this.keyword(terms, n),
@@ -102,8 +92,8 @@ export class PgRetriever implements Retriever {
 
   /**
    * BM25 exactly as the local index computes it: the postings of the question's known terms, read
-   * in one query, go through the same `searchPostings` (rarest first; common terms only add to
-   * documents already found).
+   * in one query, get their impacts from the stored frequencies as the local index stores them and
+   * go through the same `searchPostings` (rarest first; common terms only add to documents found).
    */
   private async keyword(terms: string[], n: number): Promise<DocScore[]> {
     const { docFreq, documents } = this.generation;
@@ -116,9 +106,12 @@ export class PgRetriever implements Retriever {
     const byTerm = new Map(rows.map((r) => [r.term, r]));
     const lists = known.flatMap((t) => {
       const r = byTerm.get(t);
-      return r ? [{ idf: bm25Idf(documents, docFreq.get(t)!), docs: words(Int32Array, r.docs), tfs: words(Uint32Array, r.tfs) }] : [];
+      if (!r) return [];
+      const docs = words(Int32Array, r.docs);
+      const impacts = impactsOf(this.bm25, docs, words(Uint32Array, r.tfs), this.generation);
+      return [{ idf: bm25Idf(documents, docFreq.get(t)!), docs, impacts, maxImpact: maxOf(impacts) }];
     });
-    return searchPostings(this.scoring, lists, n);
+    return searchPostings(lists, n, this.commonDf);
   }
 
   private async nearest(query: number[], n: number): Promise<{ doc: number }[]> {

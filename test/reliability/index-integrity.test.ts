@@ -13,7 +13,7 @@ import { createAnswerService } from "../../src/answer/answer-service.js";
 import { ensureIndex } from "../../src/search/ensure-index.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { observeSyncs } from "../../src/search/index-files.js";
-import { IndexCorruptError, buildIndex, currentIndexDir, loadIndex, readManifest } from "../../src/search/index-store.js";
+import { BM25_TF, IndexCorruptError, buildIndex, currentIndexDir, loadIndex, readManifest } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
 import { runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/paths.js";
@@ -64,7 +64,8 @@ describe("damaged index files", () => {
   it("a bit flip, a truncation or an empty file in any index file: detected, rebuilt, answered right", async () => {
     const { corpusDir, dataDir } = scratchCorpus();
     await buildIndex({ corpusDir, dataDir, embeddings });
-    const files = indexFiles(dataDir, (await currentIndexDir(dataDir))!);
+    // the keyword frequencies are not read to answer (see the next test)
+    const files = indexFiles(dataDir, (await currentIndexDir(dataDir))!).filter((f) => !f.endsWith(BM25_TF));
     expect(files).toEqual(
       expect.arrayContaining([
         "CURRENT",
@@ -88,6 +89,28 @@ describe("damaged index files", () => {
     }
     expect(cases).toBe(files.length * 3);
   }, 120_000);
+
+  it("damaged keyword frequencies (read only to publish to Postgres) do not stop answers; reading them names the file", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    for (const how of ["flip", "truncate"] as const) {
+      damage(path.join((await currentIndexDir(dataDir))!, BM25_TF), how);
+      const r = await answerAfterEnsure(corpusDir, dataDir);
+      expect(r.rebuilt, how).toHaveLength(0);
+      expect(r.excerpt, how).toContain(ANSWER);
+      const index = await loadIndex(dataDir, embeddings);
+      const err = (() => {
+        try {
+          index.bm25.columns();
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err, how).toBeInstanceOf(IndexCorruptError);
+      expect((err as IndexCorruptError).file).toBe(BM25_TF);
+      index.close();
+    }
+  });
 
   it("loadIndex names the damaged file (no raw parse error, nothing handed to the native reader)", async () => {
     const { corpusDir, dataDir } = scratchCorpus();

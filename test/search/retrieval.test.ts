@@ -33,7 +33,7 @@ describe("Retriever", () => {
 });
 
 describe("bounded caches", () => {
-  it("an LRU keeps at most its capacity, forgetting the least recently used", () => {
+  it("an LRU keeps at most its capacity, forgetting what was not used since the last turnover", () => {
     const lru = createLru<string, number>(2);
     lru.set("a", 1);
     lru.set("b", 2);
@@ -43,5 +43,14 @@ describe("bounded caches", () => {
     expect(lru.get("b")).toBeUndefined();
     expect(lru.get("a")).toBe(1);
     expect(lru.get("c")).toBe(3);
+    // an entry read since the last turnover outlives entries that were not
+    const big = createLru<number, number>(100);
+    for (let i = 0; i < 80; i++) big.set(i, i);
+    for (let i = 0; i < 10; i++) expect(big.get(i)).toBe(i);
+    for (let i = 80; i < 120; i++) big.set(i, i);
+    expect(big.size).toBeLessThanOrEqual(100);
+    for (let i = 0; i < 10; i++) expect(big.get(i)).toBe(i);
+    expect(big.get(20)).toBeUndefined();
+    expect(big.get(119)).toBe(119);
   });
 });
