@@ -16,6 +16,7 @@ import {
   scoreWith,
   slotMatch,
 } from "./ranker.js";
+import { normalized } from "./normalized-text.js";
 import { boundariesOf, type Candidate, coverage, escapeRegExp, RERANKED, type Weighted } from "./scoring.js";
 
 /** What is computed once per question. */
@@ -100,21 +101,17 @@ function offTitleWeights(q: QuestionContext, article: ScoredChunk["article"]): W
   if (!byArticle) offTitleCache.set(q, (byArticle = new Map()));
   let w = byArticle.get(article.id);
   if (!w) {
-    const title = normalizeText(`${article.title ?? ""} ${article.kicker ?? ""}`);
+    const title = normalized.headlineAndKicker(article);
     byArticle.set(article.id, (w = q.weights.filter((t) => !title.includes(t.term))));
   }
   return w;
 }
 
-const passageTexts = new WeakMap<object, string>();
-
 /** Whether the question's heaviest term is in the hit's headline or passage. */
 function rarestIn(q: QuestionContext, hit: ScoredChunk): boolean {
   const rarest = q.weights.reduce<Weighted | undefined>((a, w) => (!a || w.weight > a.weight ? w : a), undefined);
   if (!rarest) return false;
-  let text = passageTexts.get(hit.chunk);
-  if (text === undefined) passageTexts.set(hit.chunk, (text = normalizeText(`${hit.article.title ?? ""}\n${hit.chunk.text}`)));
-  return text.includes(rarest.term);
+  return normalized.headlineAndPassage(hit.article, hit.chunk).includes(rarest.term);
 }
 
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */

@@ -10,6 +10,14 @@ export interface Range {
   end: number;
 }
 
+/** Each character's normalised form, once per character (a pure function of it; bounded by Unicode). */
+const normalizedChars = new Map<number, string>();
+function normalizeChar(cp: number, ch: string): string {
+  let n = normalizedChars.get(cp);
+  if (n === undefined) normalizedChars.set(cp, (n = normalizeText(ch)));
+  return n;
+}
+
 export function highlightRanges(text: string, terms: string[]): Range[] {
   const wanted = [...new Set(terms.filter((t) => t.length > 0))];
   if (wanted.length === 0 || !text) return [];
@@ -19,7 +27,7 @@ export function highlightRanges(text: string, terms: string[]): Range[] {
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
-    const n = normalizeText(ch);
+    const n = normalizeChar(cp, ch);
     for (let k = 0; k < n.length; k++) origin.push(i);
     norm += n;
     i += ch.length;

@@ -14,6 +14,9 @@ import type { PassageSentences } from "./features.js";
 export const normalized = (() => {
   const texts = new WeakMap<object, string>();
   const cores = new WeakMap<Article, string>();
+  const headlines = new WeakMap<Article, string>();
+  const passages = new WeakMap<Chunk, string>();
+  const kicked = new WeakMap<Article, string>();
   const sentences = new WeakMap<Article, string[]>();
   const once = (key: object, make: () => string) => {
     let v = texts.get(key);
@@ -23,16 +26,38 @@ export const normalized = (() => {
   return {
     title: (a: Article) => once(a, () => chunkTitle(a)),
     chunk: (c: Chunk) => once(c, () => c.text),
+    /** The headline as printed (no kicker). */
+    headline(a: Article): string {
+      let v = headlines.get(a);
+      if (v === undefined) headlines.set(a, (v = normalizeText(a.title ?? "")));
+      return v;
+    },
+    /** The headline and its kicker (normalising never joins across the space, see below). */
+    headlineAndKicker(a: Article): string {
+      let v = kicked.get(a);
+      if (v === undefined) kicked.set(a, (v = `${this.headline(a)} ${normalizeText(a.kicker ?? "")}`));
+      return v;
+    },
     /** The headline without a trailing bracketed qualifier. */
     headlineCore(a: Article): string {
       let v = cores.get(a);
       if (v === undefined)
         cores.set(
           a,
-          (v = normalizeText(a.title ?? "")
+          (v = this.headline(a)
             .replace(/\s*[（(][^（()）]*[)）]\s*$/u, "")
             .trim()),
         );
+      return v;
+    },
+    /**
+     * The headline, a line break and the passage. Normalising never joins across a line break or a
+     * space (NFKC starts afresh at both, OpenCC's dictionary keys hold neither), so the parts'
+     * normal forms, each computed once, make the whole's.
+     */
+    headlineAndPassage(a: Article, c: Chunk): string {
+      let v = passages.get(c);
+      if (v === undefined) passages.set(c, (v = `${this.headline(a)}\n${this.chunk(c)}`));
       return v;
     },
     sentence(a: Article, i: number, text: string): string {

@@ -118,12 +118,20 @@ export function formatAnswer(
     return { message: new MessageBuilder().add(t(answer.reason === "empty" ? "empty-question" : "not-found")).build(), shortened: false };
   const whole = build(answer, t, options, Number.POSITIVE_INFINITY);
   if (options.full || whole.text.length <= COMPACT_CHARS) return { message: whole, shortened: false };
-  // shorten every excerpt alike until the reply fits (never below MIN_EXCERPT_CHARS)
+  // shorten every excerpt alike, in steps of 10 characters, to the longest that fits (never below
+  // MIN_EXCERPT_CHARS); a reply only grows with its excerpts, so the step is found by bisection
   const longest = Math.max(...answer.citations.map((c) => Array.from(oneLine(c.excerpt)).length));
-  for (let chars = longest - 10; chars >= MIN_EXCERPT_CHARS; chars -= 10) {
-    const message = build(answer, t, options, chars);
-    if (message.text.length <= COMPACT_CHARS) return { message, shortened: true };
+  const steps = Math.floor((longest - 10 - MIN_EXCERPT_CHARS) / 10) + 1; // chars = longest - 10 (i + 1), i < steps
+  let [lo, hi] = [0, steps]; // the first step that fits is in [lo, hi]; hi = steps: none does
+  let fitting: FormattedString | undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const message = build(answer, t, options, longest - 10 * (mid + 1));
+    if (message.text.length <= COMPACT_CHARS) {
+      [hi, fitting] = [mid, message];
+    } else lo = mid + 1;
   }
+  if (lo < steps) return { message: fitting ?? build(answer, t, options, longest - 10 * (lo + 1)), shortened: true };
   return { message: build(answer, t, options, MIN_EXCERPT_CHARS), shortened: true };
 }
 

@@ -14,18 +14,31 @@ import { mean } from "./bm25-util.js";
 import { Bm25Builder } from "./bm25-builder.js";
 
 export { Bm25Builder } from "./bm25-builder.js";
-import { bm25Idf, fieldNorm, impactsOf, maxOf, type PostingsList, searchPostings } from "./bm25-scoring.js";
+import {
+  bm25Idf,
+  createPostingsSearch,
+  fieldNorm,
+  impactsOf,
+  MAXSCORE_FROM,
+  maxOf,
+  type PostingsList,
+  type PostingsSearch,
+} from "./bm25-scoring.js";
 
 export {
   bm25Idf,
   bm25TermScore,
   fieldNorm,
   impactsOf,
+  createPostingsSearch,
+  MAXSCORE_FROM,
   maxOf,
   type PostingsList,
-  searchPostings,
+  type PostingsSearch,
+  termAtATime,
   termImpact,
 } from "./bm25-scoring.js";
+export { maxScoreSearch } from "./bm25-maxscore.js";
 
 export interface Bm25Params {
   k1: number;
@@ -73,6 +86,7 @@ export class Bm25Index {
   private readonly termIds = new Map<string, number>();
   /** Each term's largest impact, found the first time a question has the term (-1 until then). */
   private readonly maxImpacts: Float32Array;
+  private readonly postings: PostingsSearch;
 
   private constructor(
     readonly params: Bm25Params,
@@ -88,6 +102,7 @@ export class Bm25Index {
   ) {
     for (const [i, t] of terms.entries()) this.termIds.set(t, i);
     this.maxImpacts = new Float32Array(terms.length).fill(-1);
+    this.postings = createPostingsSearch(bodyLen.length);
   }
 
   get size(): number {
@@ -140,12 +155,12 @@ export class Bm25Index {
   }
 
   /**
-   * Top-k documents for already-extracted query terms (MaxScore, see `searchPostings`). A term in
+   * Top-k documents for already-extracted query terms (see `createPostingsSearch`). A term in
    * more than `commonDf()` documents (in a large index) only adds to documents a rarer term found:
    * a document with nothing but very common words would not make the top k anyway.
    */
   search(terms: string[], k: number): Bm25Hit[] {
-    return searchPostings(this.postingsOf(terms), k, this.commonDf());
+    return this.postings.search(this.postingsOf(terms), k, this.commonDf());
   }
 
   private postingsOf(terms: string[]): PostingsList[] {
@@ -156,7 +171,8 @@ export class Bm25Index {
       .map((id) => {
         const [from, to] = [this.offsets[id]!, this.offsets[id + 1]!];
         const impacts = this.impacts.subarray(from, to);
-        if (this.maxImpacts[id]! < 0) this.maxImpacts[id] = maxOf(impacts);
+        // only MaxScore (large indexes) reads a list's best impact
+        if (this.maxImpacts[id]! < 0 && this.size >= MAXSCORE_FROM) this.maxImpacts[id] = maxOf(impacts);
         return { idf: this.idf(this.terms[id]!), docs: this.postDoc.subarray(from, to), impacts, maxImpact: this.maxImpacts[id]! };
       });
   }

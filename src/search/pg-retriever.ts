@@ -7,7 +7,17 @@
  * neighbours come from pgvector's HNSW index.
  */
 import type { Article, Chunk } from "../ingest/index.js";
-import { type Bm25Params, bm25Idf, COMMON_MIN_DF, COMMON_SHARE, impactsOf, lengthNorms, maxOf, searchPostings } from "./bm25-index.js";
+import {
+  type Bm25Params,
+  bm25Idf,
+  COMMON_MIN_DF,
+  COMMON_SHARE,
+  createPostingsSearch,
+  impactsOf,
+  lengthNorms,
+  maxOf,
+  type PostingsSearch,
+} from "./bm25-index.js";
 import { DEFAULT_HYBRID, type DocScore, type HybridBackend, type HybridParams, hybridRetrieve, type ResolvedDoc } from "./fusion.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import type { Manifest } from "./index-format.js";
@@ -60,6 +70,7 @@ export class PgRetriever implements Retriever {
   private readonly tables: ReturnType<typeof generationTables>;
   private readonly backend: HybridBackend;
   private readonly commonDf: number;
+  private readonly postings: PostingsSearch;
 
   constructor(
     private readonly db: Db,
@@ -73,6 +84,7 @@ export class PgRetriever implements Retriever {
     this.bm25 = generation.manifest.bm25;
     this.tables = generationTables(generation.id);
     this.commonDf = Math.max(COMMON_MIN_DF, documents * COMMON_SHARE);
+    this.postings = createPostingsSearch(documents);
     this.backend = {
       docFreq: this.stats.docFreq,
       keyword: (terms, n) => this.keyword(terms, n),
@@ -93,7 +105,7 @@ export class PgRetriever implements Retriever {
   /**
    * BM25 exactly as the local index computes it: the postings of the question's known terms, read
    * in one query, get their impacts from the stored frequencies as the local index stores them and
-   * go through the same `searchPostings` (rarest first; common terms only add to documents found).
+   * go through the same postings search (rarest first; common terms only add to documents found).
    */
   private async keyword(terms: string[], n: number): Promise<DocScore[]> {
     const { docFreq, documents } = this.generation;
@@ -111,7 +123,7 @@ export class PgRetriever implements Retriever {
       const impacts = impactsOf(this.bm25, docs, words(Uint32Array, r.tfs), this.generation);
       return [{ idf: bm25Idf(documents, docFreq.get(t)!), docs, impacts, maxImpact: maxOf(impacts) }];
     });
-    return searchPostings(lists, n, this.commonDf);
+    return this.postings.search(lists, n, this.commonDf);
   }
 
   private async nearest(query: number[], n: number): Promise<{ doc: number }[]> {

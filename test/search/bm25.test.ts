@@ -1,4 +1,6 @@
-/** The keyword index: stored impacts are the frequencies' BM25 scores, and MaxScore search is exact. */
+/** The keyword index: stored impacts are the frequencies' BM25 scores, both searches are exact; normal forms are local. */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   Bm25Builder,
@@ -8,8 +10,11 @@ import {
   lengthNorms,
   maxOf,
   type PostingsList,
-  searchPostings,
+  maxScoreSearch,
+  termAtATime,
 } from "../../src/search/bm25-index.js";
+import { normalizeText } from "../../src/search/text-normalize.js";
+import { ROOT } from "../helpers/paths.js";
 
 const DOCS = [
   { title: "义乌直播带货", body: "前11个月义乌直播带货21.2万场，直播电商交易额持续增长。" },
@@ -100,9 +105,10 @@ function random(seed: number): () => number {
 }
 
 describe("MaxScore search", () => {
-  it("gives exactly the documents, scores and order of adding up every posting (400 random questions, ties included)", () => {
+  it("MaxScore and term-at-a-time give exactly the documents, scores and order of adding up every posting (400 random questions, ties included)", () => {
     const rnd = random(7);
     let pruned = 0;
+    const scratch = { scores: new Float64Array(4000), bits: new Uint32Array(4000 / 32 + 1) };
     for (let q = 0; q < 400; q++) {
       const nDocs = 50 + Math.floor(rnd() * 3000);
       const lists: PostingsList[] = Array.from({ length: 1 + Math.floor(rnd() * 7) }, () => {
@@ -116,9 +122,28 @@ describe("MaxScore search", () => {
       const k = 1 + Math.floor(rnd() * 60);
       const commonDf = rnd() < 0.5 ? nDocs : Math.floor(nDocs * 0.3);
       const want = exhaustive(lists, k, commonDf);
-      expect(searchPostings(lists, k, commonDf), `question ${q}`).toEqual(want);
+      expect(maxScoreSearch(lists, k, commonDf), `MaxScore, question ${q}`).toEqual(want);
+      expect(termAtATime(scratch, lists, k, commonDf), `term at a time, question ${q}`).toEqual(want);
+      expect(scratch.scores.every((x) => x === 0) && scratch.bits.every((x) => x === 0)).toBe(true); // left zeroed
       if (want.length === k) pruned++;
     }
     expect(pruned).toBeGreaterThan(200); // most questions fill their k, where pruning takes place
+  });
+});
+
+describe("normal forms", () => {
+  it("never join across a line break or a space, so parts normalised apart make the whole (the answer layer relies on it)", () => {
+    // traditional phrases, full-width and compatibility characters, case (a final sigma), a corpus page
+    const seeds = readdirSync(path.join(ROOT, "corpus")).filter((f) => f.endsWith(".txt"));
+    const page = readFileSync(path.join(ROOT, "corpus", seeds[0]!), "utf8");
+    const parts = ["義烏市長說", "ＡＢＣ１２３，全角", "ΑΣ", "㎡與①", "一絲不掛的", "頭髮", ...page.split(/\n+/).slice(0, 40)];
+    let pairs = 0;
+    for (const a of parts)
+      for (const b of parts.slice(0, 12))
+        for (const sep of ["\n", " "]) {
+          expect(normalizeText(`${a}${sep}${b}`), JSON.stringify([a, sep, b])).toBe(`${normalizeText(a)}${sep}${normalizeText(b)}`);
+          pairs++;
+        }
+    expect(pairs).toBeGreaterThan(500);
   });
 });
