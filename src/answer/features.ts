@@ -2,7 +2,7 @@
  * The features the learned ranker sees for a candidate sentence (see ranker.ts for their names):
  * cheap ones for every sentence, the costlier ones (`enrich`) only for those the model re-orders.
  */
-import { normalizeText, type ScoredChunk } from "../search/index.js";
+import type { ScoredChunk } from "../search/index.js";
 import { askedUnit, figureAfterTerm, quantityIn } from "./answer-patterns.js";
 import {
   answerSlot,
