@@ -183,31 +183,31 @@ function enrichFeatures(q: QuestionContext, c: CandidateFacts, features: Feature
   const [prev, next] = [c.passage.norm(c.sentence - 1), c.passage.norm(c.sentence + 1)];
   const slot = slotMatch(q.slot, c.normText);
   const group = c.passage.clauseGroup(c.sentence);
-  Object.assign(features, {
-    prevCoverage: prev ? coverage(q.weights, prev) : 0,
-    nextCoverage: next ? coverage(q.weights, next) : 0,
-    proximity: proximity(q.weights, c.normText),
-    bigramCover: bigramCover(q.bigrams, c.normText),
-    nextBigramCover: bigramCover(q.bigrams, next),
-    prevBigramCover: bigramCover(q.bigrams, prev),
-    longestCommon: longestCommon(q.normQuestion, c.normText),
-    definition: q.definition?.test(c.normText) ? 1 : 0,
-    slotBoth: slot.both,
-    slotOne: slot.one,
-    windowBigramCover: bigramCover(q.bigrams, `${prev}${c.normText}${next}`),
-    nextKindMatch: q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0,
-    nextSlot: next ? slotMatch(q.slot, next).both : 0,
-    ...questionClassFeatures(q.normQuestion, `${c.normText}${next}`),
-    insideWord: insideWordShare(q.weights, c.normText),
-    figureAfterTerm: figureAfterTerm(c.normText, q.weights, c.kind),
-    unitMatch: q.unit && quantityIn(c.normText, q.unit) ? 1 : 0,
-    // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
-    clauseGroupCoverage: coverage(q.weights, group),
-    // the asked figure right after the word the interrogative asks about (`进口多少` → `进口153.1亿元`)
-    slotFigure: q.slot && q.slot.left.length >= 2 ? figureAfterTerm(c.normText, [{ term: q.slot.left, weight: 1 }], c.kind, true) : 0,
-    // "which ones" asks for a list: how many items the sentence itself enumerates
-    listItems: /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0,
-  });
+  // set one by one, not copied from an object literal made per candidate
+  features.prevCoverage = prev ? coverage(q.weights, prev) : 0;
+  features.nextCoverage = next ? coverage(q.weights, next) : 0;
+  features.proximity = proximity(q.weights, c.normText);
+  features.bigramCover = bigramCover(q.bigrams, c.normText);
+  features.nextBigramCover = bigramCover(q.bigrams, next);
+  features.prevBigramCover = bigramCover(q.bigrams, prev);
+  features.longestCommon = longestCommon(q.normQuestion, c.normText);
+  features.definition = q.definition?.test(c.normText) ? 1 : 0;
+  features.slotBoth = slot.both;
+  features.slotOne = slot.one;
+  features.windowBigramCover = bigramCover(q.bigrams, `${prev}${c.normText}${next}`);
+  features.nextKindMatch = q.kindPattern && next ? (q.kindPattern.test(next) ? 1 : 0) : 0;
+  features.nextSlot = next ? slotMatch(q.slot, next).both : 0;
+  Object.assign(features, questionClassFeatures(q.normQuestion, `${c.normText}${next}`));
+  features.insideWord = insideWordShare(q.weights, c.normText);
+  features.figureAfterTerm = figureAfterTerm(c.normText, q.weights, c.kind);
+  features.unitMatch = q.unit && quantityIn(c.normText, q.unit) ? 1 : 0;
+  // clauses joined by ；share their subject and time (…1-5月…；其中出口…；进口153.1亿元)
+  features.clauseGroupCoverage = coverage(q.weights, group);
+  // the asked figure right after the word the interrogative asks about (`进口多少` → `进口153.1亿元`)
+  features.slotFigure =
+    q.slot && q.slot.left.length >= 2 ? figureAfterTerm(c.normText, [{ term: q.slot.left, weight: 1 }], c.kind, true) : 0;
+  // "which ones" asks for a list: how many items the sentence itself enumerates
+  features.listItems = /哪些|有哪|包括哪|哪几/u.test(q.normQuestion) ? Math.log1p((c.normText.match(/、/g) ?? []).length) : 0;
   // the question's rarest word is usually its topic (狄尔泰 in 狄尔泰是哪个国家的人): is it in the passage?
   features.rarestInPassage = rarestIn(q, c.hit) ? 1 : 0;
   // every sentence of an article is about its headline: what counts is the rest of the question

@@ -1,6 +1,7 @@
 /** The keyword index: stored impacts are the frequencies' BM25 scores, both searches are exact; normal forms are local. */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import * as OpenCC from "opencc-js";
 import { describe, expect, it } from "vitest";
 import {
   Bm25Builder,
@@ -145,5 +146,20 @@ describe("normal forms", () => {
           pairs++;
         }
     expect(pairs).toBeGreaterThan(500);
+  });
+});
+
+describe("traditional → simplified", () => {
+  it("skips OpenCC's compatibility-ideograph step only because NFKC, applied first, does each of its mappings", () => {
+    const chain = OpenCC.Locale.configs.t2s.normalizationChain as unknown as string[][];
+    const entries = chain.flat().flatMap((d) => d.split("|").map((e) => e.split(" ") as [string, string]));
+    expect(entries.length).toBeGreaterThan(900);
+    for (const [from, to] of entries) {
+      expect(from.normalize("NFKC"), from).not.toBe(from); // NFKC never leaves it in a text
+      expect(from.normalize("NFKC"), from).toBe(to); // and maps it where OpenCC would
+    }
+    const full = OpenCC.Converter({ from: "t", to: "cn" });
+    for (const text of ["義烏市長說頭髮乾了", "\uF900\uF901豈更車", "乾隆皇帝與乾燥的天氣", "ＡＢＣ，臺灣"])
+      expect(normalizeText(text)).toBe(full(text.normalize("NFKC").toLowerCase()));
   });
 });
