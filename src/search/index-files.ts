@@ -11,6 +11,7 @@ import { createReadStream, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { CitebotError } from "../errors.js";
+import { checksumsOnWorker } from "./checksum-worker.js";
 
 /** An index file does not match the checksum its manifest recorded (or cannot be read). */
 export class IndexCorruptError extends CitebotError {
@@ -189,24 +190,59 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Checks each listed file of `dir` against its recorded size and SHA-256; throws IndexCorruptError on the first mismatch. */
-export async function verifyFiles(dir: string, expected: Record<string, FileChecksum>, only?: string[]): Promise<void> {
-  for (const name of only ?? Object.keys(expected)) {
-    const want = expected[name];
-    if (!want) throw new IndexCorruptError(name, `the index lists no checksum for ${name}`);
+/** Files of at least this many bytes in all are checked on two threads. */
+export const PARALLEL_CHECK_FROM = 64 << 20;
+
+/**
+ * Checks each listed file of `dir` against its recorded size and SHA-256; throws IndexCorruptError
+ * naming a damaged file. Large sets are split between this thread and a worker (largest files
+ * first, each to the side with less to do; `alongside` is what this thread is hashing meanwhile).
+ */
+export async function verifyFiles(
+  dir: string,
+  expected: Record<string, FileChecksum>,
+  only?: string[],
+  options: { alongside?: number; parallelFrom?: number } = {},
+): Promise<void> {
+  const names = only ?? Object.keys(expected);
+  for (const name of names) if (!expected[name]) throw new IndexCorruptError(name, `the index lists no checksum for ${name}`);
+  const total = names.reduce((n, name) => n + expected[name]!.size, 0);
+  const here: string[] = [];
+  const there: string[] = [];
+  if (total < (options.parallelFrom ?? PARALLEL_CHECK_FROM)) here.push(...names);
+  else {
+    let [mine, theirs] = [options.alongside ?? 0, 0];
+    for (const name of [...names].sort((a, b) => expected[b]!.size - expected[a]!.size)) {
+      if (mine <= theirs) {
+        here.push(name);
+        mine += expected[name]!.size;
+      } else {
+        there.push(name);
+        theirs += expected[name]!.size;
+      }
+    }
+  }
+  const remote = there.length ? checksumsOnWorker(there.map((n) => path.join(dir, n))) : Promise.resolve([]);
+  remote.catch(() => {}); // awaited below; a failure here must not go unhandled meanwhile
+  for (const name of here) {
     let got: FileChecksum;
     try {
       got = await checksumFile(path.join(dir, name));
     } catch (err) {
-      throw new IndexCorruptError(
-        name,
-        `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-        { cause: err },
-      );
+      throw unreadable(name, err);
     }
-    if (got.size !== want.size) throw new IndexCorruptError(name, `index file ${name} has ${got.size} bytes, ${want.size} were written`);
-    if (got.sha256 !== want.sha256) throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
+    compare(name, got, expected[name]!);
   }
+  for (const [i, got] of (await remote).entries()) {
+    const name = there[i]!;
+    if ("error" in got) throw new IndexCorruptError(name, `index file ${name} cannot be read (${got.error})`);
+    compare(name, got, expected[name]!);
+  }
+}
+
+function compare(name: string, got: FileChecksum, want: FileChecksum): void {
+  if (got.size !== want.size) throw new IndexCorruptError(name, `index file ${name} has ${got.size} bytes, ${want.size} were written`);
+  if (got.sha256 !== want.sha256) throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
 }
 
 /** Checks a file's bytes, read whole, against its recorded size and SHA-256. */

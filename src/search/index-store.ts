@@ -109,14 +109,12 @@ async function loadOnce(dataDir: string, embeddings: IdentifiedEmbeddings, optio
   // when the Postgres publisher reads them
   const wholeReads = ["bm25.json", "bm25.bin"];
   const check = options.verify !== false;
-  if (check)
-    await verifyFiles(
-      dir,
-      manifest.checksums,
-      Object.keys(manifest.checksums).filter((n) => n !== BM25_TF && !wholeReads.includes(n)),
-    );
   const read = (name: string) => (check ? readVerified(dir, name, manifest.checksums[name]) : fs.readFile(path.join(dir, name)));
-  const [bm25Head, bm25Bin] = await Promise.all([
+  const others = Object.keys(manifest.checksums).filter((n) => n !== BM25_TF && !wholeReads.includes(n));
+  const alongside = wholeReads.reduce((n, f) => n + (manifest.checksums[f]?.size ?? 0), 0);
+  // the other files are checked (on two threads when large) while the keyword index is read and checked
+  const [, bm25Head, bm25Bin] = await Promise.all([
+    check ? verifyFiles(dir, manifest.checksums, others, { alongside }) : undefined,
     read("bm25.json").then((b) => JSON.parse(b.toString("utf8")) as Omit<SerializedBm25, "binary">),
     read("bm25.bin"),
   ]);

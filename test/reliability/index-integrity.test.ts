@@ -6,13 +6,13 @@
  */
 import { localRetriever } from "../../src/search/index.js";
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../../src/answer/answer-service.js";
 import { ensureIndex } from "../../src/search/ensure-index.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
-import { observeSyncs } from "../../src/search/index-files.js";
+import { observeSyncs, verifyFiles } from "../../src/search/index-files.js";
 import { BM25_TF, IndexCorruptError, buildIndex, currentIndexDir, loadIndex, readManifest } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
 import { runCli } from "../helpers/cli.js";
@@ -110,6 +110,35 @@ describe("damaged index files", () => {
       expect((err as IndexCorruptError).file).toBe(BM25_TF);
       index.close();
     }
+  });
+
+  it("files checked on two threads (as a large index's are) name a damaged, truncated or missing file just the same", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    await buildIndex({ corpusDir, dataDir, embeddings });
+    const dir = (await currentIndexDir(dataDir))!;
+    const { checksums } = (await readManifest(dataDir))!;
+    const names = Object.keys(checksums).filter((n) => n !== BM25_TF);
+    const check = () =>
+      verifyFiles(dir, checksums, names, { parallelFrom: 0 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(await check()).toBeNull();
+    for (const [name, how] of [
+      ["hnsw/hnswlib.index", "flip"],
+      ["vectors.f32", "truncate"],
+      ["chunks.bin", "flip"],
+    ] as const) {
+      const file = path.join(dir, name);
+      const saved = readFileSync(file);
+      damage(file, how);
+      const err = await check();
+      expect(err, name).toBeInstanceOf(IndexCorruptError);
+      expect((err as IndexCorruptError).file).toBe(name);
+      writeFileSync(file, saved);
+    }
+    rmSync(path.join(dir, "articles.idx"));
+    expect(((await check()) as Error).message).toMatch(/articles\.idx cannot be read \(ENOENT\)/);
   });
 
   it("loadIndex names the damaged file (no raw parse error, nothing handed to the native reader)", async () => {
