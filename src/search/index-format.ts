@@ -27,6 +27,8 @@ import type { HnswParams, VectorIndex } from "./vector-index.js";
  * carry their impact (score before the idf) in bm25.bin, the packed frequencies in bm25-tf.bin.
  */
 export const INDEX_FORMAT = 6;
+/** `chunk-hashes.bin` and `vectors.f32` are laid out alike since this format: a rebuild reuses their vectors. */
+export const VECTORS_SINCE_FORMAT = 5;
 /** The keyword index's packed term frequencies: not needed to search, checked when read. */
 export const BM25_TF = "bm25-tf.bin";
 export const CURRENT = "CURRENT";

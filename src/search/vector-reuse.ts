@@ -9,7 +9,7 @@ import path from "node:path";
 import { type IngestWarning, sha256 } from "../ingest/index.js";
 import type { IdentifiedEmbeddings } from "./hash-embeddings.js";
 import { verifyFiles } from "./index-files.js";
-import { INDEX_FORMAT, MANIFEST, type Manifest, readCurrent } from "./index-format.js";
+import { INDEX_FORMAT, MANIFEST, type Manifest, readCurrent, VECTORS_SINCE_FORMAT } from "./index-format.js";
 import { fileRows } from "./vector-rows.js";
 
 export interface VectorReuse {
@@ -34,7 +34,7 @@ export async function previousVectors(
     const raw = await fs.readFile(path.join(current.dir, MANIFEST));
     if (sha256(raw) !== current.manifestSha256) throw new Error("manifest.json does not match CURRENT");
     const manifest = JSON.parse(raw.toString("utf8")) as Manifest;
-    if (manifest.format !== INDEX_FORMAT || manifest.embedding.id !== embeddings.id) return noReuse;
+    if (manifest.format < VECTORS_SINCE_FORMAT || manifest.format > INDEX_FORMAT || manifest.embedding.id !== embeddings.id) return noReuse;
     await verifyFiles(current.dir, manifest.checksums, ["chunk-hashes.bin", "vectors.f32"]);
     const hashes = await fs.readFile(path.join(current.dir, "chunk-hashes.bin"));
     const rows = fileRows(path.join(current.dir, "vectors.f32"), manifest.embedding.dimensions);

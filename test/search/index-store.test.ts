@@ -1,5 +1,6 @@
 import { localRetriever } from "../../src/search/index.js";
-import { appendFileSync, existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../../src/answer/answer-service.js";
@@ -7,7 +8,7 @@ import { IndexBuildError, IndexMismatchError } from "../../src/errors.js";
 import { ensureIndex } from "../../src/search/ensure-index.js";
 import { HashEmbeddings } from "../../src/search/hash-embeddings.js";
 import { HybridRetriever } from "../../src/search/hybrid-retriever.js";
-import { buildIndex, checkFreshness, loadIndex, readManifest } from "../../src/search/index-store.js";
+import { buildIndex, checkFreshness, currentIndexDir, INDEX_FORMAT, loadIndex, readManifest } from "../../src/search/index-store.js";
 import { scratchCorpus } from "../helpers/index.js";
 
 const embeddings = new HashEmbeddings();
@@ -17,6 +18,18 @@ async function results(dataDir: string) {
   const index = await loadIndex(dataDir, embeddings);
   const r = new HybridRetriever(index);
   return Promise.all(QUESTIONS.map(async (q) => (await r.retrieve(q, 5)).hits.map((h) => [h.chunk.id, h.score.toFixed(6)])));
+}
+
+/** The hash embedding, counting the texts it embeds for documents. */
+function countingEmbeddings() {
+  const counting = new HashEmbeddings();
+  let embedded = 0;
+  const orig = counting.embedDocuments.bind(counting);
+  counting.embedDocuments = async (texts: string[]) => {
+    embedded += texts.length;
+    return orig(texts);
+  };
+  return { embeddings: counting, embedded: () => embedded };
 }
 
 describe("index store", () => {
@@ -43,18 +56,32 @@ describe("index store", () => {
     writeFileSync(path.join(corpusDir, "new.md"), "# 新文件\n\n新文件的正文。\n");
     const manifest = (await readManifest(dataDir))!;
     expect((await checkFreshness(corpusDir, manifest, embeddings)).fresh).toBe(false);
-    const counting = new HashEmbeddings();
-    let embedded = 0;
-    const orig = counting.embedDocuments.bind(counting);
-    counting.embedDocuments = async (texts: string[]) => {
-      embedded += texts.length;
-      return orig(texts);
-    };
-    const second = await buildIndex({ corpusDir, dataDir, embeddings: counting });
+    const counting = countingEmbeddings();
+    const second = await buildIndex({ corpusDir, dataDir, embeddings: counting.embeddings });
+    const embedded = counting.embedded();
     expect(second.diff).toEqual({ added: ["new.md"], changed: ["004_2c58187224ef0ee6.txt"], removed: [] });
     expect(embedded).toBeGreaterThan(0);
     expect(embedded).toBeLessThan(first.index.chunks.length / 3);
     expect(second.manifest.counts.reusedVectors).toBe(second.index.chunks.length - embedded);
+  });
+
+  it("an index of the previous format is rebuilt on start, its vectors reused (none embedded again)", async () => {
+    const { corpusDir, dataDir } = scratchCorpus();
+    const first = await buildIndex({ corpusDir, dataDir, embeddings });
+    // the same index as format 5 wrote it (only the keyword files differ), its manifest checksummed again
+    const dir = (await currentIndexDir(dataDir))!;
+    const raw = readFileSync(path.join(dir, "manifest.json"), "utf8").replace(/"format":\s*\d+/, '"format": 5');
+    writeFileSync(path.join(dir, "manifest.json"), raw);
+    const sha = createHash("sha256").update(raw).digest("hex");
+    writeFileSync(path.join(dataDir, "CURRENT"), `${path.basename(dir)}\nmanifest sha256:${sha}\n`);
+    await expect(loadIndex(dataDir, embeddings)).rejects.toBeInstanceOf(IndexMismatchError);
+    const counting = countingEmbeddings();
+    const rebuilt: string[] = [];
+    const { index } = await ensureIndex({ corpusDir, dataDir, embeddings: counting.embeddings, onBuild: (r) => rebuilt.push(r) });
+    expect(rebuilt).toHaveLength(1);
+    expect(index.manifest.format).toBe(INDEX_FORMAT);
+    expect(counting.embedded()).toBe(0);
+    expect(index.manifest.counts.reusedVectors).toBe(first.index.chunks.length);
   });
 
   it("editing, adding or removing only a page's metadata sidecar makes the index stale; the rebuild carries the new date", async () => {
