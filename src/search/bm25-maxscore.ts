@@ -85,7 +85,7 @@ function seek(docs: Int32Array, pos: Int32Array, i: number, doc: number): boolea
 }
 
 /**
- * BM25's top k over the postings of a question's terms, given rarest first (`searchPostings` says
+ * BM25's top k over the postings of a question's terms, given rarest first (`createPostingsSearch` says
  * which lists find documents and which are only looked up), document at a time with MaxScore pruning (Turtle & Flood 1995): lists are ordered by their best
  * possible contribution (idf × largest impact); once the k-th best score beats the sum of the
  * weakest lists' bests, those lists stop proposing documents and are only looked up (galloping)
