@@ -85,13 +85,13 @@ function seek(docs: Int32Array, pos: Int32Array, i: number, doc: number): boolea
 }
 
 /**
- * BM25's top k over the postings of a question's terms, given rarest first (`createPostingsSearch` says
- * which lists find documents and which are only looked up), document at a time with MaxScore pruning (Turtle & Flood 1995): lists are ordered by their best
- * possible contribution (idf × largest impact); once the k-th best score beats the sum of the
- * weakest lists' bests, those lists stop proposing documents and are only looked up (galloping)
- * for documents the others propose, and a document is dropped as soon as its bound falls below
- * the k-th score. Exact: the same documents, scores (summed rarest term first) and order as
- * adding up every posting.
+ * BM25's top k over the postings of a question's terms, given rarest first (`createPostingsSearch`
+ * says which lists find documents and which are only looked up), document at a time with MaxScore
+ * pruning (Turtle & Flood 1995): lists are ordered by their best possible contribution (idf ×
+ * largest impact); once the k-th best score beats the sum of the weakest lists' bests, those lists
+ * stop proposing documents and are only looked up (galloping) for documents the others propose,
+ * and a document is dropped as soon as its bound falls below the k-th score. Exact: the same
+ * documents, scores (summed rarest term first) and order as adding up every posting.
  */
 export function maxScoreSearch(lists: PostingsList[], k: number, commonDf: number): Bm25Hit[] {
   if (lists.length === 0 || k <= 0) return [];
