@@ -111,7 +111,7 @@ function offTitleWeights(q: QuestionContext, article: ScoredChunk["article"]): W
 function rarestIn(q: QuestionContext, hit: ScoredChunk): boolean {
   const rarest = q.weights.reduce<Weighted | undefined>((a, w) => (!a || w.weight > a.weight ? w : a), undefined);
   if (!rarest) return false;
-  return normalized.headlineAndPassage(hit.article, hit.chunk).includes(rarest.term);
+  return normalized.headlineAndPassage(hit.chunk, hit.article).includes(rarest.term);
 }
 
 /** Characters between the first and last question term found in `norm`, over its length (1 when under two terms). */

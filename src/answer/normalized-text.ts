@@ -7,59 +7,41 @@ import { chunkTitle, normalizeText, type ScoredChunk } from "../search/index.js"
 import type { articleSentences } from "./excerpt.js";
 import type { PassageSentences } from "./features.js";
 
+/** `make(key, …)` computed once per key object (the first call's other arguments decide it). */
+function perObject<K extends object, A extends unknown[]>(make: (key: K, ...rest: A) => string): (key: K, ...rest: A) => string {
+  const cache = new WeakMap<K, string>();
+  return (key, ...rest) => {
+    let v = cache.get(key);
+    if (v === undefined) cache.set(key, (v = make(key, ...rest)));
+    return v;
+  };
+}
+
 /**
  * Normalised (NFKC, lower case, simplified) forms of passages, headlines and sentences, computed
  * once per object: the index is immutable, and normalising is most of the cost of re-ranking.
+ * Normalising never joins across a line break or a space (NFKC starts afresh at both, OpenCC's
+ * dictionary keys hold neither), so a whole made of parts is the parts' normal forms joined.
  */
 export const normalized = (() => {
-  const texts = new WeakMap<object, string>();
-  const cores = new WeakMap<Article, string>();
-  const headlines = new WeakMap<Article, string>();
-  const passages = new WeakMap<Chunk, string>();
-  const kicked = new WeakMap<Article, string>();
   const sentences = new WeakMap<Article, string[]>();
-  const once = (key: object, make: () => string) => {
-    let v = texts.get(key);
-    if (v === undefined) texts.set(key, (v = normalizeText(make())));
-    return v;
-  };
+  const headline = perObject((a: Article) => normalizeText(a.title ?? ""));
+  const chunk = perObject((c: Chunk) => normalizeText(c.text));
   return {
-    title: (a: Article) => once(a, () => chunkTitle(a)),
-    chunk: (c: Chunk) => once(c, () => c.text),
+    title: perObject((a: Article) => normalizeText(chunkTitle(a))),
+    chunk,
     /** The headline as printed (no kicker). */
-    headline(a: Article): string {
-      let v = headlines.get(a);
-      if (v === undefined) headlines.set(a, (v = normalizeText(a.title ?? "")));
-      return v;
-    },
-    /** The headline and its kicker (normalising never joins across the space, see below). */
-    headlineAndKicker(a: Article): string {
-      let v = kicked.get(a);
-      if (v === undefined) kicked.set(a, (v = `${this.headline(a)} ${normalizeText(a.kicker ?? "")}`));
-      return v;
-    },
+    headline,
+    /** The headline and its kicker. */
+    headlineAndKicker: perObject((a: Article) => `${headline(a)} ${normalizeText(a.kicker ?? "")}`),
     /** The headline without a trailing bracketed qualifier. */
-    headlineCore(a: Article): string {
-      let v = cores.get(a);
-      if (v === undefined)
-        cores.set(
-          a,
-          (v = this.headline(a)
-            .replace(/\s*[（(][^（()）]*[)）]\s*$/u, "")
-            .trim()),
-        );
-      return v;
-    },
-    /**
-     * The headline, a line break and the passage. Normalising never joins across a line break or a
-     * space (NFKC starts afresh at both, OpenCC's dictionary keys hold neither), so the parts'
-     * normal forms, each computed once, make the whole's.
-     */
-    headlineAndPassage(a: Article, c: Chunk): string {
-      let v = passages.get(c);
-      if (v === undefined) passages.set(c, (v = `${this.headline(a)}\n${this.chunk(c)}`));
-      return v;
-    },
+    headlineCore: perObject((a: Article) =>
+      headline(a)
+        .replace(/\s*[（(][^（()）]*[)）]\s*$/u, "")
+        .trim(),
+    ),
+    /** The headline, a line break and the passage (keyed by the passage). */
+    headlineAndPassage: perObject((c: Chunk, a: Article) => `${headline(a)}\n${chunk(c)}`),
     sentence(a: Article, i: number, text: string): string {
       let list = sentences.get(a);
       if (!list) sentences.set(a, (list = []));

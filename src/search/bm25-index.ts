@@ -199,11 +199,6 @@ export class Bm25Index {
     return { params: this.params, terms: this.terms, binary: parts.map(asBuffer) };
   }
 
-  /** The packed frequencies as one buffer (`bm25-tf.bin`). */
-  frequencies(): Buffer {
-    return asBuffer(this.columns().postTf);
-  }
-
   /** Reads the serialized form back; the frequencies, not needed to search, come from `tfs` when asked for. */
   static deserialize(s: SerializedBm25, tfs: () => Buffer): Bm25Index {
     const buf = s.binary;

@@ -1,4 +1,4 @@
-/** Small numeric helpers of the BM25 index: growable typed arrays, a mean, a partial top-k. */
+/** Small numeric helpers of the BM25 index: growable typed arrays and a mean. */
 
 /** A typed array that grows by doubling (no JS array of numbers). */
 class Growable<T extends Int32Array | Float32Array> {
@@ -37,37 +37,8 @@ export class GrowableFloat32 extends Growable<Float32Array> {
   }
 }
 
-export interface DocScore {
-  doc: number;
-  score: number;
-}
-
 export function mean(xs: Float32Array): number {
   let s = 0;
   for (const x of xs) s += x;
   return xs.length ? s / xs.length : 0;
-}
-
-/** The k best of the touched documents (score desc, then doc asc), without sorting them all. */
-export function topHits(scores: Float64Array, touched: number[], k: number): DocScore[] {
-  if (touched.length <= k * 4) {
-    return touched
-      .map((doc) => ({ doc, score: scores[doc]! }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, k);
-  }
-  // threshold from a sample-free partial selection: keep a small sorted buffer
-  const best: DocScore[] = [];
-  let floor = -Infinity;
-  for (const doc of touched) {
-    const score = scores[doc]!;
-    if (best.length >= k && score < floor) continue;
-    best.push({ doc, score });
-    if (best.length >= k * 2) {
-      best.sort((a, b) => b.score - a.score || a.doc - b.doc);
-      best.length = k;
-      floor = best[k - 1]!.score;
-    }
-  }
-  return best.sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, k);
 }

@@ -190,6 +190,12 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** The error for an index file that cannot be read (its error code, else its message). */
+const unreadable = (name: string, err: unknown) =>
+  new IndexCorruptError(name, `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+    cause: err,
+  });
+
 /** Files of at least this many bytes in all are checked on two threads. */
 export const PARALLEL_CHECK_FROM = 64 << 20;
 
@@ -235,7 +241,7 @@ export async function verifyFiles(
   }
   for (const [i, got] of (await remote).entries()) {
     const name = there[i]!;
-    if ("error" in got) throw new IndexCorruptError(name, `index file ${name} cannot be read (${got.error})`);
+    if ("error" in got) throw unreadable(name, { code: got.error });
     compare(name, got, expected[name]!);
   }
 }
@@ -248,17 +254,9 @@ function compare(name: string, got: FileChecksum, want: FileChecksum): void {
 /** Checks a file's bytes, read whole, against its recorded size and SHA-256. */
 function checkBytes(name: string, data: Buffer, want: FileChecksum | undefined): Buffer {
   if (!want) throw new IndexCorruptError(name, `the index lists no checksum for ${name}`);
-  if (data.length !== want.size)
-    throw new IndexCorruptError(name, `index file ${name} has ${data.length} bytes, ${want.size} were written`);
-  if (createHash("sha256").update(data).digest("hex") !== want.sha256)
-    throw new IndexCorruptError(name, `index file ${name} does not match its checksum (damaged on disk)`);
+  compare(name, { size: data.length, sha256: createHash("sha256").update(data).digest("hex") }, want);
   return data;
 }
-
-const unreadable = (name: string, err: unknown) =>
-  new IndexCorruptError(name, `index file ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-    cause: err,
-  });
 
 /** A file of `dir` read whole and checked before it is returned (one read, not a checksum pass and a second read). */
 export async function readVerified(dir: string, name: string, want: FileChecksum | undefined): Promise<Buffer> {

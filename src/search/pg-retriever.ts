@@ -15,6 +15,7 @@ import {
   createPostingsSearch,
   impactsOf,
   lengthNorms,
+  MAXSCORE_FROM,
   maxOf,
   type PostingsSearch,
 } from "./bm25-index.js";
@@ -121,7 +122,9 @@ export class PgRetriever implements Retriever {
       if (!r) return [];
       const docs = words(Int32Array, r.docs);
       const impacts = impactsOf(this.bm25, docs, words(Uint32Array, r.tfs), this.generation);
-      return [{ idf: bm25Idf(documents, docFreq.get(t)!), docs, impacts, maxImpact: maxOf(impacts) }];
+      // only MaxScore (large indexes) reads a list's best impact
+      const maxImpact = documents >= MAXSCORE_FROM ? maxOf(impacts) : 0;
+      return [{ idf: bm25Idf(documents, docFreq.get(t)!), docs, impacts, maxImpact }];
     });
     return this.postings.search(lists, n, this.commonDf);
   }
