@@ -2,9 +2,9 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
-import { BYLINE_ISH, hasCreditWords, isPaperName } from "./line-classes.js";
+import { BOX, BYLINE_ISH, hasCreditWords, isPaperName } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
-import { SENTENCE_END } from "./text.js";
+import { HAS_SENTENCE_END, SENTENCE_END } from "./text.js";
 
 /** A wrapped line runs at least this share of the column width (OCR trims and spacing vary). */
 const WRAPPED_WIDTH = 0.8;
@@ -76,6 +76,8 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
   const text = plainText(p);
   if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
+  // a line opened by a marker (`▲`, `●`) starts something: never the head of a sentence cut by a column break
+  if (p.kind === "heading" && BOX.test(p.lines[0]!.text)) return false;
   // right after the end of an article (its byline, a caption, a jump line) a short line is a headline
   if (p.kind === "heading" && before && (before.kind === "byline" || before.kind === "furniture" || before.kind === "jump")) return false;
   const samples = [
@@ -133,31 +135,43 @@ export function mode(xs: number[]): number {
  */
 /** The glued line is at most this share of the paragraph's usual line. */
 const SHORTER = 0.75;
+/** ... or, after a closing credit, this share: a headline in a narrow column may run a little wider than it. */
+const AFTER_CREDIT = 1.25;
 
 export function splitGluedHeadlines(paras: Para[]): Para[] {
-  return paras.flatMap((p, i): Para[] => {
-    if (p.kind !== "body" || p.lines.length < 3) return [p];
-    const [first, ...rest] = p.lines;
-    if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text) || !/[，。、；：？！]/u.test(rest.map((l) => l.text).join("")))
-      return [p];
-    // only where an article can start: after a headline block, a byline or page furniture (OCR
-    // lines vary in width, so inside an article a short first line is no evidence)
-    const before = paras[i - 1];
-    const ended = (q: Para) => SENTENCE_END.test(q.lines.at(-1)!.text.trim());
-    if (!before || ((before.kind === "body" || before.kind === "opener") && !ended(before))) return [p];
-    // (text that runs on into a bracket, `华灿光电` / `（浙江）有限公司`, is one sentence)
-    if (/^[（(]/u.test(rest[0]!.text.trim())) return [p];
-    const widths = rest
-      .slice(0, -1)
-      .map((l) => visualWidth(l.text))
-      .sort((a, b) => a - b);
-    const usual = widths[Math.floor(widths.length / 2)] ?? 0;
-    if (!usual || visualWidth(first!.text) > SHORTER * usual) return [p];
-    return [
-      { lines: [first!], kind: "heading" },
-      { lines: rest, kind: "body" },
-    ];
-  });
+  return paras.flatMap((p, i) => gluedHeadline(p, paras[i - 1]));
+}
+
+/** One paragraph's glued headline lines split off (again under a label split off first: `城事速递` / `【…】`). */
+function gluedHeadline(p: Para, before: Para | undefined): Para[] {
+  if (p.kind !== "body" || p.lines.length < 2) return [p];
+  const [first, ...rest] = p.lines;
+  const split = (): Para[] => {
+    const heading: Para = { lines: [first!], kind: "heading" };
+    return [heading, ...gluedHeadline({ lines: rest, kind: "body" }, heading)];
+  };
+  // a brief's headline in lenticular brackets (`【临江区新增3处24小时自助图书馆】`) is one wherever it stands
+  if (/^【[^【】]{9,}】$/u.test(first!.text.trim())) return split();
+  if (p.lines.length < 3) return [p];
+  // (the rest has punctuation: full-width, or half-width as some pages set it, `…出行,自9月10日`)
+  const punctuated = /[，。、；：？！,;:?!]|\p{Script=Han}\./u.test(rest.map((l) => l.text).join(""));
+  if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text) || !punctuated) return [p];
+  // only where an article can start: after a headline block, a byline or page furniture (OCR
+  // lines vary in width, so inside an article a short first line is no evidence)
+  const ended = (q: Para) => SENTENCE_END.test(q.lines.at(-1)!.text.trim());
+  // (or at the top of the page)
+  if (before && (before.kind === "body" || before.kind === "opener") && !ended(before)) return [p];
+  // (text that runs on into a bracket, `华灿光电` / `（浙江）有限公司`, is one sentence)
+  if (/^[（(]/u.test(rest[0]!.text.trim())) return [p];
+  const widths = rest
+    .slice(0, -1)
+    .map((l) => visualWidth(l.text))
+    .sort((a, b) => a - b);
+  const usual = widths[Math.floor(widths.length / 2)] ?? 0;
+  // (after a closing credit the article above has certainly ended: a headline can fill the column)
+  const closed = before?.kind === "byline" && before.closing === true;
+  if (!usual || visualWidth(first!.text) > (closed ? AFTER_CREDIT : SHORTER) * usual) return [p];
+  return split();
 }
 
 /** Clause punctuation: running text has some in every line or two. */
@@ -173,24 +187,46 @@ const MAX_RUN = 4;
  * short last line ends in a stop). Credit lines right under the run are its byline.
  */
 export function splitInlineHeadlines(paras: Para[]): Para[] {
-  return paras.flatMap((p): Para[] => {
-    if (p.kind !== "body" || p.lines.length < 4) return [p];
+  return paras.flatMap((p, i): Para[] => {
+    if (p.kind !== "body" || p.lines.length < (p.lines[0]!.indented ? 3 : 4)) return [p];
     const widths = p.lines.map((l) => visualWidth(l.text)).sort((a, b) => a - b);
     const usual = widths[Math.floor(widths.length * 0.75)]!;
     const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
     const short = (k: number) => !credit(k) && !CLAUSE.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
+    // in a block whose paragraphs open indented, lines set flush after a finished sentence and
+    // followed by an indented line or a credit are a headline, however wide (`最高法发布涉老年人权益保护` /
+    // `典型案例` / `　　新华社北京…`); with a comma only over a credit (`预付卡消费，这几样凭证要留好`)
+    const indentMarked = p.lines[0]!.indented || p.lines.filter((l) => l.indented).length >= 2;
+    const flush = (k: number) =>
+      indentMarked && k < p.lines.length && !p.lines[k]!.indented && !credit(k) && !HAS_SENTENCE_END.test(p.lines[k]!.text);
     const out: Para[] = [];
     let from = 0;
     for (let k = 1; k < p.lines.length; k++) {
-      if (!SENTENCE_END.test(p.lines[k - 1]!.text.trim()) || !short(k)) continue;
+      if (!SENTENCE_END.test(p.lines[k - 1]!.text.trim()) || !(short(k) || flush(k))) continue;
       let end = k;
-      while (end + 1 < p.lines.length && end - k + 1 < MAX_RUN && short(end + 1)) end++;
+      const byFlush = !short(k);
+      const inRun = (q: number) => (byFlush ? flush(q) && !CLAUSE.test(p.lines[q]!.text) : short(q));
+      while (end + 1 < p.lines.length && end - k + 1 < (byFlush ? 2 : MAX_RUN) && inRun(end + 1)) end++;
+      // (and a `——` subtitle under it, whatever its punctuation)
+      if (end + 1 < p.lines.length && /^[—–]{2}/u.test(p.lines[end + 1]!.text.trim()) && !HAS_SENTENCE_END.test(p.lines[end + 1]!.text))
+        end++;
+      if (byFlush) {
+        let credits = end;
+        while (credit(credits + 1)) credits++;
+        const atEnd = end + 1 === p.lines.length;
+        const creditBelow = credits > end || (atEnd && paras[i + 1]?.kind === "byline");
+        const opens = creditBelow || atEnd || p.lines[end + 1]!.indented;
+        const clauses = p.lines.slice(k, end + 1).some((l) => CLAUSE.test(l.text));
+        if (!opens || (clauses && !creditBelow)) continue;
+      }
       // then the credit lines under it, if any: its byline; or the run ends the block (a headline
       // after its body)
       let by = end;
       while (credit(by + 1)) by++;
       const last = end + 1 === p.lines.length && k >= 2;
-      if (!last && (by + 1 >= p.lines.length || short(by + 1))) continue;
+      // (a run with its credit under it may close the block: a headline after its body, then its byline)
+      const closesBlock = by > end && by + 1 >= p.lines.length;
+      if (!byFlush && !last && !closesBlock && (by + 1 >= p.lines.length || short(by + 1))) continue;
       out.push({ lines: p.lines.slice(from, k), kind: "body" }, { lines: p.lines.slice(k, end + 1), kind: "heading" });
       if (by > end) out.push({ lines: p.lines.slice(end + 1, by + 1), kind: "byline", marked: true });
       from = by + 1;

@@ -52,20 +52,26 @@ let tagger: Jieba | null = null;
 /** Does the line have a predicate of its own (a verb or an idiom outside quotes)? `政协“请你来协商”` does not. */
 function hasPredicate(line: string): boolean {
   const unquoted = line.replace(/[“"「『][^”"」』]*[”"」』]/gu, " ");
-  return tag(unquoted).some((w) => PREDICATE_TAGS.has(w.tag));
+  return tag(unquoted).some((w) => PREDICATE_TAGS.has(w.tag)) || APPROACHES.test(unquoted);
 }
 const PREDICATE_TAGS = new Set(["v", "vd", "vn", "i"]);
+
+/** `假期将至`: 至 there is the verb, though tagged a preposition. */
+const APPROACHES = /(?:将|已|即将)至\s*$/u;
 
 /** A line ending in a particle, preposition or conjunction (`鹤城自主研发的`) runs on into the next. */
 function endsOpen(line: string): boolean {
   // a colon or a dash at the end announces the rest (`岩脚镇马鞍村：` / `一片茶叶撑起增收路`)
   if (/[：:—–]\s*$/u.test(line)) return true;
+  // (`假期将至`: 至 there is the verb, though tagged a preposition)
+  if (APPROACHES.test(line)) return false;
   const last = tag(line.replace(/[\p{P}\s]+$/u, "")).at(-1);
   return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
 }
 const tag = (text: string) => (tagger ??= Jieba.withDict(dict)).tag(text, true);
 
 const VERB_TAGS = new Set(["v", "vn", "vd"]);
+
 /** The line's first word is a verb (`新增护理型床位120张`). */
 function startsWithVerb(line: string): boolean {
   const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
@@ -73,7 +79,8 @@ function startsWithVerb(line: string): boolean {
 }
 
 export function subtitleLike(line: string): boolean {
-  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line)) return true;
+  // (`记“岚川工匠”、钟表修理师傅卢德昌`: a portrait's `记…`, not a reporter's `记者`)
+  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || /^记(?!者)/u.test(line)) return true;
   const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
   return first !== undefined && CONTINUING_TAGS.has(first.tag);
 }
@@ -84,7 +91,8 @@ export function subtitleLike(line: string): boolean {
  * as one, else it is the title and the lines above it the kicker (keeping with it those of the
  * lines above that still fit: `全县首个“零碳”示范村通过验收` / `屋顶光伏点亮` + `白沙镇桃源村`).
  */
-function splitTitleLines(lines: string[]): { kicker: string | null; title: string; subtitle: string | null } {
+function splitTitleLines(lines: string[], kickerAbove = false): { kicker: string | null; title: string; subtitle: string | null } {
+  if (threeClauses(lines)) return { kicker: lines[0]!, title: lines[1]!, subtitle: lines[2]! };
   let start = 0;
   let i = 1;
   const kicker: string[] = [];
@@ -102,7 +110,9 @@ function splitTitleLines(lines: string[]): { kicker: string | null; title: strin
       if (hasPredicate(clause) && hasPredicate(above) && !endsOpen(above)) {
         // (a preposition or conjunction first continues the same clause: `…部署` / `同本地实际紧密结合`)
         // a second clause with the figures the first lacks is its subtitle (`…建成通车` / `…车程缩至12分钟`)
-        if (startsWithVerb(line) || (/\d/.test(clause) && !/\d/.test(above))) break;
+        // (unless a subtitle follows: then this clause is the title and the one above its kicker)
+        const subtitleBelow = end > i;
+        if (!subtitleBelow && (kickerAbove || startsWithVerb(line) || (/\d/.test(clause) && !/\d/.test(above)))) break;
         if (!subtitleLike(line)) {
           kicker.push(above);
           start = i;
@@ -119,6 +129,15 @@ function splitTitleLines(lines: string[]): { kicker: string | null; title: strin
   const rest = lines.slice(i).join("");
   return { kicker: kicker.join(" ") || null, title: joinTitle(lines.slice(start, i)), subtitle: rest || null };
 }
+
+/**
+ * Three lines, each a clause with a predicate of its own, none running on into the next: kicker,
+ * title, subtitle (`小茶籽榨出大产业` / `槐溪油茶林面积突破12万亩` / `1.6万户茶农年均增收4800元`).
+ */
+const threeClauses = (lines: string[]): boolean =>
+  lines.length === 3 &&
+  lines.every((l) => !/^[—–-]{1,2}/.test(l) && visualWidth(l) > MAX_LABEL_CHARS && hasPredicate(l)) &&
+  !lines.slice(0, 2).some(endsOpen);
 
 /** An enumerated section heading: `一、`, `（一）`, `第一，`, `1.`, `2、`. */
 export const SECTION_NUMBER =
@@ -224,8 +243,10 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
     visualWidth(l) <= MAX_LABEL_CHARS && (lineScores[k]! < LABEL_OVERLAP || (k === 0 && labelByWidth(lines)));
   let top = 0;
   while (
+    !threeClauses(lines) &&
     top < lines.length - 1 &&
     !dashOrComma(lines[top + 1]!) &&
+    !/^记(?!者)/u.test(lines[top + 1]!) &&
     ((lineScores[top]! < HEADLINE_OVERLAP && lineScores.slice(top + 1).some((x) => x >= HEADLINE_OVERLAP) && !endsOpen(lines[top]!)) ||
       isLabel(lines[top]!, top))
   )
@@ -233,7 +254,8 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   furnitureLines.push(...titlePara.lines.slice(0, top).filter((_, k) => isLabel(lines[k]!, k)));
   const kickerLines = lines.slice(0, top).filter((l, k) => !isLabel(l, k));
   lines = lines.slice(top);
-  const split = splitTitleLines(lines);
+  // (a kicker found above: a second clause here is the subtitle, not another title)
+  const split = splitTitleLines(lines, kickerLines.length > 0 || last > first);
   draft.title = split.title;
   draft.subtitle = subtitle ?? split.subtitle;
   const kicker = [...run.slice(first, last).flatMap(displayLines), ...kickerLines, ...(split.kicker ? [split.kicker] : [])].join(" ");

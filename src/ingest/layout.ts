@@ -8,6 +8,7 @@ import {
   BYLINE_ISH,
   CAPTION,
   MAX_MARKED_LABEL,
+  markedHeadline,
   NAMES_LINE,
   NOTICE,
   OPENER,
@@ -17,16 +18,7 @@ import {
   isStrongByline,
   lineKind,
 } from "./line-classes.js";
-import {
-  MappedTextBuilder,
-  SENTENCE_END,
-  isCjk,
-  isSpace,
-  keepsSpace,
-  needsSpaceAtBreak,
-  tidyDisplay,
-  trailingRepeatLength,
-} from "./text.js";
+import { MappedTextBuilder, SENTENCE_END, isCjk, isSpace, keepsSpace, needsSpaceAtBreak, trailingRepeatLength } from "./text.js";
 
 /** A physical line, trimmed: `start` is the source offset of text[0]. */
 export interface Line {
@@ -151,6 +143,12 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       paras.push({ lines: [line], kind: "furniture" });
       continue;
     }
+    if (BOX.test(line.text) && markedHeadline(marked)) {
+      // a marked line with no credit and no names in it is a headline (`▲东湖公园樱花进入盛花期`, a brief's)
+      flush();
+      paras.push({ lines: [line], kind: "body" });
+      continue;
+    }
     if (BOX.test(line.text) && marked.length <= 40) {
       flush();
       cur.push(line);
@@ -245,27 +243,7 @@ export function plainText(p: Para): string {
   return repair(p.lines).toString();
 }
 
-const openBracket = (text: string): boolean => (text.match(/[（(]/g) ?? []).length > (text.match(/[）)]/g) ?? []).length;
-
-/** The paragraph's text for display fields (bylines): whitespace collapsed, lines joined by spaces. */
-export function displayText(p: Para, joiner = " "): string {
-  // a line broken inside brackets (`…（记` / `者 蒙佳怡）`) joins without a space
-  const texts = p.lines.map((l) => l.text.replace(BOX, ""));
-  const joined = texts.reduce((acc, t, i) => (i === 0 ? t : acc + (openBracket(acc) ? "" : joiner) + t), "");
-  return tidyDisplay(joined).replace(/^[（(]\s*([^（）()]+?)\s*[）)]$/u, "$1");
-}
-
-/** Each line of the paragraph as display text, with column-overlap repetitions removed. */
-export function displayLines(p: Para): string[] {
-  return p.lines.map((l) => unspace(tidyDisplay(l.text.slice(0, l.text.length - l.dropTail).replace(/^#{1,6}\s+/, ""))));
-}
-
-/** A letter-spaced headline (`琅 溪 县 地 区 …`, most words one character long) without the spaces between CJK characters. */
-function unspace(text: string): string {
-  const words = text.split(/\s+/);
-  if (words.length < 4 || words.filter((w) => Array.from(w).length === 1).length < 0.6 * words.length) return text;
-  return text.replace(/(?<=[\p{Script=Han}\d])\s+(?=[\p{Script=Han}\d])/gu, "");
-}
+export { displayLines, displayText } from "./display.js";
 
 /**
  * Repairs hard line breaks into running text, recording source offsets: lines join

@@ -12,6 +12,7 @@ export const ROLE = "(?:记者|通讯员|实习生|执笔人?|撰稿人?|评论�
 /** A text/photo credit before names (`文/图　芮晴川`, `文 / 言秋`): the credit word, a space or slash, one or two names. */
 const CREDIT_FIRST =
   "^(?:文\\s*[\\/／]\\s*图|图\\s*[\\/／]\\s*文|文|图)(?:\\s*[\\/／]\\s*|\\s+)[\\p{Script=Han}·]{2,4}(?:\\s+[\\p{Script=Han}·]{2,4})?$";
+const CREDIT_FIRST_RE = new RegExp(CREDIT_FIRST, "u");
 /** A role followed by names, names followed by a photo/text credit, or a credit followed by names. */
 const STRONG_BYLINE = new RegExp(
   `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$|${CREDIT_FIRST}`,
@@ -37,34 +38,60 @@ export const BOXED = /^[\u2500-\u257f\s]+$|^[\u2502-\u257f]|[\u2502-\u257f]$/u;
 /** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
 const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
 /** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */
-export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告))$/u;
+export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告|通知|通告))$/u;
 /** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
 export const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
 const CREDIT =
-  /^(?:责任编辑|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:[\s·・]|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{1,2}版?\s+[\p{Script=Han}·]{2,4}$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
+  /^(?:责任编辑|责编|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:[\s·・]|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{1,2}版?\s+[\p{Script=Han}·]{2,4}$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
 export const OPENER =
   /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
 export const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
 
 /** Does the text name a role (记者, 通讯员…) or carry a photo/text credit (`文/图`)? */
 export function hasCreditWords(text: string): boolean {
-  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim());
+  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim()) || CREDIT_FIRST_RE.test(text.trim());
 }
 
 export function isStrongByline(text: string): boolean {
   return STRONG_BYLINE.test(text.trim());
 }
 
+/** A source credited on its own line: `来源：鹤坪发布`, `据《汀阳日报》`, `稿源：…`. */
+const SOURCE_CREDIT = /^(?:(?:来源|稿源|信息来源)[：:]\s*[^\s，。,]{2,16}|据《[^》]{2,12}》(?:报道)?)$/u;
+
 export function lineKind(text: string): ParaKind | null {
   if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";
   if (JUMP.test(text)) return "jump";
   // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
   if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
+  // (or a name alone, `（钟岚）`: two or three characters starting with a family name)
+  if (/^[（(][\p{Script=Han}]{2,3}[）)]$/u.test(text) && SURNAMES.has(text[1]!)) return "byline";
+  // a source named at the end (`来源：鹤坪发布`, `据《汀阳日报》`) credits the article as a byline does
+  if (SOURCE_CREDIT.test(text)) return "byline";
   if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text) || BOXED.test(text) || DECORATED_LABEL.test(text))
     return "furniture";
   return null;
 }
+
+/**
+ * A box-marked line that is a headline (`▲东湖公园樱花进入盛花期`, a brief's title), not a byline: no
+ * credit words, not names only, no comma or sentence end (a marked caption has them), longer than a label.
+ */
+export function markedHeadline(marked: string): boolean {
+  const text = marked.trim();
+  return (
+    text.length > MAX_MARKED_LABEL &&
+    !hasCreditWords(text) &&
+    !NAMES_LINE.test(text) &&
+    !isGluedCredit(text) &&
+    !/[，,]/.test(text) &&
+    isHeadingText(text, 1)
+  );
+}
+
+/** A headline that asks is at most this long. */
+const MAX_QUESTION_HEADLINE = 24;
 
 /** A headline block (label, kicker, a title over two lines, subtitle) has at most this many lines. */
 const MAX_HEADING_LINES = 5;
@@ -72,8 +99,14 @@ const MAX_HEADING_LINES = 5;
 /** Short, without sentence-final punctuation, and made of words: a headline, kicker, caption or section heading. */
 export function isHeadingText(text: string, lineCount: number): boolean {
   if (!/[\p{Script=Han}A-Za-z]/u.test(text)) return false;
-  const short = (lineCount <= 3 && text.length <= 50) || (lineCount <= MAX_HEADING_LINES && text.length <= 16 * lineCount);
-  return short && !HAS_SENTENCE_END.test(text) && !/…/.test(text);
+  // (a `——` subtitle runs as long as it needs: the length that counts is the headline's above it)
+  const head = text.replace(/[—–]{2}.*$/su, "");
+  const short = (lineCount <= 3 && head.length <= 50) || (lineCount <= MAX_HEADING_LINES && head.length <= 16 * lineCount);
+  // a headline may ask (`老旧小区加装电梯，补贴怎么申请？`): one question mark at its end, no colon (an
+  // interview's `问：…？` has one), short
+  const asks = /[？?]$/u.test(text) && !/[：:]/u.test(text) && text.length <= MAX_QUESTION_HEADLINE;
+  // (an item of a list ending in a semicolon, `一是总分由50分提高到60分；`, is running text)
+  return short && !HAS_SENTENCE_END.test(asks ? text.slice(0, -1) : text) && !/…/.test(text) && !/[；;]$/u.test(text);
 }
 
 /**

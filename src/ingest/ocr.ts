@@ -11,6 +11,7 @@ import path from "node:path";
 import { CitebotError } from "../errors.js";
 import { layoutBoxes, type PageText, type TextBox } from "./page-geometry.js";
 import { type Block, pageBlocks, readInk } from "./page-blocks.js";
+import { type AltLine, keepAlternatives, withAlternatives } from "./ocr-alternatives.js";
 import { isCjk } from "./text.js";
 
 /** A line as the OCR engine reads it: text, confidence, corner points (tl, tr, br, bl) in pixels. */
@@ -18,6 +19,8 @@ export interface OcrLine {
   text: string;
   mean: number;
   box?: number[][];
+  /** Per character, the other characters the recogniser weighed there (`ocr-alternatives.ts`). */
+  alts?: string[];
 }
 
 export class OcrError extends CitebotError {}
@@ -30,7 +33,10 @@ let engine: Promise<Engine> | null = null;
 /** The OCR engine, created once per process. */
 function ocrEngine(): Promise<Engine> {
   engine ??= import("@gutenye/ocr-node")
-    .then((m) => m.default.create() as Promise<Engine>)
+    .then(async (m) => {
+      await keepAlternatives();
+      return m.default.create() as Promise<Engine>;
+    })
     .catch((err: unknown) => {
       engine = null;
       throw new OcrError(`the OCR engine could not start (${(err as Error)?.message ?? err})`, { cause: err });
@@ -111,7 +117,7 @@ async function readBlock(page: DecodedPage, block: Block, ocr: Engine, scale: nu
     .extend({ top: 8, left: 8, right: 8 + pad(w + 16), bottom: 8 + pad(h + 16), background: "#ffffff" })
     .png()
     .toBuffer();
-  const lines = await ocr.detect(crop);
+  const lines = withAlternatives(await ocr.detect(crop));
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   return lines.map((l) => ({
     ...l,
@@ -168,12 +174,14 @@ async function readBlocks(page: DecodedPage, blocks: Block[], ocr: Engine): Prom
 }
 
 /** Part of the cache key: a new way of reading pages reads cached pages again. */
-const OCR_VERSION = "v3";
+const OCR_VERSION = "v4";
 
 export interface ImagePage extends PageText {
   width: number;
   height: number;
   chars: number;
+  /** The lines the recogniser had second choices in (for repairing headlines). */
+  alternatives: AltLine[];
 }
 
 /** Reads a page image (PNG, JPEG, TIFF, WebP: a path or its bytes); `hash` keys the cache in `cacheDir`. */
@@ -211,5 +219,6 @@ export async function readImagePage(file: string | Buffer, hash: string, cacheDi
   const text = layoutBoxes(boxes);
   const right = Math.max(0, ...boxes.map((b) => b.x + b.w));
   const bottom = Math.max(0, ...boxes.map((b) => b.top + b.h));
-  return { ...text, width: right, height: bottom, chars: boxes.reduce((s, b) => s + b.text.length, 0) };
+  const alternatives = lines.flatMap((l) => (l.alts ? [{ text: l.text, alts: l.alts }] : []));
+  return { ...text, width: right, height: bottom, chars: boxes.reduce((s, b) => s + b.text.length, 0), alternatives };
 }

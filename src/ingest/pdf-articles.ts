@@ -9,6 +9,7 @@ import { documentDate, normalizeDate } from "./dates.js";
 import { decodeText } from "./decode.js";
 import { sha256 } from "./hash.js";
 import { OcrError, readImagePage } from "./ocr.js";
+import { repairHeadline } from "./ocr-alternatives.js";
 import { PdfError, readPdf } from "./pdf.js";
 import { segmentPage } from "./segment.js";
 import type { Article, DocMeta, IngestWarning } from "./types.js";
@@ -129,9 +130,10 @@ async function ocrArticles(
     });
     return [];
   }
-  return segmentPage(page.text, { source, meta: pageMeta({ ...meta, ocr: "true" }, file, page.text), lineSizes: page.lineSizes }).map(
-    closeQuotes,
-  );
+  const repair = (field: string | null, body: string) => (field ? repairHeadline(field, body, page.alternatives) : field);
+  return segmentPage(page.text, { source, meta: pageMeta({ ...meta, ocr: "true" }, file, page.text), lineSizes: page.lineSizes })
+    .map((a) => ({ ...a, title: repair(a.title, a.body), kicker: repair(a.kicker, a.body), subtitle: repair(a.subtitle, a.body) }))
+    .map(closeQuotes);
 }
 
 /**

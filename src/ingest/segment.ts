@@ -6,7 +6,7 @@
  * (headline before it), splits between them, or stays a section heading. Furniture never enters a
  * body; it is kept as one `note` per page so it stays searchable.
  */
-import { blankLinesBetween, joinColumnBreaks, mode, repairParagraphs, visualWidth } from "./columns.js";
+import { joinColumnBreaks, repairParagraphs } from "./columns.js";
 import {
   HEADLINE_MARGIN,
   HEADLINE_OVERLAP,
@@ -15,42 +15,28 @@ import {
   SECTION_NUMBER,
   assignHeadline,
   gramsOf,
-  labelShaped,
   paragraphOverlap,
 } from "./headline.js";
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
+import { SENTENCE_END } from "./text.js";
+import { BOX } from "./line-classes.js";
 import type { Article } from "./types.js";
+import { PageParas } from "./page-paras.js";
 
 export type { SegmentOptions } from "./draft.js";
 
 /** The state machine over a page's paragraphs: which paragraphs make which article, and what is furniture. */
-class PageSegmenter {
+class PageSegmenter extends PageParas {
   readonly drafts: Draft[] = [];
   readonly notes: Para[] = [];
   private cur: Draft | null = null;
-
-  /** Blank lines before each paragraph, and the page's usual gap between paragraphs. */
-  private readonly gaps: number[];
-  private readonly usualGap: number;
-
-  constructor(
-    private readonly paras: Para[],
-    text: string,
-  ) {
-    this.gaps = paras.map((p, i) => (i === 0 ? 0 : blankLinesBetween(text, paras[i - 1]!, p)));
-    this.usualGap = mode(this.gaps.slice(1));
-  }
-
-  /** The block at i stands apart: a wider gap before it than the page puts between paragraphs, or a column label on top. */
-  private standsApart(i: number): boolean {
-    const prev = this.paras[i - 1];
-    // a column label on its own line right above counts as on top of it
-    const labelAbove = prev?.kind === "furniture" && prev.lines.length === 1 && visualWidth(prev.lines[0]!.text) <= 8;
-    return this.gaps[i]! > this.usualGap || labelShaped(displayLines(this.paras[i]!)) || labelAbove;
-  }
+  /** How the page's headlines have stood so far: over their body (first) or under it (after). */
+  private readonly order = { first: 0, after: 0 };
+  /** The last paragraph of the headline block that last closed an article (headline after its body). */
+  private closedAt = -1;
 
   run(): this {
     for (let i = 0; i < this.paras.length; i++) i = this.step(i);
@@ -61,33 +47,6 @@ class PageSegmenter {
     this.cur = newDraft(init);
     this.drafts.push(this.cur);
     return this.cur;
-  }
-
-  private skipFurniture(k: number): number {
-    while (k < this.paras.length && (this.paras[k]!.kind === "furniture" || this.paras[k]!.kind === "jump")) k++;
-    return k;
-  }
-
-  private isLeadingByline(k: number): boolean {
-    const p = this.paras[k];
-    if (p?.kind !== "byline") return false;
-    return p.marked === true || this.paras[this.skipFurniture(k + 1)]?.kind === "opener";
-  }
-
-  /** Does the text from k on end in a closing byline before the next article start? */
-  private segmentHasClosingByline(k: number): boolean {
-    for (; k < this.paras.length; k++) {
-      const kind = this.paras[k]!.kind;
-      if (kind === "opener" || kind === "mdTitle") return false;
-      if (kind === "byline") return !this.isLeadingByline(k) && !this.bylineBeforeBody(k);
-    }
-    return false;
-  }
-
-  /** A byline with body text right after it (a leading one, marked or not). */
-  private bylineBeforeBody(k: number): boolean {
-    const after = this.paras[this.skipFurniture(k + 1)]?.kind;
-    return after === "body" || after === "opener";
   }
 
   /** Handles paragraph i (and any run it starts); returns the index of the last paragraph used. */
@@ -135,7 +94,7 @@ class PageSegmenter {
 
   private byline(i: number, p: Para, d: Draft | null): void {
     // a marked line with no credit in it, right above a headline, is a column label (`■聚焦民生`)
-    if (!hasCreditWords(displayText(p)) && this.paras[i + 1]?.kind === "heading") {
+    if (!p.closing && !hasCreditWords(displayText(p)) && this.paras[i + 1]?.kind === "heading") {
       this.notes.push(p);
       return;
     }
@@ -147,6 +106,14 @@ class PageSegmenter {
       (this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i)));
     // a byline between a finished article and a headline block stands over that headline
     const overHeadline = d?.closed === true && this.paras[this.skipFurniture(i + 1)]?.kind === "heading";
+    // on a page whose headlines stand under their bodies, an unmarked credit set right under the
+    // headline that closed an article without one, apart from the text below, is that article's
+    // (`…首演` / `文/图　许蔓` / blank line / `3月13日，…`)
+    const underHeadline = this.closedAt === i - 1 && this.gaps[i]! < (this.gaps[i + 1] ?? 0);
+    if (d?.closed && !d.byline && underHeadline && this.order.first === 0 && !BOX.test(p.lines[0]!.text)) {
+      d.byline = p;
+      return;
+    }
     if (d && !d.byline && d.body.length === 0 && !d.closed) d.byline = p;
     else if (leading || overHeadline) this.start({ byline: p });
     else if (d && !d.byline && d.body.length > 0) {
@@ -155,38 +122,76 @@ class PageSegmenter {
     } else this.notes.push(p);
   }
 
-  /** The body paragraphs a headline block at k would head: after furniture and a byline, up to the next block or article start. */
-  private bodyBelow(k: number): Para[] {
-    let i = this.skipFurniture(k);
-    if (this.paras[i]?.kind === "byline") i = this.skipFurniture(i + 1);
-    const out: Para[] = [];
-    for (; i < this.paras.length; i++) {
-      const p = this.paras[i]!;
-      if (p.kind === "furniture" || p.kind === "jump") continue;
-      if (p.kind === "body" || (p.kind === "opener" && out.length === 0)) out.push(p);
-      else break;
-    }
-    return out;
+  /**
+   * A block before any body of the current article: the headline of the article below, else a
+   * banner or caption (or, after a leading byline, the start of its body).
+   */
+  private beforeBody(
+    d: Draft | null,
+    run: Para[],
+    j: number,
+    nextIdx: number,
+    below: Set<string>,
+    overBelow: number[],
+    opensBelow: boolean,
+    typeSet: boolean,
+  ): void {
+    const paras = this.paras;
+    const next = paras[nextIdx];
+    // before any body: the headline of the article below, else a banner or caption (or, after a
+    // leading byline, the start of its body)
+    if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP)) {
+      this.notes.push(...assignHeadline(d, run, below));
+      this.order.first++;
+    } else if (!d && (typeSet || overBelow.some((o) => o >= HEADLINE_OVERLAP))) this.openWith(run, below);
+    // a headline over a `（上接第1版）` line heads the continuation below, whatever words it shares
+    else if (!d && opensBelow && paras[j]?.kind === "jump" && /上接|接上|接第/u.test(plainText(paras[j]!))) this.openWith(run, below, 0);
+    // a block, then a byline, then body: the headline of that article even when it shares few words
+    else if (!d && next?.kind === "byline" && this.bylineBeforeBody(nextIdx) && Math.max(...overBelow) >= NO_SHARED_WORDS)
+      this.openWith(run, below, Math.max(...overBelow));
+    else if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
+    else this.notes.push(...run);
   }
 
-  /** Does a closing cue surround a headline block after the open article `d` (next: what follows the block)? */
-  private closingCue(d: Draft, nextIdx: number): boolean {
-    const next = this.paras[nextIdx];
-    return (
-      d.jumped ||
-      d.closed ||
-      next === undefined ||
-      next.kind === "opener" ||
-      next.kind === "mdTitle" ||
-      this.isLeadingByline(nextIdx) ||
-      (next.kind === "byline" && this.bylineBeforeBody(nextIdx)) ||
-      (d.byline !== null && next.kind !== "byline" && this.segmentHasClosingByline(nextIdx))
-    );
+  /** The part of a block above what heads the body below closes `d` (its headline after its body; `last`: the block's end). */
+  private closeAbove(d: Draft, upper: Para[], above: Set<string>, threshold: number, last: number): void {
+    const headed = d.title !== null || d.closed;
+    if (headed && !(d.title === null && upper.length > 0)) {
+      if (!(d.title !== null && !d.closed && upper.length > 0 && this.splitOff(d, upper))) this.notes.push(...upper);
+      return;
+    }
+    this.notes.push(...assignHeadline(d, upper, above, threshold));
+    this.order.after++;
+    this.closedAt = last;
+  }
+
+  /**
+   * A headline after a body, under an article that already has its headline (headline first, no
+   * closing credit): it heads the paragraphs at the end of that body whose words it repeats, when
+   * the paragraphs above them do not (`鸿屹精密…` + caption + `3月17日，市统计局…` + `前两月全市…增长7.8%`).
+   */
+  private splitOff(d: Draft, block: Para[]): boolean {
+    const overlap = (paras: Para[]) => Math.max(...block.map((p) => paragraphOverlap(p, gramsOf(paras))));
+    let best = { at: -1, margin: 0 };
+    for (let k = 1; k < d.body.length; k++) {
+      if (d.body[k]!.kind !== "body" || !SENTENCE_END.test(plainText(d.body[k - 1]!))) continue;
+      const [below, above] = [overlap(d.body.slice(k)), overlap(d.body.slice(0, k))];
+      if (below >= HEADLINE_OVERLAP && below - above >= HEADLINE_MARGIN && below - above >= best.margin)
+        best = { at: k, margin: below - above };
+    }
+    if (best.at < 0) return false;
+    const tail = d.body.splice(best.at);
+    d.closed = true;
+    const article = this.start({ body: tail, closed: true });
+    this.notes.push(...assignHeadline(article, block, gramsOf(tail)));
+    this.order.after++;
+    return true;
   }
 
   /** Opens a new article headed by `block` (headline before its body); the block's other lines are furniture. */
   private openWith(block: Para[], below: Set<string>, threshold = HEADLINE_OVERLAP): void {
     this.notes.push(...assignHeadline(this.start(), block, below, threshold));
+    this.order.first++;
   }
 
   /**
@@ -211,18 +216,7 @@ class PageSegmenter {
     // a block in headline type (PDF, OCR) over body text is that body's headline: pages are read top down
     const typeSet = opensBelow && sized(run);
     if (!d || d.body.length === 0) {
-      // before any body: the headline of the article below, else a banner or caption (or, after a
-      // leading byline, the start of its body)
-      if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP))
-        this.notes.push(...assignHeadline(d, run, below));
-      else if (!d && (typeSet || overBelow.some((o) => o >= HEADLINE_OVERLAP))) this.openWith(run, below);
-      // a headline over a `（上接第1版）` line heads the continuation below, whatever words it shares
-      else if (!d && opensBelow && paras[j]?.kind === "jump" && /上接|接上|接第/u.test(plainText(paras[j]!))) this.openWith(run, below, 0);
-      // a block, then a byline, then body: the headline of that article even when it shares few words
-      else if (!d && next?.kind === "byline" && this.bylineBeforeBody(nextIdx) && Math.max(...overBelow) >= NO_SHARED_WORDS)
-        this.openWith(run, below, Math.max(...overBelow));
-      else if (d && !d.fromMarkdown && !d.closed && next && next.kind === "body") d.body.push(...run);
-      else this.notes.push(...run);
+      this.beforeBody(d, run, j, nextIdx, below, overBelow, opensBelow, typeSet);
       return j - 1;
     }
     const above = gramsOf(d.body);
@@ -242,8 +236,16 @@ class PageSegmenter {
         (o >= ONE_SIDED_OVERLAP && overAbove[k]! < NO_SHARED_WORDS && !numbered[k] && this.standsApart(i + k)) ||
         // the article above has its headline and a byline opens the body below: a block between
         // them that shares any words with that body (and none with the one above) is its headline
-        (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)),
+        (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)) ||
+        // on a page whose headlines have all stood over their bodies, one sharing any words with the
+        // body below and fewer with the one above does too (`少年棋手争锋楚河汉界` over `…青少年象棋锦标赛…`)
+        (this.order.first >= 2 && this.order.after === 0 && !numbered[k] && o >= NO_SHARED_WORDS && o > overAbove[k]!),
     );
+    const section = !typeSet && this.isSection(i, d, next, run, numbered, overBelow[0]!, overAbove[0]!, hasSections);
+    if (section) {
+      d.body.push(...run);
+      return j - 1;
+    }
     const opensAt = typeSet ? 0 : heads;
     const upper = opensAt < 0 ? run : run.slice(0, opensAt);
     const lower = opensAt < 0 ? [] : run.slice(opensAt);
@@ -262,10 +264,7 @@ class PageSegmenter {
     // the weaker overlap on (the same one-sided evidence that opens an article below)
     const oneSided = upper.every((_, k) => overBelow[k]! < NO_SHARED_WORDS) && upper.some((_, k) => overAbove[k]! >= ONE_SIDED_OVERLAP);
     const closeWith = cue && oneSided ? ONE_SIDED_OVERLAP : HEADLINE_OVERLAP;
-    if (d.title !== null || d.closed) {
-      if (d.title === null && upper.length > 0) this.notes.push(...assignHeadline(d, upper, above, closeWith));
-      else this.notes.push(...upper);
-    } else this.notes.push(...assignHeadline(d, upper, above, closeWith));
+    this.closeAbove(d, upper, above, closeWith, j - 1);
     d.closed = true;
     if (lower.length > 0) this.openWith(lower, below, Math.min(HEADLINE_OVERLAP, overBelow[opensAt]!));
     return j - 1;

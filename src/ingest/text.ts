@@ -12,8 +12,10 @@ export const isCjk = (c: string | undefined): boolean => isHan(c) || isCjkPunct(
 export const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
 
 /** Sentence-final punctuation, including the closing marks that may follow it. */
-export const SENTENCE_END = /[。！？!?…；;]["'”’」』）)]*$/;
-export const HAS_SENTENCE_END = /[。！？!?]/;
+// (a half-width full stop after a CJK character or a closing quote ends a sentence in pages set with
+// half-width punctuation, `…没有电梯.`; between digits it is a decimal point)
+export const SENTENCE_END = /(?:[。！？!?…；;]|(?<=[\p{Script=Han}"”）)])\.)["'”’」』）)]*$/u;
+export const HAS_SENTENCE_END = /[。！？!?]|[\p{Script=Han}"”）)]\./u;
 
 /** Builds cleaned text while remembering where each character came from. */
 export class MappedTextBuilder {

@@ -59,7 +59,7 @@ async function answerScore(name: string) {
 
 describe.each([
   // floors at the figures measured when the rules landed (README), so a regression shows
-  ["dev", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.9, topK: 1 }],
+  ["dev", { found: 1, title: 1, exact: 1, onAnswer: 1, topK: 1 }],
   ["dev-b", { found: 1, title: 0.85, exact: 0.85, onAnswer: 0.85, topK: 1 }],
   ["heldout", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.95, topK: 1 }],
   ["heldout3", { found: 1, title: 0.95, exact: 0.95, onAnswer: 0.95, topK: 1 }],
@@ -69,7 +69,10 @@ describe.each([
   ["heldout7", { found: 1, title: 0.85, exact: 0.8, onAnswer: 0.8, topK: 1 }],
   ["heldout8", { found: 1, title: 0.83, exact: 0.58, onAnswer: 0.76, topK: 1 }],
   ["heldout9", { found: 0.93, title: 0.87, exact: 0.81, onAnswer: 0.88, topK: 1 }],
-  ["heldout10", { found: 0.93, title: 0.86, exact: 0.72, onAnswer: 0.86, topK: 1 }],
+  ["heldout10", { found: 0.96, title: 0.89, exact: 0.75, onAnswer: 0.86, topK: 1 }],
+  // written in session 11 after session 7's rules; first measured 41.5 and 52.3 % (headline on the answer's citation)
+  ["heldout11", { found: 1, title: 0.96, exact: 0.87, onAnswer: 0.93, topK: 0.96 }],
+  ["heldout12", { found: 1, title: 0.9, exact: 0.77, onAnswer: 0.86, topK: 0.98 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
