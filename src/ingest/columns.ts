@@ -2,7 +2,7 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
-import { BOX, BYLINE_ISH, hasCreditWords, isPaperName } from "./line-classes.js";
+import { BOX, BYLINE_ISH, PINYIN_NAME, hasCreditWords, isPaperName } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
 import { HAS_SENTENCE_END, SENTENCE_END } from "./text.js";
 
@@ -202,7 +202,9 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
     const out: Para[] = [];
     let from = 0;
     for (let k = 1; k < p.lines.length; k++) {
-      if (!SENTENCE_END.test(p.lines[k - 1]!.text.trim()) || !(short(k) || flush(k))) continue;
+      // (after a finished sentence, or after the credit of a headline split off just above)
+      const ended = SENTENCE_END.test(p.lines[k - 1]!.text.trim()) || (k - 1 > 0 && k === from && credit(k - 1));
+      if (!ended || !(short(k) || flush(k))) continue;
       let end = k;
       const byFlush = !short(k);
       const inRun = (q: number) => (byFlush ? flush(q) && !CLAUSE.test(p.lines[q]!.text) : short(q));
@@ -224,10 +226,11 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       let by = end;
       while (credit(by + 1)) by++;
       const last = end + 1 === p.lines.length && k >= 2;
-      // (a run with its credit under it may close the block: a headline after its body, then its byline)
-      const closesBlock = by > end && by + 1 >= p.lines.length;
+      // (a run with its credit under it stands whatever follows: a headline, then its byline)
+      const closesBlock = by > end;
       if (!byFlush && !last && !closesBlock && (by + 1 >= p.lines.length || short(by + 1))) continue;
-      out.push({ lines: p.lines.slice(from, k), kind: "body" }, { lines: p.lines.slice(k, end + 1), kind: "heading" });
+      if (k > from) out.push({ lines: p.lines.slice(from, k), kind: "body" });
+      out.push({ lines: p.lines.slice(k, end + 1), kind: "heading" });
       if (by > end) out.push({ lines: p.lines.slice(end + 1, by + 1), kind: "byline", marked: true });
       from = by + 1;
       k = by;
@@ -245,7 +248,8 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
 function mastheadFirst(paras: Para[]): Para[] {
   const [first, next] = paras;
   if (!first || !next || first.kind !== "heading" || first.lines.length !== 1 || next.kind !== "furniture") return paras;
-  if (!isPaperName(first.lines[0]!.text)) return paras;
+  // (a name without 报 counts when its pinyin is printed under it: `今日鹤坪` / `JINRI HEPING`)
+  if (!isPaperName(first.lines[0]!.text) && !PINYIN_NAME.test(next.lines[0]!.text.trim())) return paras;
   return [{ ...first, kind: "furniture" }, ...paras.slice(1)];
 }
 

@@ -26,6 +26,8 @@ export function normalizeDate(value: string): string | null {
 }
 
 const CN_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/u;
+/** A numeric date as running heads print it (`2025-11-07`, `2023.09.28`), not part of a longer number. */
+const NUMERIC_DATE = /(?<![\d.])(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?![\d.])/u;
 /** Sentence punctuation: a line with it is running text, not a masthead. */
 const SENTENCE_MARKS = /[。，；！？,;!?“”]/u;
 /**
@@ -33,7 +35,7 @@ const SENTENCE_MARKS = /[。，；！？,;!?“”]/u;
  * folio `A8` at either end), a paper's name (`…日报`, `鹤汀县报`), or nothing else.
  */
 const MASTHEAD_CUES =
-  /星期[一二三四五六日天]|周[一二三四五六日]|第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[日晚早]报|[\p{Script=Han}]{2,6}报(?=\s)|报社|农历|^[A-H]\d{1,2}(?=\s)|\s[A-H]?\d{1,2}$|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$/u;
+  /星期[一二三四五六日天]|周[一二三四五六日]|第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[日晚早]报|[\p{Script=Han}]{2,6}报(?=\s)|报社|农历|^[A-H]\d{1,2}(?=\s)|\s[A-H]?\d{1,2}$|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$|^\s*\d{4}[-.]\d{1,2}[-.]\d{1,2}\s*$/u;
 /** Lines looked at from the top and from the bottom of a page. */
 const HEAD_LINES = 6;
 const FOOT_LINES = 3;
@@ -60,7 +62,7 @@ export function mastheadDate(text: string): string | null {
 /** The date of a masthead or running-head line (`东川日报 2025年3月12日 星期三 第3版`), or null for any other line. */
 export function mastheadLineDate(line: string): string | null {
   if (line.length > MAX_MASTHEAD_CHARS || SENTENCE_MARKS.test(line) || !MASTHEAD_CUES.test(line)) return null;
-  const m = CN_DATE.exec(line);
+  const m = CN_DATE.exec(line) ?? NUMERIC_DATE.exec(line);
   return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : null;
 }
 

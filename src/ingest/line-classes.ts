@@ -12,15 +12,17 @@ export const ROLE = "(?:记者|通讯员|实习生|执笔人?|撰稿人?|评论�
 /** A text/photo credit before names (`文/图　芮晴川`, `文 / 言秋`): the credit word, a space or slash, one or two names. */
 const CREDIT_FIRST =
   "^(?:文\\s*[\\/／]\\s*图|图\\s*[\\/／]\\s*文|文|图)(?:\\s*[\\/／]\\s*|\\s+)[\\p{Script=Han}·]{2,4}(?:\\s+[\\p{Script=Han}·]{2,4})?$";
-const CREDIT_FIRST_RE = new RegExp(CREDIT_FIRST, "u");
+/** Names each followed by what they did, slash-joined (`周敏/文　蒋一帆/图`). */
+const NAME_SLASH = "^[\\p{Script=Han}·]{2,4}\\s*[\\/／]\\s*(?:文|图|摄|文图)(?:\\s+[\\p{Script=Han}·]{2,4}\\s*[\\/／]\\s*(?:文|图|摄))?$";
+const CREDIT_FIRST_RE = new RegExp(`${CREDIT_FIRST}|${NAME_SLASH}`, "u");
 /** A role followed by names, names followed by a photo/text credit, or a credit followed by names. */
 const STRONG_BYLINE = new RegExp(
-  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$|${CREDIT_FIRST}`,
+  `${ROLE}\\s*[：:\\s]\\s*[\\p{Script=Han}·]{2,4}|^[\\p{Script=Han}·\\s]*[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文\\/摄|文|图|摄)$|${CREDIT_FIRST}|${NAME_SLASH}`,
   "u",
 );
 /** A line that could be part of a byline: role words, names, spaces, a colon or slash; no sentence text. */
 export const BYLINE_ISH = new RegExp(
-  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$)|${CREDIT_FIRST})[\\p{Script=Han}·：:\\/／\\s、A-Za-z]{2,40}$`,
+  `^(?=.*(?:${ROLE}|[\\p{Script=Han}]{2,4}\\s+(?:文\\/图|图\\/文|文|图|摄)$)|${CREDIT_FIRST}|${NAME_SLASH})[\\p{Script=Han}·：:\\/／\\s、A-Za-z]{2,40}$`,
   "u",
 );
 /** A line of names only (`金战新 徐应红`): names of 2–4 characters, separated. A 12-character headline is not one. */
@@ -57,8 +59,12 @@ export function isStrongByline(text: string): boolean {
   return STRONG_BYLINE.test(text.trim());
 }
 
+/** A paper's name in pinyin capitals (`LANJIANG WANBAO`), maybe beside its Chinese name: masthead furniture. */
+export const PINYIN_NAME = /^(?:[\p{Script=Han}]{2,8}(?:报|刊)\s*)?[A-Z]{2,}(?:\s+[A-Z]{2,})+(?:\s*[\p{Script=Han}]{2,8}(?:报|刊))?$/u;
+
 /** A source credited on its own line: `来源：鹤坪发布`, `据《汀阳日报》`, `稿源：…`. */
-const SOURCE_CREDIT = /^(?:(?:来源|稿源|信息来源)[：:]\s*[^\s，。,]{2,16}|据《[^》]{2,12}》(?:报道)?)$/u;
+const SOURCE_CREDIT =
+  /^(?:(?:来源|稿源|信息来源)[：:]\s*[^\s，。,]{2,16}|据《[^》]{2,12}》(?:报道)?|[（(]?据[\p{Script=Han}]{2,8}(?:消息|报道)?[）)]?)$/u;
 
 export function lineKind(text: string): ParaKind | null {
   if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";
@@ -69,7 +75,14 @@ export function lineKind(text: string): ParaKind | null {
   if (/^[（(][\p{Script=Han}]{2,3}[）)]$/u.test(text) && SURNAMES.has(text[1]!)) return "byline";
   // a source named at the end (`来源：鹤坪发布`, `据《汀阳日报》`) credits the article as a byline does
   if (SOURCE_CREDIT.test(text)) return "byline";
-  if (CREDIT.test(text) || BRACKET_NOTE.test(text) || mastheadLineDate(text) || BOXED.test(text) || DECORATED_LABEL.test(text))
+  if (
+    CREDIT.test(text) ||
+    BRACKET_NOTE.test(text) ||
+    mastheadLineDate(text) ||
+    BOXED.test(text) ||
+    DECORATED_LABEL.test(text) ||
+    PINYIN_NAME.test(text)
+  )
     return "furniture";
   return null;
 }

@@ -17,6 +17,7 @@ import {
   gramsOf,
   paragraphOverlap,
 } from "./headline.js";
+import { captionsOverHeadlines, splitBackToBack } from "./headline-blocks.js";
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
@@ -109,8 +110,11 @@ class PageSegmenter extends PageParas {
     // on a page whose headlines stand under their bodies, an unmarked credit set right under the
     // headline that closed an article without one, apart from the text below, is that article's
     // (`…首演` / `文/图　许蔓` / blank line / `3月13日，…`)
-    const underHeadline = this.closedAt === i - 1 && this.gaps[i]! < (this.gaps[i + 1] ?? 0);
-    if (d?.closed && !d.byline && underHeadline && this.order.first === 0 && !BOX.test(p.lines[0]!.text)) {
+    // (or when the headline after it has a credit of its own under it: `…开幕` / `记者 段鸣` /
+    // `40名茶农学做直播带货` / `通讯员 龚晨`)
+    const apart = this.gaps[i]! < (this.gaps[i + 1] ?? 0) && this.order.first === 0;
+    const nextHasOwn = this.paras[i + 1]?.kind === "heading" && this.paras[i + 2]?.kind === "byline";
+    if (d?.closed && !d.byline && this.closedAt === i - 1 && (apart || nextHasOwn) && !BOX.test(p.lines[0]!.text)) {
       d.byline = p;
       return;
     }
@@ -172,19 +176,22 @@ class PageSegmenter extends PageParas {
    */
   private splitOff(d: Draft, block: Para[]): boolean {
     const overlap = (paras: Para[]) => Math.max(...block.map((p) => paragraphOverlap(p, gramsOf(paras))));
-    let best = { at: -1, margin: 0 };
+    const margins: Array<{ at: number; margin: number }> = [];
     for (let k = 1; k < d.body.length; k++) {
       if (d.body[k]!.kind !== "body" || !SENTENCE_END.test(plainText(d.body[k - 1]!))) continue;
       const [below, above] = [overlap(d.body.slice(k)), overlap(d.body.slice(0, k))];
-      if (below >= HEADLINE_OVERLAP && below - above >= HEADLINE_MARGIN && below - above >= best.margin)
-        best = { at: k, margin: below - above };
+      if (below >= HEADLINE_OVERLAP && below - above >= HEADLINE_MARGIN) margins.push({ at: k, margin: below - above });
     }
-    if (best.at < 0) return false;
+    if (margins.length === 0) return false;
+    // the nearest paragraphs that carry its words about as clearly as any (a headline sits under its own body)
+    const top = Math.max(...margins.map((m) => m.margin));
+    const best = margins.filter((m) => m.margin >= top - NEAR_TIE).at(-1)!;
     const tail = d.body.splice(best.at);
     d.closed = true;
     const article = this.start({ body: tail, closed: true });
     this.notes.push(...assignHeadline(article, block, gramsOf(tail)));
     this.order.after++;
+    this.closedAt = this.paras.indexOf(block.at(-1)!);
     return true;
   }
 
@@ -271,10 +278,14 @@ class PageSegmenter extends PageParas {
   }
 }
 
+/** Split points whose margins differ by less than this are about as clear: the nearer one wins. */
+const NEAR_TIE = 0.1;
+
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const lines = splitLines(text);
   applyTypeSizes(lines, options.lineSizes);
-  const { drafts, notes } = new PageSegmenter(joinColumnBreaks(kindsByTypeSize(repairParagraphs(toParagraphs(lines)))), text).run();
+  const paras = captionsOverHeadlines(splitBackToBack(joinColumnBreaks(kindsByTypeSize(repairParagraphs(toParagraphs(lines))))));
+  const { drafts, notes } = new PageSegmenter(paras, text).run();
   return assembleArticles(drafts, notes, text, { ...options, bylineText: displayText });
 }

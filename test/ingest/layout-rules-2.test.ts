@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { segmentPage } from "../../src/ingest/segment.js";
 import { HAS_SENTENCE_END, SENTENCE_END } from "../../src/ingest/text.js";
+import { mastheadDate } from "../../src/ingest/dates.js";
 
 const articles = (page: string) => segmentPage(page, { source: "p.txt" }).filter((a) => a.kind === "article");
 const fields = (page: string) => articles(page).map((a) => [a.kicker, a.title, a.subtitle, a.byline]);
@@ -55,7 +56,11 @@ describe("punctuation and headlines", () => {
     const page =
       "老旧小区加装电梯为何叫好不叫座\n融媒体记者 罗书言\n\n家住甲区的钱秀芝已经两年多没下过楼了.\n\n市住建局相关负责人表示,下一步将探索多元筹资\n方式,力争今年新增加装电梯100部以上.\n";
     expect(fields(page)).toEqual([[null, "老旧小区加装电梯为何叫好不叫座", null, "融媒体记者 罗书言"]]);
-    expect([HAS_SENTENCE_END.test("没下过楼了."), SENTENCE_END.test("没下过楼了."), SENTENCE_END.test("“做梦都想装部电梯.”")]).toEqual([true, true, true]);
+    expect([HAS_SENTENCE_END.test("没下过楼了."), SENTENCE_END.test("没下过楼了."), SENTENCE_END.test("“做梦都想装部电梯.”")]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect([HAS_SENTENCE_END.test("绿道全长1.2公里"), SENTENCE_END.test("版本号为2.")]).toEqual([false, false]);
   });
 
@@ -102,14 +107,16 @@ describe("sections and split articles", () => {
 
 describe("headline blocks", () => {
   it("three clauses, each with its own predicate: kicker, title, subtitle; a line without one joins the title", () => {
-    const page = "小茶籽榨出大产业\n甲县油茶林面积突破12万亩\n1.6万户茶农年均增收4800元\n\n甲县油茶林面积今年突破12万亩，1.6万户茶农年均增收4800元。\n";
+    const page =
+      "小茶籽榨出大产业\n甲县油茶林面积突破12万亩\n1.6万户茶农年均增收4800元\n\n甲县油茶林面积今年突破12万亩，1.6万户茶农年均增收4800元。\n";
     expect(fields(page)[0]!.slice(0, 3)).toEqual(["小茶籽榨出大产业", "甲县油茶林面积突破12万亩", "1.6万户茶农年均增收4800元"]);
     const joined = "春季旅游持续升温\n西岭县一季度接待游客\n186.4万人次\n\n西岭县一季度接待游客186.4万人次，同比增长两成。\n";
     expect(fields(joined)[0]!.slice(0, 3)).toEqual(["春季旅游持续升温", "西岭县一季度接待游客186.4万人次", null]);
   });
 
   it("a kicker, a title with figures and a dash subtitle stay three fields", () => {
-    const page = "秋粮收购全面启动\n全市360个收储网点敞开收购\n——预计收购中晚稻45万吨\n\n全市360个收储网点日前敞开收购秋粮，预计收购中晚稻45万吨。\n";
+    const page =
+      "秋粮收购全面启动\n全市360个收储网点敞开收购\n——预计收购中晚稻45万吨\n\n全市360个收储网点日前敞开收购秋粮，预计收购中晚稻45万吨。\n";
     expect(fields(page)[0]!.slice(0, 3)).toEqual(["秋粮收购全面启动", "全市360个收储网点敞开收购", "——预计收购中晚稻45万吨"]);
   });
 
@@ -117,7 +124,11 @@ describe("headline blocks", () => {
     const page =
       "甲镇新建文化礼堂\n本报记者　顾澜\n　　甲镇的新文化礼堂昨天投入使用，\n礼堂可容纳三百人。\n预付卡消费，这几样凭证要留好\n本报记者　顾澜\n　　近期，城区一家健身房突然闭店，\n会员预付卡余额无法退还，消费凭\n证成了维权的关键。\n" +
       "最高法发布涉老年人权益保护\n典型案例\n　　新华社北京3月13日电（记者　李明远）最高人民法院\n13日发布一批涉老年人权益保护典\n型案例。\n";
-    expect(articles(page).map((a) => a.title)).toEqual(["甲镇新建文化礼堂", "预付卡消费，这几样凭证要留好", "最高法发布涉老年人权益保护典型案例"]);
+    expect(articles(page).map((a) => a.title)).toEqual([
+      "甲镇新建文化礼堂",
+      "预付卡消费，这几样凭证要留好",
+      "最高法发布涉老年人权益保护典型案例",
+    ]);
     // the other side: a flush line after a finished sentence inside a paragraph, with a comma and no credit under it
     const body = "甲镇新建文化礼堂\n本报记者　顾澜\n　　甲镇的新文化礼堂昨天投入使用。\n同时，礼堂还设有图书室，\n可供村民借阅。\n";
     expect(articles(body)).toHaveLength(1);
@@ -136,5 +147,42 @@ describe("headline blocks", () => {
       ["采茶戏新作《春江渡》首演", null],
       ["市教育局公布中考体育方案", "文/图 许蔓"],
     ]);
+  });
+});
+
+describe("blank-less pages and mastheads", () => {
+  it("two headlines back to back in one block split where each side's words say (closing the one above, heading the one below)", () => {
+    const page =
+      "▢ 晚报记者 范思远\n受辐射雾影响，昨天早晨岚江大桥能见度不足200米，大桥车流缓行。\n气象部门预计未来一周早晨仍有雾。\n" +
+      "大雾锁城 岚江大桥早高峰车流缓行\n镜湖公园银杏进入最佳观赏期\n" +
+      "连日来，镜湖公园西岸的86株银杏树由绿转黄，进入最佳观赏期。\n";
+    expect(articles(page).map((a) => a.title)).toEqual(["大雾锁城 岚江大桥早高峰车流缓行", "镜湖公园银杏进入最佳观赏期"]);
+    // the other side: a two-line headline whose lines both repeat the body below stays one block
+    const one = "▢ 晚报记者 范思远\n昨天早晨岚江大桥车流缓行。\n\n镜湖公园银杏\n进入最佳观赏期\n\n连日来，镜湖公园的银杏进入最佳观赏期。\n";
+    expect(articles(one).map((a) => a.title)).toContain("镜湖公园银杏进入最佳观赏期");
+  });
+
+  it("a marked caption over a headline is furniture; a marked headline over its text is a headline", () => {
+    const page =
+      "▲谭守义正在为顾客更换鞋跟\n城墙根下的修鞋摊：一门手艺守了四十年\n周敏/文　蒋一帆/图\n\n谭守义的修鞋摊在城墙根下摆了四十年。\n";
+    expect(fields(page)).toEqual([[null, "城墙根下的修鞋摊：一门手艺守了四十年", null, "周敏/文 蒋一帆/图"]]);
+  });
+
+  it("a paper's name in pinyin and a numeric date line are masthead furniture, and the date is the page's", () => {
+    const page = "LANJIANG WANBAO 岚江晚报\nA05 城事  2025-11-07\n\n镜湖公园银杏进入最佳观赏期\n\n镜湖公园的银杏进入最佳观赏期。\n";
+    expect(fields(page).map((f) => f.slice(0, 2))).toEqual([[null, "镜湖公园银杏进入最佳观赏期"]]);
+    expect(mastheadDate(page)).toBe("2025-11-07");
+    // a number in running text is no date
+    expect(mastheadDate("本报讯 编号为2025-11-07的文件已下发，请各单位执行。\n")).toBeNull();
+  });
+
+  it("a credit under a closing headline is that article's when the headline after it has a credit of its own", () => {
+    const page =
+      "白鹭坪茶园的三产融合账本\n记者 朱晓岚\n　　白鹭坪茶园走上了种茶、制茶、茶旅融合的路子，茶园的\n账本变了。\n　　茶农去年户均增收1.8万元。\n" +
+      "　　记者从区文化和旅游局获悉，首届湄溪茶文化节将于\n12月6日在白鹭坪茶园开幕，为期三天。\n首届湄溪茶文化节12月开幕\n记者 段鸣\n40名茶农学做直播带货\n通讯员 龚晨\n" +
+      "　　11月11日，湄溪区首期茶农直播电商培训班开班，\n40名茶农参加培训，学做直播带货。\n";
+    const got = fields(page).map((f) => [f[1], f[3]]);
+    expect(got).toContainEqual(["首届湄溪茶文化节12月开幕", "记者 段鸣"]);
+    expect(got).toContainEqual(["40名茶农学做直播带货", "通讯员 龚晨"]);
   });
 });

@@ -15,7 +15,9 @@ const BODY = "本报讯　9月下旬，禾源县秋粮收获进度过七成，\n
 
 describe("repairHeadline", () => {
   it("replaces a misread character the recogniser doubted when the body reads it otherwise", () => {
-    expect(repairHeadline("未源县秋粮收获进度过七成", BODY, [line("未源县秋粮收获进度过七成", 0, "禾末")])).toBe("禾源县秋粮收获进度过七成");
+    expect(repairHeadline("未源县秋粮收获进度过七成", BODY, [line("未源县秋粮收获进度过七成", 0, "禾末")])).toBe(
+      "禾源县秋粮收获进度过七成",
+    );
   });
 
   it("keeps the reading when the recogniser had no doubt there, whatever the body says", () => {
@@ -53,9 +55,6 @@ describe("decodeWithAlternatives", () => {
     expect(decoded!.text).toBe("禾源");
     expect(decoded!.mean).toBeCloseTo((0.6 + 0.895) / 2, 5);
     // 未 was weighed at 禾's steps; at 源's its 0.005 is below the floor
-    expect(withAlternatives([{ text: "禾源" }, { text: "禾 源" }])).toEqual([
-      { text: "禾源", alts: ["未", ""] },
-      { text: "禾 源" },
-    ]);
+    expect(withAlternatives([{ text: "禾源" }, { text: "禾 源" }])).toEqual([{ text: "禾源", alts: ["未", ""] }, { text: "禾 源" }]);
   });
 });
