@@ -227,8 +227,8 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       while (credit(by + 1)) by++;
       const last = end + 1 === p.lines.length && k >= 2;
       // (a run with its credit under it stands whatever follows: a headline, then its byline)
-      const closesBlock = by > end;
-      if (!byFlush && !last && !closesBlock && (by + 1 >= p.lines.length || short(by + 1))) continue;
+      const credited = by > end;
+      if (!byFlush && !last && !credited && (by + 1 >= p.lines.length || short(by + 1))) continue;
       if (k > from) out.push({ lines: p.lines.slice(from, k), kind: "body" });
       out.push({ lines: p.lines.slice(k, end + 1), kind: "heading" });
       if (by > end) out.push({ lines: p.lines.slice(end + 1, by + 1), kind: "byline", marked: true });

@@ -63,7 +63,6 @@ const APPROACHES = /(?:将|已|即将)至\s*$/u;
 function endsOpen(line: string): boolean {
   // a colon or a dash at the end announces the rest (`岩脚镇马鞍村：` / `一片茶叶撑起增收路`)
   if (/[：:—–]\s*$/u.test(line)) return true;
-  // (`假期将至`: 至 there is the verb, though tagged a preposition)
   if (APPROACHES.test(line)) return false;
   const last = tag(line.replace(/[\p{P}\s]+$/u, "")).at(-1);
   return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
@@ -78,9 +77,11 @@ function startsWithVerb(line: string): boolean {
   return first !== undefined && VERB_TAGS.has(first.tag);
 }
 
+/** A portrait's subtitle: `记“岚川工匠”、钟表修理师傅卢德昌` (`记…`, not a reporter's `记者`). */
+const PORTRAIT = /^记(?!者)/u;
+
 export function subtitleLike(line: string): boolean {
-  // (`记“岚川工匠”、钟表修理师傅卢德昌`: a portrait's `记…`, not a reporter's `记者`)
-  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || /^记(?!者)/u.test(line)) return true;
+  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || PORTRAIT.test(line)) return true;
   const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
   return first !== undefined && CONTINUING_TAGS.has(first.tag);
 }
@@ -242,11 +243,12 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   const isLabel = (l: string, k: number) =>
     visualWidth(l) <= MAX_LABEL_CHARS && (lineScores[k]! < LABEL_OVERLAP || (k === 0 && labelByWidth(lines)));
   let top = 0;
+  const clauses = threeClauses(lines);
   while (
-    !threeClauses(lines) &&
+    !clauses &&
     top < lines.length - 1 &&
     !dashOrComma(lines[top + 1]!) &&
-    !/^记(?!者)/u.test(lines[top + 1]!) &&
+    !PORTRAIT.test(lines[top + 1]!) &&
     ((lineScores[top]! < HEADLINE_OVERLAP && lineScores.slice(top + 1).some((x) => x >= HEADLINE_OVERLAP) && !endsOpen(lines[top]!)) ||
       isLabel(lines[top]!, top))
   )

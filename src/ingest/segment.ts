@@ -142,8 +142,6 @@ class PageSegmenter extends PageParas {
   ): void {
     const paras = this.paras;
     const next = paras[nextIdx];
-    // before any body: the headline of the article below, else a banner or caption (or, after a
-    // leading byline, the start of its body)
     if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP)) {
       this.notes.push(...assignHeadline(d, run, below));
       this.order.first++;
@@ -159,14 +157,15 @@ class PageSegmenter extends PageParas {
 
   /** The part of a block above what heads the body below closes `d` (its headline after its body; `last`: the block's end). */
   private closeAbove(d: Draft, upper: Para[], above: Set<string>, threshold: number, last: number): void {
-    const headed = d.title !== null || d.closed;
-    if (headed && !(d.title === null && upper.length > 0)) {
-      if (!(d.title !== null && !d.closed && upper.length > 0 && this.splitOff(d, upper))) this.notes.push(...upper);
+    if (d.title === null && (upper.length > 0 || !d.closed)) {
+      this.notes.push(...assignHeadline(d, upper, above, threshold));
+      this.order.after++;
+      this.closedAt = last;
       return;
     }
-    this.notes.push(...assignHeadline(d, upper, above, threshold));
-    this.order.after++;
-    this.closedAt = last;
+    // (a headed article cannot take a second headline: it may head the end of its body instead)
+    if (d.title !== null && !d.closed && upper.length > 0 && this.splitOff(d, upper)) return;
+    this.notes.push(...upper);
   }
 
   /**
