@@ -112,20 +112,6 @@ function unclosed(text: string): boolean {
   return count(/[《（(“「『]/g) > count(/[》）)”」』]/g);
 }
 
-/** Blank lines in the source between two paragraphs. */
-export function blankLinesBetween(text: string, a: Para, b: Para): number {
-  const last = a.lines[a.lines.length - 1]!;
-  const between = text.slice(last.start + last.text.length, b.lines[0]!.start);
-  return Math.max(0, (between.match(/\n/g) ?? []).length - 1);
-}
-
-/** The most common value (0 for none). */
-export function mode(xs: number[]): number {
-  const counts = new Map<number, number>();
-  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
-}
-
 /**
  * A headline glued to its body: OCR that drops the blank line under a headline gives a body
  * paragraph whose first line is the headline (`区二院开设夜间儿科门诊` / `从12月2日起，…`). Such a
@@ -193,12 +179,15 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
     const usual = widths[Math.floor(widths.length * 0.75)]!;
     const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
     const short = (k: number) => !credit(k) && !CLAUSE.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
-    // in a block whose paragraphs open indented, lines set flush after a finished sentence and
-    // followed by an indented line or a credit are a headline, however wide (`最高法发布涉老年人权益保护` /
-    // `典型案例` / `　　新华社北京…`); with a comma only over a credit (`预付卡消费，这几样凭证要留好`)
+    // where paragraphs open indented, flush lines after a finished sentence over an indented line or
+    // a credit are a headline, however wide (`最高法发布涉老年人权益保护` / `典型案例` / `　　新华社…`; with
+    // a comma only over a credit); anywhere, a line without clause punctuation over a credit is one
     const indentMarked = p.lines[0]!.indented || p.lines.filter((l) => l.indented).length >= 2;
     const flush = (k: number) =>
-      indentMarked && k < p.lines.length && !p.lines[k]!.indented && !credit(k) && !HAS_SENTENCE_END.test(p.lines[k]!.text);
+      k < p.lines.length &&
+      !credit(k) &&
+      !HAS_SENTENCE_END.test(p.lines[k]!.text) &&
+      ((indentMarked && !p.lines[k]!.indented) || (!CLAUSE.test(p.lines[k]!.text) && credit(k + 1)));
     const out: Para[] = [];
     let from = 0;
     for (let k = 1; k < p.lines.length; k++) {

@@ -2,7 +2,7 @@
  * Read-only questions about a page's paragraphs that the segmenter asks while it walks them: the
  * gaps between them, which bylines lead or close an article, what body a headline block would head.
  */
-import { blankLinesBetween, mode, visualWidth } from "./columns.js";
+import { visualWidth } from "./columns.js";
 import type { Draft } from "./draft.js";
 import { HEADLINE_MARGIN, labelShaped } from "./headline.js";
 import { type Para, displayLines, plainText } from "./layout.js";
@@ -116,3 +116,17 @@ export class PageParas {
 const MAX_SECTION_LABEL = 4;
 /** ... and one this short too, unless its words clearly belong to the body below rather than above. */
 const MAX_SECTION_HEADING = 8;
+
+/** Blank lines in the source between two paragraphs. */
+function blankLinesBetween(text: string, a: Para, b: Para): number {
+  const last = a.lines[a.lines.length - 1]!;
+  const between = text.slice(last.start + last.text.length, b.lines[0]!.start);
+  return Math.max(0, (between.match(/\n/g) ?? []).length - 1);
+}
+
+/** The most common value (0 for none). */
+function mode(xs: number[]): number {
+  const counts = new Map<number, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+}

@@ -185,4 +185,17 @@ describe("blank-less pages and mastheads", () => {
     expect(got).toContainEqual(["首届湄溪茶文化节12月开幕", "记者 段鸣"]);
     expect(got).toContainEqual(["40名茶农学做直播带货", "通讯员 龚晨"]);
   });
+
+  it("in a block with no paragraph marks, a line without clause punctuation over a credit is a headline", () => {
+    const page =
+      "反诈进校园活动启动\n\n通讯员　陶思源\n市公安局反诈中心民警走进市第二中学，为高三毕\n业生上了一堂反诈课，提醒同学们警惕诈骗。\n" +
+      "一张调解桌化解300余起邻里纠纷\n本报记者　宋禾　通讯员　章凤仪\n凤台街道文昌社区有一张用了八年的旧木桌，调\n解桌前化解了300余起邻里纠纷。\n";
+    expect(fields(page).map((f) => [f[1], f[3]])).toEqual([
+      ["反诈进校园活动启动", "通讯员 陶思源"],
+      ["一张调解桌化解300余起邻里纠纷", "本报记者 宋禾 通讯员 章凤仪"],
+    ]);
+    // the other side: a line of running text (with a comma) over a credit stays in the body
+    const body = "反诈进校园活动启动\n\n通讯员　陶思源\n市公安局反诈中心民警走进市第二中学。\n同学们纷纷表示，收获很大\n记者　宋禾\n";
+    expect(articles(body)).toHaveLength(1);
+  });
 });

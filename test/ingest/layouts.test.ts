@@ -74,7 +74,7 @@ describe.each([
   ["heldout11", { found: 1, title: 0.96, exact: 0.87, onAnswer: 0.93, topK: 0.96 }],
   ["heldout12", { found: 1, title: 0.9, exact: 0.8, onAnswer: 0.86, topK: 0.98 }],
   // written in session 11 after heldout11/12's rules; first measured 60.9 and 58.0 % (44.9 and 31.9 % with the session-start code)
-  ["heldout13", { found: 0.83, title: 0.77, exact: 0.48, onAnswer: 0.63, topK: 0.89 }],
+  ["heldout13", { found: 0.87, title: 0.8, exact: 0.48, onAnswer: 0.66, topK: 0.89 }],
   ["heldout14", { found: 0.86, title: 0.75, exact: 0.48, onAnswer: 0.7, topK: 0.95 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
