@@ -15,6 +15,7 @@ import {
   hasCreditWords,
   isGluedCredit,
   isHeadingText,
+  isNameCredit,
   isStrongByline,
   lineKind,
 } from "./line-classes.js";
@@ -74,7 +75,9 @@ function splitInlineByline(line: Line): [Line, Line] | null {
     /^(.*[。！？!?”」』）)])\s+(\S.{1,30})$/u.exec(line.text) ?? /^(.*[。！？!?”」』])\s*([（(][^（）()]{2,30}[）)])$/u.exec(line.text);
   if (!m) return null;
   const credit = m[2]!.replace(/^[（(]|[）)]$/g, "");
-  if (!isStrongByline(credit) || !BYLINE_ISH.test(credit)) return null;
+  // (or a name alone in brackets after the last sentence: `…补贴5元。（钱小满）`)
+  const named = /^[（(]/u.test(m[2]!) && isNameCredit(credit);
+  if (!named && (!isStrongByline(credit) || !BYLINE_ISH.test(credit))) return null;
   const tailStart = line.text.length - m[2]!.length;
   return [
     { ...sizeOf(line), text: m[1]!, start: line.start, dropTail: 0 },

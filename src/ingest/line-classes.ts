@@ -72,7 +72,7 @@ export function lineKind(text: string): ParaKind | null {
   // a bracketed credit on its own line (`（通讯员 钟敏）`) closes its article; other bracketed notes are furniture
   if (BRACKET_NOTE.test(text) && isStrongByline(text.slice(1, -1)) && BYLINE_ISH.test(text.slice(1, -1))) return "byline";
   // (or a name alone, `（钟岚）`: two or three characters starting with a family name)
-  if (/^[（(][\p{Script=Han}]{2,3}[）)]$/u.test(text) && SURNAMES.has(text[1]!)) return "byline";
+  if (/^[（(].*[）)]$/u.test(text) && isNameCredit(text.slice(1, -1))) return "byline";
   // a source named at the end (`来源：鹤坪发布`, `据《汀阳日报》`) credits the article as a byline does
   if (SOURCE_CREDIT.test(text)) return "byline";
   if (
@@ -136,6 +136,9 @@ const GLUED_CREDIT =
 const SURNAMES = new Set(
   "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公上官",
 );
+
+/** A name alone as a credit (`杨帆`, `钱小满`): two or three characters, a family name first. */
+export const isNameCredit = (text: string): boolean => /^[\p{Script=Han}]{2,3}$/u.test(text) && SURNAMES.has(text[0]!);
 
 export function isGluedCredit(text: string): boolean {
   const glued = text.replace(/\s+/g, "");

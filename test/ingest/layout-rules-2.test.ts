@@ -40,6 +40,10 @@ describe("briefs columns", () => {
     expect(fields(page)[0]![3]).toBe("杨帆");
     const note = "甲镇新建文化礼堂\n\n甲镇的新文化礼堂昨天投入使用，礼堂可容纳三百人。\n（待续）\n";
     expect(fields(note)[0]![3]).toBeNull();
+    // also at the end of the last line, after its sentence
+    const inline = "甲镇新建文化礼堂\n\n甲镇的新文化礼堂昨天投入使用，礼堂可\n容纳三百人。（钱小满）\n";
+    expect(fields(inline)[0]![3]).toBe("钱小满");
+    expect(articles(inline)[0]!.body).not.toContain("钱小满");
   });
 
   it("a source line at the end credits the article; a sentence naming a source is body text", () => {
