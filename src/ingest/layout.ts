@@ -16,6 +16,7 @@ import {
   isGluedCredit,
   isHeadingText,
   isNameCredit,
+  isSourceCredit,
   isStrongByline,
   lineKind,
 } from "./line-classes.js";
@@ -76,7 +77,7 @@ function splitInlineByline(line: Line): [Line, Line] | null {
   if (!m) return null;
   const credit = m[2]!.replace(/^[（(]|[）)]$/g, "");
   // (or a name alone in brackets after the last sentence: `…补贴5元。（钱小满）`)
-  const named = /^[（(]/u.test(m[2]!) && isNameCredit(credit);
+  const named = /^[（(]/u.test(m[2]!) && (isNameCredit(credit) || isSourceCredit(m[2]!));
   if (!named && (!isStrongByline(credit) || !BYLINE_ISH.test(credit))) return null;
   const tailStart = line.text.length - m[2]!.length;
   return [

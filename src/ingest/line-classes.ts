@@ -64,7 +64,10 @@ export const PINYIN_NAME = /^(?:[\p{Script=Han}]{2,8}(?:报|刊)\s*)?[A-Z]{2,}(?
 
 /** A source credited on its own line: `来源：鹤坪发布`, `据《汀阳日报》`, `稿源：…`. */
 const SOURCE_CREDIT =
-  /^(?:(?:来源|稿源|信息来源)[：:]\s*[^\s，。,]{2,16}|据《[^》]{2,12}》(?:报道)?|[（(]?据[\p{Script=Han}]{2,8}(?:消息|报道)?[）)]?)$/u;
+  /^(?:(?:来源|稿源|信息来源)[：:]\s*[^\s，。,]{2,16}|[（(]?据《[^》]{2,12}》(?:报道)?[）)]?|[（(]?据[\p{Script=Han}]{2,8}(?:消息|报道)?[）)]?)$/u;
+
+/** A source credit (`来源：鹤坪发布`, `（据《江州日报》）`). */
+export const isSourceCredit = (text: string): boolean => SOURCE_CREDIT.test(text.trim());
 
 export function lineKind(text: string): ParaKind | null {
   if (MD_HEADING.test(text)) return /^#\s/.test(text) ? "mdTitle" : "mdSection";

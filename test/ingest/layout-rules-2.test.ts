@@ -49,6 +49,8 @@ describe("briefs columns", () => {
   it("a source line at the end credits the article; a sentence naming a source is body text", () => {
     const page = "乙县开展森林防火检查\n\n乙县近日开展秋季森林防火专项检查，排查隐患12处。\n来源：乙县发布\n";
     expect(fields(page)[0]![3]).toBe("来源：乙县发布");
+    const inline = "乙县出台宅基地管理新规\n\n乙县出台农村宅基地管理新规，办法自10\n月1日起施行。（据《江州日报》）\n";
+    expect(fields(inline)[0]![3]).toBe("据《江州日报》");
     const body = "乙县开展森林防火检查\n\n乙县近日开展秋季森林防火专项检查，排查隐患12处。\n来源：乙县发布的通报显示，隐患均已整改。\n";
     expect(fields(body)[0]![3]).toBeNull();
   });
