@@ -14,6 +14,7 @@ const CREDIT_FIRST =
   "^(?:文\\s*[\\/／]\\s*图|图\\s*[\\/／]\\s*文|文|图)(?:\\s*[\\/／]\\s*|\\s+)[\\p{Script=Han}·]{2,4}(?:\\s+[\\p{Script=Han}·]{2,4})?$";
 /** Names each followed by what they did, slash-joined (`周敏/文　蒋一帆/图`). */
 const NAME_SLASH = "^[\\p{Script=Han}·]{2,4}\\s*[\\/／]\\s*(?:文|图|摄|文图)(?:\\s+[\\p{Script=Han}·]{2,4}\\s*[\\/／]\\s*(?:文|图|摄))?$";
+const ROLE_RE = new RegExp(ROLE, "u");
 const CREDIT_FIRST_RE = new RegExp(`${CREDIT_FIRST}|${NAME_SLASH}`, "u");
 /** A role followed by names, names followed by a photo/text credit, or a credit followed by names. */
 const STRONG_BYLINE = new RegExp(
@@ -52,7 +53,7 @@ export const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
 
 /** Does the text name a role (记者, 通讯员…) or carry a photo/text credit (`文/图`)? */
 export function hasCreditWords(text: string): boolean {
-  return new RegExp(ROLE).test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim()) || CREDIT_FIRST_RE.test(text.trim());
+  return ROLE_RE.test(text) || /(?:文\/图|图\/文|文\/摄|\s(?:文|图|摄))$/u.test(text.trim()) || CREDIT_FIRST_RE.test(text.trim());
 }
 
 export function isStrongByline(text: string): boolean {
@@ -77,7 +78,7 @@ export function lineKind(text: string): ParaKind | null {
   // (or a name alone, `（钟岚）`: two or three characters starting with a family name)
   if (/^[（(].*[）)]$/u.test(text) && isNameCredit(text.slice(1, -1))) return "byline";
   // a source named at the end (`来源：鹤坪发布`, `据《汀阳日报》`) credits the article as a byline does
-  if (SOURCE_CREDIT.test(text)) return "byline";
+  if (isSourceCredit(text)) return "byline";
   if (
     CREDIT.test(text) ||
     BRACKET_NOTE.test(text) ||
