@@ -121,9 +121,12 @@ export function isHeadingText(text: string, lineCount: number): boolean {
   const short = (lineCount <= 3 && head.length <= 50) || (lineCount <= MAX_HEADING_LINES && head.length <= 16 * lineCount);
   // a headline may ask (`老旧小区加装电梯，补贴怎么申请？`): one question mark at its end, no colon (an
   // interview's `问：…？` has one), short
-  const asks = /[？?]$/u.test(text) && !/[：:]/u.test(text) && text.length <= MAX_QUESTION_HEADLINE;
+  // (also over a `——` subtitle: `"飞线充电"为何屡禁不止?` / `——记者走访发现,…`)
+  const asked = /[？?]$/u.test(text) ? text : /[？?]\s*$/u.test(head) ? head.trimEnd() : null;
+  const asks = asked !== null && !/[：:]/u.test(asked) && asked.length <= MAX_QUESTION_HEADLINE;
+  const checked = asks ? asked.slice(0, -1) + text.slice(asked.length) : text;
   // (an item of a list ending in a semicolon, `一是总分由50分提高到60分；`, is running text)
-  return short && !HAS_SENTENCE_END.test(asks ? text.slice(0, -1) : text) && !/…/.test(text) && !/[；;]$/u.test(text);
+  return short && !HAS_SENTENCE_END.test(checked) && !/…/.test(text) && !/[；;]$/u.test(text);
 }
 
 /**
