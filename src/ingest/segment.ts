@@ -245,7 +245,12 @@ class PageSegmenter extends PageParas {
         (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)) ||
         // on a page whose headlines have all stood over their bodies, one sharing any words with the
         // body below and fewer with the one above does too (`少年棋手争锋楚河汉界` over `…青少年象棋锦标赛…`)
-        (this.order.first >= 2 && this.order.after === 0 && !numbered[k] && o >= NO_SHARED_WORDS && o > overAbove[k]!),
+        // (or, standing apart after a headed article, none with either: a photo's headline, `稻浪翻金　秋收正忙`)
+        (this.order.first >= 2 &&
+          this.order.after === 0 &&
+          !numbered[k] &&
+          ((o >= NO_SHARED_WORDS && o > overAbove[k]!) ||
+            (d.title !== null && overAbove[k]! < NO_SHARED_WORDS && this.standsApart(i + k)))),
     );
     const section = !typeSet && this.isSection(i, d, next, run, numbered, overBelow[0]!, overAbove[0]!, hasSections);
     if (section) {

@@ -20,3 +20,20 @@ describe("headline blocks after their body", () => {
     expect(articles(page).at(-1)!.body).toContain("居民问：冷库何时开放？");
   });
 });
+
+describe("headline-first pages", () => {
+  const top =
+    "甲县秋粮收购首日入库稻谷1860吨\n　　本报讯（记者周敏）甲县秋粮收购工作昨日启动，\n首日收购稻谷1860吨。\n" +
+    "　　今年甲县中晚稻种植面积23万亩。\n\n" +
+    "乙镇新建冷库两座投用\n　　本报讯　乙镇新建冷库两座，库容达三千吨，\n可满足全镇果蔬储存需要。\n";
+  it("a headline standing apart after a headed article heads the text below, even sharing no words with it", () => {
+    const page = `${top}\n稻浪翻金　秋收正忙\n　　9月11日，丙村村民驾驶收割机在田间抢收中稻。\n眼下，甲县中晚稻陆续进入成熟期，各地抢抓晴好\n天气组织机收。\n本报记者 郑远航 摄\n`;
+    expect(articles(page).map((a) => a.title)).toEqual(["甲县秋粮收购首日入库稻谷1860吨", "乙镇新建冷库两座投用", "稻浪翻金 秋收正忙"]);
+  });
+  it("the same heading set in the article's run of paragraphs (no gap) is a section of it", () => {
+    const page = `${top}果蔬有了新去处\n　　冷库投用后，丙村的果蔬可以错峰上市。\n`;
+    const got = articles(page);
+    expect(got.map((a) => a.title)).toEqual(["甲县秋粮收购首日入库稻谷1860吨", "乙镇新建冷库两座投用"]);
+    expect(got[1]!.body).toContain("果蔬有了新去处");
+  });
+});
