@@ -2,7 +2,7 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
-import { BOX, BYLINE_ISH, PINYIN_NAME, hasCreditWords, isPaperName } from "./line-classes.js";
+import { BOX, BYLINE_ISH, CLAUSE_MARK, PINYIN_NAME, hasCreditWords, isPaperName } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
 import { HAS_SENTENCE_END, SENTENCE_END } from "./text.js";
 
@@ -160,8 +160,6 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
   return split();
 }
 
-/** Clause punctuation: running text has some in every line or two. */
-const CLAUSE = /[，。、；：？！,;:?!…]/u;
 /** A headline run inside a block is at most this many lines. */
 const MAX_RUN = 4;
 
@@ -178,7 +176,7 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
     const widths = p.lines.map((l) => visualWidth(l.text)).sort((a, b) => a - b);
     const usual = widths[Math.floor(widths.length * 0.75)]!;
     const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
-    const short = (k: number) => !credit(k) && !CLAUSE.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
+    const short = (k: number) => !credit(k) && !CLAUSE_MARK.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
     // where paragraphs open indented, flush lines after a finished sentence over an indented line or
     // a credit are a headline, however wide (`最高法发布涉老年人权益保护` / `典型案例` / `　　新华社…`; with
     // a comma only over a credit); anywhere, a line without clause punctuation over a credit is one
@@ -187,7 +185,7 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       k < p.lines.length &&
       !credit(k) &&
       !HAS_SENTENCE_END.test(p.lines[k]!.text) &&
-      ((indentMarked && !p.lines[k]!.indented) || (!CLAUSE.test(p.lines[k]!.text) && credit(k + 1)));
+      ((indentMarked && !p.lines[k]!.indented) || (!CLAUSE_MARK.test(p.lines[k]!.text) && credit(k + 1)));
     const out: Para[] = [];
     let from = 0;
     for (let k = 1; k < p.lines.length; k++) {
@@ -196,7 +194,7 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       if (!ended || !(short(k) || flush(k))) continue;
       let end = k;
       const byFlush = !short(k);
-      const inRun = (q: number) => (byFlush ? flush(q) && !CLAUSE.test(p.lines[q]!.text) : short(q));
+      const inRun = (q: number) => (byFlush ? flush(q) && !CLAUSE_MARK.test(p.lines[q]!.text) : short(q));
       while (end + 1 < p.lines.length && end - k + 1 < (byFlush ? 2 : MAX_RUN) && inRun(end + 1)) end++;
       // (and a `——` subtitle under it, whatever its punctuation)
       if (end + 1 < p.lines.length && /^[—–]{2}/u.test(p.lines[end + 1]!.text.trim()) && !HAS_SENTENCE_END.test(p.lines[end + 1]!.text))
@@ -207,7 +205,7 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
         const atEnd = end + 1 === p.lines.length;
         const creditBelow = credits > end || (atEnd && paras[i + 1]?.kind === "byline");
         const opens = creditBelow || atEnd || p.lines[end + 1]!.indented;
-        const clauses = p.lines.slice(k, end + 1).some((l) => CLAUSE.test(l.text));
+        const clauses = p.lines.slice(k, end + 1).some((l) => CLAUSE_MARK.test(l.text));
         if (!opens || (clauses && !creditBelow)) continue;
       }
       // then the credit lines under it, if any: its byline; or the run ends the block (a headline

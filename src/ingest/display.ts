@@ -16,6 +16,9 @@ export function displayText(p: Para, joiner = " "): string {
 /** A brief's marker before its headline (`▲`, `●`, `▶`); a byline's (`▢`) is dropped by `displayText`. */
 const MARK = /^[▲△●○▶►◆◇■□★☆▼▽]\s*(?=\S{4})/u;
 
+/** The brief's marker the paragraph opens with (`▶`), or null. */
+export const briefMark = (p: Para): string | null => MARK.exec(p.lines[0]?.text ?? "")?.[0].trim() || null;
+
 /** A brief's headline set in lenticular brackets (`【市区新增5条定制公交】`; a label's are shorter). */
 const BRACKETED = /^【([^【】]{9,})】$/u;
 

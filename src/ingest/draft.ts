@@ -23,6 +23,8 @@ export interface Draft {
   /** A closing byline or headline ended the body: the next text starts a new article. */
   closed: boolean;
   fromMarkdown: boolean;
+  /** The brief's marker its headline carried (`▶`): a heading with the same one is the next brief. */
+  mark: string | null;
 }
 
 export const newDraft = (init: Partial<Draft> = {}): Draft => ({
@@ -34,5 +36,6 @@ export const newDraft = (init: Partial<Draft> = {}): Draft => ({
   jumped: false,
   closed: false,
   fromMarkdown: false,
+  mark: null,
   ...init,
 });

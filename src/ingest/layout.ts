@@ -6,6 +6,7 @@
 import {
   BOX,
   BYLINE_ISH,
+  CLAUSE_MARK,
   CAPTION,
   MAX_MARKED_LABEL,
   markedHeadline,
@@ -112,7 +113,11 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
   const present = lines.filter((l): l is Line => l !== null);
   const indents = present.filter((l) => l.indented).length;
   const indentMarksParagraphs = indents >= 2 && indents < 0.5 * present.length;
-  for (const line of lines) {
+  // markers this page sets before briefs' headlines (`▶ 铁路今冬明春运行图调整`)
+  const headlineMarks = new Set(
+    present.filter((l) => BOX.test(l.text) && markedHeadline(l.text.replace(BOX, ""))).map((l) => l.text.trim()[0]),
+  );
+  for (const [at, line] of lines.entries()) {
     if (line === null) {
       flush();
       continue;
@@ -135,6 +140,16 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       continue;
     }
     const marked = line.text.replace(BOX, "");
+    // a short marked line right over running text is a brief's headline when the page marks briefs'
+    // headlines so (`▶ 北方多地迎来初雪` over `受冷空气影响,6日至7日`); a column label stands over a
+    // headline (`■体育` / `城南全民健身中心下月开放`)
+    const next = lines[at + 1];
+    const overText = next && CLAUSE_MARK.test(next.text) && !BYLINE_ISH.test(next.text);
+    if (BOX.test(line.text) && overText && headlineMarks.has(line.text.trim()[0]) && markedHeadline(marked, 4)) {
+      flush();
+      paras.push({ lines: [line], kind: "body" });
+      continue;
+    }
     if (BOX.test(line.text) && !hasCreditWords(marked) && marked.length >= 4 && marked.length <= MAX_MARKED_LABEL) {
       // a marked column label (`■法治在线`), not a byline: no credit in it and longer than a name
       flush();

@@ -30,6 +30,8 @@ export const BYLINE_ISH = new RegExp(
 export const NAMES_LINE = /^[\p{Script=Han}·]{2,4}(?:[\s、]+[\p{Script=Han}·]{2,4})*$/u;
 const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
+/** Clause punctuation: running text has some in every line or two. */
+export const CLAUSE_MARK = /[，。、；：？！,;:?!…]/u;
 /** A box-marked line this short without a credit in it is a column label. */
 export const MAX_MARKED_LABEL = 8;
 /**
@@ -95,10 +97,10 @@ export function lineKind(text: string): ParaKind | null {
  * A box-marked line that is a headline (`▲东湖公园樱花进入盛花期`, a brief's title), not a byline: no
  * credit words, not names only, no comma or sentence end (a marked caption has them), longer than a label.
  */
-export function markedHeadline(marked: string): boolean {
+export function markedHeadline(marked: string, minLength = MAX_MARKED_LABEL + 1): boolean {
   const text = marked.trim();
   return (
-    text.length > MAX_MARKED_LABEL &&
+    text.length >= minLength &&
     !hasCreditWords(text) &&
     !NAMES_LINE.test(text) &&
     !isGluedCredit(text) &&

@@ -6,6 +6,7 @@ import { visualWidth } from "./columns.js";
 import type { Draft } from "./draft.js";
 import { HEADLINE_MARGIN, labelShaped } from "./headline.js";
 import { type Para, displayLines, plainText } from "./layout.js";
+import { briefMark } from "./display.js";
 
 export class PageParas {
   /** Blank lines before each paragraph, and the page's usual gap between paragraphs. */
@@ -101,6 +102,7 @@ export class PageParas {
   ): boolean {
     if (d.closed || d.jumped || next?.kind !== "body") return false;
     if (numbered.every(Boolean)) return true;
+    if (d.mark !== null && run.some((p) => briefMark(p) === d.mark)) return false;
     return d.title !== null && run.length === 1 && !this.standsApart(i) && this.sectionLabel(run[0]!, overBelow, overAbove, hasSections);
   }
 

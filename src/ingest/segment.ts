@@ -19,6 +19,7 @@ import {
 } from "./headline.js";
 import { captionsOverHeadlines, splitBackToBack } from "./headline-blocks.js";
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
+import { briefMark } from "./display.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
@@ -144,6 +145,7 @@ class PageSegmenter extends PageParas {
     const next = paras[nextIdx];
     if (d && !d.fromMarkdown && !d.closed && d.title === null && overBelow.some((o) => o >= HEADLINE_OVERLAP)) {
       this.notes.push(...assignHeadline(d, run, below));
+      d.mark = markOf(run);
       this.order.first++;
     } else if (!d && (typeSet || overBelow.some((o) => o >= HEADLINE_OVERLAP))) this.openWith(run, below);
     // a headline over a `（上接第1版）` line heads the continuation below, whatever words it shares
@@ -196,7 +198,8 @@ class PageSegmenter extends PageParas {
 
   /** Opens a new article headed by `block` (headline before its body); the block's other lines are furniture. */
   private openWith(block: Para[], below: Set<string>, threshold = HEADLINE_OVERLAP): void {
-    this.notes.push(...assignHeadline(this.start(), block, below, threshold));
+    const d = this.start({ mark: markOf(block) });
+    this.notes.push(...assignHeadline(d, block, below, threshold));
     this.order.first++;
   }
 
@@ -243,6 +246,8 @@ class PageSegmenter extends PageParas {
         // the article above has its headline and a byline opens the body below: a block between
         // them that shares any words with that body (and none with the one above) is its headline
         (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)) ||
+        // a heading with the marker the article's own headline had is the next brief's (`▶ …` / `▶ …`)
+        (d.mark !== null && briefMark(run[k]!) === d.mark) ||
         // on a page whose headlines have all stood over their bodies, one sharing any words with the
         // body below and fewer with the one above does too (`少年棋手争锋楚河汉界` over `…青少年象棋锦标赛…`)
         // (or, standing apart after a headed article, none with either: a photo's headline, `稻浪翻金　秋收正忙`)
@@ -284,6 +289,9 @@ class PageSegmenter extends PageParas {
 
 /** Split points whose margins differ by less than this are about as clear: the nearer one wins. */
 const NEAR_TIE = 0.1;
+
+/** The brief's marker a headline block carries, or null. */
+const markOf = (block: Para[]): string | null => block.map(briefMark).find((m) => m !== null) ?? null;
 
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {

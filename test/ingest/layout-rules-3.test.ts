@@ -37,3 +37,21 @@ describe("headline-first pages", () => {
     expect(got[1]!.body).toContain("果蔬有了新去处");
   });
 });
+
+describe("briefs marked with a sign", () => {
+  it("a short marked line over running text is a brief's headline, and one with the marker of the brief above is the next brief", () => {
+    const page =
+      "速读\n▶ 铁路今冬明春运行图调整\n11月10日零时起,全国铁路将实行新的\n列车运行图,甲站新增动车组列车4对。\n" +
+      "▶ 北方多地迎来初雪\n受冷空气影响,6日至7日我国东北等地\n出现今冬首场降雪。\n" +
+      "▶ 市民卡可在线补办\n即日起,市民卡遗失后可通过APP在线\n申请补办,补卡工本费20元。\n";
+    expect(articles(page).map((a) => a.title)).toEqual(["铁路今冬明春运行图调整", "北方多地迎来初雪", "市民卡可在线补办"]);
+  });
+  it("a short marked line over a headline is a column label; marked headings under an unmarked headline do not split its text (no brief on the page uses the marker)", () => {
+    const page =
+      "■ 体育\n城南全民健身中心下月开放\n\n城南全民健身中心将于下月开放，设游泳馆和篮球馆。\n\n" +
+      "■ 场馆设施齐全\n游泳馆设8条泳道，篮球馆可容纳观众800人。\n■ 开放时间延长\n工作日开放至晚上9点，周末全天开放。\n";
+    const got = articles(page);
+    expect(got.map((a) => a.title)).toEqual(["城南全民健身中心下月开放"]);
+    expect(got[0]!.body).toContain("周末全天开放");
+  });
+});
