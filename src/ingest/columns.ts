@@ -2,7 +2,7 @@
  * Column breaks in OCR text dumps: a blank line inside a sentence is where a column ended, not a
  * paragraph break. Column widths come from the wrapped lines around it.
  */
-import { BOX, BYLINE_ISH, CLAUSE_MARK, PINYIN_NAME, hasCreditWords, isPaperName } from "./line-classes.js";
+import { BOX, BYLINE_ISH, CLAUSE_MARK, NOTICE_TITLE, PINYIN_NAME, hasCreditWords, isPaperName } from "./line-classes.js";
 import { type Para, plainText } from "./layout.js";
 import { HAS_SENTENCE_END, SENTENCE_END } from "./text.js";
 
@@ -75,9 +75,10 @@ export function joinColumnBreaks(paras: Para[]): Para[] {
 function continuesInto(p: Para, next: Para, before: Para | undefined, after: Para | undefined): boolean {
   if (!(p.kind === "body" || p.kind === "opener" || p.kind === "heading") || next.kind !== "body") return false;
   const text = plainText(p);
-  if (SENTENCE_END.test(text) || /[：:]$/.test(text)) return false;
+  // (a notice ends with its issuer and date: `石门县供电公司　2025年9月15日`)
+  if (SENTENCE_END.test(text) || /[：:]$/.test(text) || SIGNED.test(p.lines.at(-1)!.text.trim())) return false;
   // a line opened by a marker (`▲`, `●`) starts something: never the head of a sentence cut by a column break
-  if (p.kind === "heading" && BOX.test(p.lines[0]!.text)) return false;
+  if (p.kind === "heading" && (BOX.test(p.lines[0]!.text) || NOTICE_TITLE.test(text))) return false;
   // right after the end of an article (its byline, a caption, a jump line) a short line is a headline
   if (p.kind === "heading" && before && (before.kind === "byline" || before.kind === "furniture" || before.kind === "jump")) return false;
   const samples = [
@@ -91,6 +92,9 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   const column = median(samples);
   // an indented line starts a paragraph; a headline wider than the column was not set in it
   if (next.lines[0]!.indented || (p.kind === "heading" && p.lines.some((l) => visualWidth(l.text) > column + 1.5))) return false;
+  // a cut sentence runs on in a full line: a short line over more text is a headline (`遗失声明` / `…`)
+  const head = next.lines[0]!.text;
+  if (next.lines.length >= 2 && !/[\p{P}]/u.test(head) && visualWidth(head) < WRAPPED_WIDTH * column) return false;
   // a heading-like paragraph is a cut sentence only when every line runs the column width (a cut
   // paragraph's lines are wrapped; a headline block's lines vary) and its last line fills it
   // (its first line may start short), or it leaves a bracket or quote open (`根据《…关于开展2021`)
@@ -105,6 +109,11 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   }
   return last >= WRAPPED_WIDTH * column;
 }
+
+/** A table's row: three or more cells set apart by wide gaps (`停电时间　　停电线路　　停电范围`). */
+const TABLE_ROW = /\S(?: {2,}|　+)\S.*?\S(?: {2,}|　+)\S/u;
+/** An issuer and a date closing a notice. */
+const SIGNED = /\S\s+\d{4}年\d{1,2}月\d{1,2}日$/u;
 
 /** Does the text leave a bracket or quote open? A headline never does. */
 function unclosed(text: string): boolean {
@@ -138,6 +147,20 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
   };
   // a brief's headline in lenticular brackets (`【临江区新增3处24小时自助图书馆】`) is one wherever it stands
   if (/^【[^【】]{9,}】$/u.test(first!.text.trim())) return split();
+  // so is a notice's, named by its kind (`遗失声明`, `…招聘启事`), over one line or two
+  const noticeLines = p.lines.slice(0, 2).findIndex((l) => NOTICE_TITLE.test(l.text.trim()));
+  // (not a sentence that runs on: `市教育局日前下发通知` / `，要求…`)
+  const after = p.lines[noticeLines + 1];
+  if (
+    noticeLines >= 0 &&
+    after &&
+    !/^[\p{P}]/u.test(after.text.trim()) &&
+    !p.lines.slice(0, noticeLines + 1).some((l) => CLAUSE_MARK.test(l.text))
+  )
+    return [
+      { lines: p.lines.slice(0, noticeLines + 1), kind: "heading" },
+      { lines: p.lines.slice(noticeLines + 1), kind: "body" },
+    ];
   if (p.lines.length < 3) return [p];
   // (the rest has punctuation: full-width, or half-width as some pages set it, `…出行,自9月10日`)
   const punctuated = /[，。、；：？！,;:?!]|\p{Script=Han}\./u.test(rest.map((l) => l.text).join(""));
@@ -176,7 +199,11 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
     const widths = p.lines.map((l) => visualWidth(l.text)).sort((a, b) => a - b);
     const usual = widths[Math.floor(widths.length * 0.75)]!;
     const credit = (k: number) => k < p.lines.length && hasCreditWords(p.lines[k]!.text) && BYLINE_ISH.test(p.lines[k]!.text);
-    const short = (k: number) => !credit(k) && !CLAUSE_MARK.test(p.lines[k]!.text) && visualWidth(p.lines[k]!.text) <= SHORTER * usual;
+    const short = (k: number) =>
+      !credit(k) &&
+      !CLAUSE_MARK.test(p.lines[k]!.text) &&
+      !TABLE_ROW.test(p.lines[k]!.text) &&
+      visualWidth(p.lines[k]!.text) <= SHORTER * usual;
     // where paragraphs open indented, flush lines after a finished sentence over an indented line or
     // a credit are a headline, however wide (`最高法发布涉老年人权益保护` / `典型案例` / `　　新华社…`; with
     // a comma only over a credit); anywhere, a line without clause punctuation over a credit is one

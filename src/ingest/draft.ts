@@ -25,6 +25,8 @@ export interface Draft {
   fromMarkdown: boolean;
   /** The brief's marker its headline carried (`▶`): a heading with the same one is the next brief. */
   mark: string | null;
+  /** Headed by a notice's title (`遗失声明`): set as one block, it ends at the next blank line. */
+  notice: boolean;
 }
 
 export const newDraft = (init: Partial<Draft> = {}): Draft => ({
@@ -37,5 +39,6 @@ export const newDraft = (init: Partial<Draft> = {}): Draft => ({
   closed: false,
   fromMarkdown: false,
   mark: null,
+  notice: false,
   ...init,
 });

@@ -108,7 +108,8 @@ function splitTitleLines(lines: string[], kickerAbove = false): { kicker: string
       const end = lines.findIndex((l, k) => k > i && (/^[—–-]{1,2}/.test(l) || /[，,]/.test(l)));
       const below = lines.slice(i, end < 0 ? lines.length : end);
       const clause = titleWidth(below) <= MAX_JOINED_TITLE ? joinTitle(below) : line;
-      if (hasPredicate(clause) && hasPredicate(above) && !endsOpen(above)) {
+      // (a line opening with a bracket, `（二期）施工招标公告`, runs on from the one above)
+      if (hasPredicate(clause) && hasPredicate(above) && !endsOpen(above) && !/^[（(]/u.test(line)) {
         // (a preposition or conjunction first continues the same clause: `…部署` / `同本地实际紧密结合`)
         // a second clause with the figures the first lacks is its subtitle (`…建成通车` / `…车程缩至12分钟`)
         // (unless a subtitle follows: then this clause is the title and the one above its kicker)

@@ -12,6 +12,7 @@ import {
   markedHeadline,
   NAMES_LINE,
   NOTICE,
+  NOTICE_TITLE,
   OPENER,
   hasCreditWords,
   isGluedCredit,
@@ -127,6 +128,15 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     if (special) {
       flush();
       paras.push(special === "byline" ? { lines: [line], kind: special, closing: true } : { lines: [line], kind: special });
+      continue;
+    }
+    // a notice's title after a finished sentence or a credit starts the notice (`…程果 摄` / `停水公告`)
+    // (not a sentence running on: `市教育局日前下发通知` / `，要求…`)
+    const before = cur.at(-1)?.text.trim();
+    const runsOn = /^[\p{P}]/u.test(lines[at + 1]?.text.trim() ?? "");
+    if (NOTICE_TITLE.test(line.text.trim()) && !runsOn && (before === undefined || SENTENCE_END.test(before) || BYLINE_ISH.test(before))) {
+      flush();
+      paras.push({ lines: [line], kind: "body" });
       continue;
     }
     if (CAPTION.test(line.text) || NOTICE.test(line.text)) {

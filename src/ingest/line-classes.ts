@@ -42,8 +42,10 @@ export const MAX_MARKED_LABEL = 8;
 export const BOXED = /^[\u2500-\u257f\s]+$|^[\u2502-\u257f]|[\u2502-\u257f]$/u;
 /** A column label set between ornaments or in lenticular brackets: `◆政法纵横◆`, `【健康生活】`. */
 const DECORATED_LABEL = /^(?:[◆◇■□●○★☆▲△▼▽]\s*[^\s◆◇■□●○★☆▲△▼▽]{2,8}\s*[◆◇■□●○★☆▲△▼▽]|【[^】]{2,8}】)$/u;
-/** The header of an ad or a notice (`【广告】`, `招聘启事`, `遗失声明`): the block it heads is furniture. */
-export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}(?:启事|声明|公告|广告|通知|通告))$/u;
+/** The header of an ad (`【广告】`, `…广告`): the block it heads is furniture. (Notices, `招聘启事`, `遗失声明`, are articles.) */
+export const NOTICE = /^(?:【(?:广告|公告|启事|声明|通知|广而告之)】|[\p{Script=Han}]{0,8}广告|广而告之)$/u;
+/** A notice's headline, ending in its kind (`遗失声明`, `…招聘启事`, `…施工招标公告`): it heads the text below. */
+export const NOTICE_TITLE = /^[\p{Script=Han}\d（）()“”]{0,30}(?:启事|声明|公告|通知|通告|公示)$/u;
 /** A photo caption (`图为…`, `上图：…`): furniture with the photo credit that follows it. */
 export const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;

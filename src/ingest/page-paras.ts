@@ -7,6 +7,7 @@ import type { Draft } from "./draft.js";
 import { HEADLINE_MARGIN, labelShaped } from "./headline.js";
 import { type Para, displayLines, plainText } from "./layout.js";
 import { briefMark } from "./display.js";
+import { NOTICE_TITLE } from "./line-classes.js";
 
 export class PageParas {
   /** Blank lines before each paragraph, and the page's usual gap between paragraphs. */
@@ -103,6 +104,7 @@ export class PageParas {
     if (d.closed || d.jumped || next?.kind !== "body") return false;
     if (numbered.every(Boolean)) return true;
     if (d.mark !== null && run.some((p) => briefMark(p) === d.mark)) return false;
+    if (run.some((p) => NOTICE_TITLE.test(plainText(p)))) return false;
     return d.title !== null && run.length === 1 && !this.standsApart(i) && this.sectionLabel(run[0]!, overBelow, overAbove, hasSections);
   }
 

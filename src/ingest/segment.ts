@@ -24,7 +24,7 @@ import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
 import { SENTENCE_END } from "./text.js";
-import { BOX } from "./line-classes.js";
+import { BOX, NOTICE_TITLE } from "./line-classes.js";
 import type { Article } from "./types.js";
 import { PageParas } from "./page-paras.js";
 
@@ -74,10 +74,13 @@ class PageSegmenter extends PageParas {
         else this.start().body.push(p);
         break;
       case "body":
-      case "mdSection":
-        if (!d || d.closed || this.startsAnother(i, d)) this.start().body.push(p);
-        else d.body.push(p);
+      case "mdSection": {
+        const into = !d || d.closed || this.startsAnother(i, d) ? this.start() : d;
+        into.body.push(p);
+        // a notice is set as one block: it ends at the next blank line
+        if (into.notice && (this.gaps[i + 1] ?? 0) > 0) into.closed = true;
         break;
+      }
       case "heading":
         return this.headingRun(i, d);
     }
@@ -198,7 +201,7 @@ class PageSegmenter extends PageParas {
 
   /** Opens a new article headed by `block` (headline before its body); the block's other lines are furniture. */
   private openWith(block: Para[], below: Set<string>, threshold = HEADLINE_OVERLAP): void {
-    const d = this.start({ mark: markOf(block) });
+    const d = this.start({ mark: markOf(block), notice: block.some((p) => NOTICE_TITLE.test(plainText(p))) });
     this.notes.push(...assignHeadline(d, block, below, threshold));
     this.order.first++;
   }
@@ -246,8 +249,10 @@ class PageSegmenter extends PageParas {
         // the article above has its headline and a byline opens the body below: a block between
         // them that shares any words with that body (and none with the one above) is its headline
         (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)) ||
-        // a heading with the marker the article's own headline had is the next brief's (`▶ …` / `▶ …`)
+        // a heading with the marker the article's own headline had is the next brief's (`▶ …` / `▶ …`),
+        // and a notice's headline heads the notice
         (d.mark !== null && briefMark(run[k]!) === d.mark) ||
+        (opensBelow && NOTICE_TITLE.test(plainText(run[k]!))) ||
         // on a page whose headlines have all stood over their bodies, one sharing any words with the
         // body below and fewer with the one above does too (`少年棋手争锋楚河汉界` over `…青少年象棋锦标赛…`)
         // (or, standing apart after a headed article, none with either: a photo's headline, `稻浪翻金　秋收正忙`)

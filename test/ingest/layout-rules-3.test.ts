@@ -55,3 +55,26 @@ describe("briefs marked with a sign", () => {
     expect(got[0]!.body).toContain("周末全天开放");
   });
 });
+
+describe("notices pages", () => {
+  it("notices are articles headed by their kind: glued titles over one line or two, an issuer's date ends one, a table's header row is no headline", () => {
+    const page =
+      "甲县供电公司计划停电公告\n因电网设备检修，我公司将于下列时间对部分线路\n停电，届时请相关用户做好停电准备。\n" +
+      "停电时间　　停电线路　　停电范围\n9月20日7:00-18:00　10kV城北线　朝阳路、建设路\n甲县供电公司　2025年9月15日\n\n" +
+      "甲县城区供水管网改造工程\n（二期）施工招标公告\n本招标项目已由甲县发展和改革局批准建设，现对该\n项目的施工进行公开招标。\n联系人：黄先生　电话：5236120\n\n" +
+      "甲县溪润农业开发有限公司招聘启事\n我公司是一家集柑橘种植、加工、销售于一体的县\n级农业产业化龙头企业，现面向社会招聘以下人员\n联系电话：5289016　联系人：向女士\n\n" +
+      "遗失声明\n甲县望坪镇茶香农家乐遗失营业执照正本，声明作\n废。\n\n【广告】\n绿丰农资经营部\n电话：8821366\n";
+    expect(articles(page).map((a) => a.title)).toEqual([
+      "甲县供电公司计划停电公告",
+      "甲县城区供水管网改造工程（二期）施工招标公告",
+      "甲县溪润农业开发有限公司招聘启事",
+      "遗失声明",
+    ]);
+  });
+  it("a paragraph whose first line ends in a notice's kind but runs on is text", () => {
+    const page = "甲县教育局新学期安全检查\n\n本报讯 新学期开学在即。\n\n市教育局日前下发通知\n，要求各校开展安全隐患排查。\n";
+    const got = articles(page);
+    expect(got.map((a) => a.title)).toEqual(["甲县教育局新学期安全检查"]);
+    expect(got[0]!.body).toContain("下发通知");
+  });
+});
