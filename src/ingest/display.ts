@@ -19,6 +19,9 @@ const MARK = /^[▲△●○▶►◆◇■□★☆▼▽]\s*(?=\S{4})/u;
 /** The brief's marker the paragraph opens with (`▶`), or null. */
 export const briefMark = (p: Para): string | null => MARK.exec(p.lines[0]?.text ?? "")?.[0].trim() || null;
 
+/** The brief's marker a headline block carries, or null. */
+export const markOf = (block: Para[]): string | null => block.map(briefMark).find((m) => m !== null) ?? null;
+
 /** A brief's headline set in lenticular brackets (`【市区新增5条定制公交】`; a label's are shorter). */
 const BRACKETED = /^【([^【】]{9,})】$/u;
 

@@ -22,6 +22,7 @@ import {
   isStrongByline,
   lineKind,
 } from "./line-classes.js";
+import { headlineMarks, markedRole, startsParagraph } from "./line-roles.js";
 import { MappedTextBuilder, SENTENCE_END, isCjk, isSpace, keepsSpace, needsSpaceAtBreak, trailingRepeatLength } from "./text.js";
 
 /** A physical line, trimmed: `start` is the source offset of text[0]. */
@@ -114,15 +115,14 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
   const present = lines.filter((l): l is Line => l !== null);
   const indents = present.filter((l) => l.indented).length;
   const indentMarksParagraphs = indents >= 2 && indents < 0.5 * present.length;
-  // markers this page sets before briefs' headlines (`▶ 铁路今冬明春运行图调整`)
-  const headlineMarks = new Set(
-    present.filter((l) => BOX.test(l.text) && markedHeadline(l.text.replace(BOX, ""))).map((l) => l.text.trim()[0]),
-  );
+  const marks = headlineMarks(present);
+  let skip = -1;
   for (const [at, line] of lines.entries()) {
     if (line === null) {
       flush();
       continue;
     }
+    if (at === skip) continue;
     if (indentMarksParagraphs && line.indented && !curByline) flush();
     const special = NOTICE.test(line.text) ? null : lineKind(line.text);
     if (special) {
@@ -130,12 +130,10 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       paras.push(special === "byline" ? { lines: [line], kind: special, closing: true } : { lines: [line], kind: special });
       continue;
     }
-    // a notice's title after a finished sentence or a credit starts the notice (`…程果 摄` / `停水公告`)
-    // (not a sentence running on: `市教育局日前下发通知` / `，要求…`)
-    const before = cur.at(-1)?.text.trim();
-    const runsOn = /^[\p{P}]/u.test(lines[at + 1]?.text.trim() ?? "");
-    if (NOTICE_TITLE.test(line.text.trim()) && !runsOn && (before === undefined || SENTENCE_END.test(before) || BYLINE_ISH.test(before))) {
-      flush();
+    const next = lines[at + 1];
+    const starts = startsParagraph(line, cur.at(-1), next);
+    if (starts) flush();
+    if (starts === "alone") {
       paras.push({ lines: [line], kind: "body" });
       continue;
     }
@@ -149,41 +147,17 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
       cur.push(line);
       continue;
     }
-    const marked = line.text.replace(BOX, "");
-    // a short marked line right over running text is a brief's headline when the page marks briefs'
-    // headlines so (`▶ 北方多地迎来初雪` over `受冷空气影响,6日至7日`); a column label stands over a
-    // headline (`■体育` / `城南全民健身中心下月开放`)
-    const next = lines[at + 1];
-    const overText = next && CLAUSE_MARK.test(next.text) && !BYLINE_ISH.test(next.text);
-    if (BOX.test(line.text) && overText && headlineMarks.has(line.text.trim()[0]) && markedHeadline(marked, 4)) {
-      flush();
-      paras.push({ lines: [line], kind: "body" });
-      continue;
-    }
-    if (BOX.test(line.text) && !hasCreditWords(marked) && marked.length >= 4 && marked.length <= MAX_MARKED_LABEL) {
-      // a marked column label (`■法治在线`), not a byline: no credit in it and longer than a name
-      flush();
-      paras.push({ lines: [line], kind: "furniture" });
-      continue;
-    }
-    if (BOX.test(line.text) && /。/.test(marked)) {
-      // a marked line with a full stop is a photo caption (`▲游客在梅岭古道赏梅。`), never a byline
-      flush();
-      paras.push({ lines: [line], kind: "furniture" });
-      continue;
-    }
-    if (BOX.test(line.text) && markedHeadline(marked)) {
-      // a marked line with no credit and no names in it is a headline (`▲东湖公园樱花进入盛花期`, a brief's)
-      flush();
-      paras.push({ lines: [line], kind: "body" });
-      continue;
-    }
-    if (BOX.test(line.text) && marked.length <= 40) {
-      flush();
+    const role = markedRole(line, next, marks);
+    if (role !== null) flush();
+    if (role === "headline" || role === "furniture") paras.push({ lines: [line], kind: role === "headline" ? "body" : "furniture" });
+    else if (role === "caption2") {
+      paras.push({ lines: [line, next!], kind: "furniture" });
+      skip = at + 1;
+    } else if (role === "byline") {
       cur.push(line);
       curByline = true;
-      continue;
     }
+    if (role !== null) continue;
     if (curByline && !NAMES_LINE.test(line.text) && !BYLINE_ISH.test(line.text)) flush();
     cur.push(line);
   }

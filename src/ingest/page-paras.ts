@@ -71,6 +71,16 @@ export class PageParas {
     return out;
   }
 
+  /**
+   * Body text set apart (a wider gap than the page's, or page furniture between), after an article that has its byline on
+   * top, that runs into a closing credit: an article has one byline, so that text is another
+   * article (its headline after it).
+   */
+  protected startsAnother(i: number, d: Draft): boolean {
+    const apart = this.gaps[i]! > this.usualGap || this.paras[i - 1]?.kind === "furniture";
+    return d.byline !== null && !d.byline.closing && d.body.length > 0 && apart && this.segmentHasClosingByline(i);
+  }
+
   /** Does a closing cue surround a headline block after the open article `d` (next: what follows the block)? */
   protected closingCue(d: Draft, nextIdx: number): boolean {
     const next = this.paras[nextIdx];

@@ -19,7 +19,7 @@ import {
 } from "./headline.js";
 import { captionsOverHeadlines, splitBackToBack } from "./headline-blocks.js";
 import { type Para, displayLines, displayText, hasCreditWords, plainText, splitLines, toParagraphs } from "./layout.js";
-import { briefMark } from "./display.js";
+import { briefMark, markOf } from "./display.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
@@ -85,16 +85,6 @@ class PageSegmenter extends PageParas {
         return this.headingRun(i, d);
     }
     return i;
-  }
-
-  /**
-   * Body text set apart (a wider gap than the page's, or page furniture between), after an article that has its byline on
-   * top, that runs into a closing credit: an article has one byline, so that text is another
-   * article (its headline after it).
-   */
-  private startsAnother(i: number, d: Draft): boolean {
-    const apart = this.gaps[i]! > this.usualGap || this.paras[i - 1]?.kind === "furniture";
-    return d.byline !== null && !d.byline.closing && d.body.length > 0 && apart && this.segmentHasClosingByline(i);
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
@@ -294,9 +284,6 @@ class PageSegmenter extends PageParas {
 
 /** Split points whose margins differ by less than this are about as clear: the nearer one wins. */
 const NEAR_TIE = 0.1;
-
-/** The brief's marker a headline block carries, or null. */
-const markOf = (block: Para[]): string | null => block.map(briefMark).find((m) => m !== null) ?? null;
 
 /** Splits one decoded document into articles (and at most one furniture note). */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {

@@ -96,3 +96,10 @@ export function charBigrams(text: string): string[] {
   for (let i = 0; i + 1 < clean.length; i++) out.push(clean.slice(i, i + 2));
   return out;
 }
+
+/** Display width: CJK characters count 1, ASCII 0.5. */
+export function visualWidth(text: string): number {
+  let w = 0;
+  for (const ch of text.replace(/\s+/g, "")) w += /[\x00-\x7f]/.test(ch) ? 0.5 : 1;
+  return w;
+}

@@ -78,3 +78,27 @@ describe("notices pages", () => {
     expect(got[0]!.body).toContain("下发通知");
   });
 });
+
+describe("pages with neither blank lines nor indents", () => {
+  const page =
+    "2025甲市城市足球超级联赛\n白沙新区主场2比1逆转青石县\n文/图 全媒体记者 宋凯\n" +
+    "6月20日晚，2025甲市城市足球超\n级联赛第五轮在白沙新区体育中心\n打响，主队以2比1逆转青石县队。\n" +
+    "▲白沙新区队队长李晓峰（右）\n在比赛中带球突破。\n" +
+    "本报讯（全媒体记者 温雅）6月20日，\n“指尖上的甲市”非遗展在市博物馆\n开幕，展出28个非遗项目的作品。\n" +
+    "展览期间，市博物馆每周六下午将举\n办非遗体验课，每场限30人。\n" +
+    "“指尖上的甲市”非遗展开幕\n28个非遗项目400余件作品亮相\n";
+  it("a headline and credit on top, a two-line caption, an opener mid-block and a headline closing the block each stand apart", () => {
+    const got = fields(page);
+    expect(got).toEqual([
+      ["2025甲市城市足球超级联赛", "白沙新区主场2比1逆转青石县", null, "文/图 全媒体记者 宋凯"],
+      ["“指尖上的甲市”非遗展开幕", "28个非遗项目400余件作品亮相", null, "全媒体记者 温雅"],
+    ]);
+    expect(articles(page)[0]!.body).not.toContain("带球突破");
+  });
+  it("the other side: a marked brief headline over running text stays a headline; a block ending in a cut sentence keeps it", () => {
+    const briefs = "▲甲镇公园樱花进入盛花期\n甲镇公园的樱花日前进入盛花期，花期将持续\n至月底。\n";
+    expect(articles(briefs).map((a) => a.title)).toEqual(["甲镇公园樱花进入盛花期"]);
+    const cut = "乙村新建冷库\n\n本报讯 乙村新建冷库两座，库容达三千吨。\n今年乙村果蔬产量比去年增长两成\n";
+    expect(articles(cut)[0]!.body).toContain("果蔬产量");
+  });
+});
