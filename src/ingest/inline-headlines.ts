@@ -149,10 +149,17 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
   });
 }
 
-/** At a block's top, lines without clause punctuation over a credit and more text: a headline and its byline. */
+/**
+ * At a block's top, lines without clause punctuation (but for a subtitle right over the credit)
+ * over a credit and more text: a headline block and its byline.
+ */
 function topHeadline(p: Para, credit: (k: number) => boolean): Para[] {
-  const top = p.lines.findIndex((l, q) => CLAUSE_MARK.test(l.text) || credit(q));
-  if (p.kind !== "body" || top < 1 || top > MAX_RUN - 1 || !credit(top)) return [];
+  // (a label such as `记者调查` on the first line reads like a credit: the credit comes below it)
+  const top = p.lines.findIndex((_, q) => q >= 1 && credit(q));
+  if (p.kind !== "body" || top < 1 || top > MAX_RUN) return [];
+  const unpunctuated = (l: Para["lines"][number], q: number) =>
+    !HAS_SENTENCE_END.test(l.text) && (q === top - 1 && top >= 2 ? true : !CLAUSE_MARK.test(l.text));
+  if (!p.lines.slice(0, top).every(unpunctuated)) return [];
   let by = top;
   while (credit(by + 1)) by++;
   if (by + 1 >= p.lines.length) return [];

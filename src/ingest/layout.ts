@@ -159,6 +159,14 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     }
     if (role !== null) continue;
     if (curByline && !NAMES_LINE.test(line.text) && !BYLINE_ISH.test(line.text)) flush();
+    // a bracketed credit after the last sentence closes its text wherever the line stands (`…20时。（田甜）`)
+    const credited = next ? splitInlineByline(line) : null;
+    if (credited && /^[（(]/u.test(credited[1].text)) {
+      cur.push(credited[0]);
+      flush();
+      paras.push({ lines: [credited[1]], kind: "byline", marked: false, closing: true });
+      continue;
+    }
     cur.push(line);
   }
   flush();

@@ -7,7 +7,7 @@ import type { Draft } from "./draft.js";
 import { HEADLINE_MARGIN, labelShaped } from "./headline.js";
 import { type Para, displayLines, plainText } from "./layout.js";
 import { briefMark } from "./display.js";
-import { NOTICE_TITLE } from "./line-classes.js";
+import { BOX, NOTICE_TITLE } from "./line-classes.js";
 
 export class PageParas {
   /** Blank lines before each paragraph, and the page's usual gap between paragraphs. */
@@ -77,7 +77,9 @@ export class PageParas {
    * article (its headline after it).
    */
   protected startsAnother(i: number, d: Draft): boolean {
-    const apart = this.gaps[i]! > this.usualGap || this.paras[i - 1]?.kind === "furniture";
+    // (a marked section label, `■为何难建`, sets nothing apart: it heads a section of the same article)
+    const prev = this.paras[i - 1];
+    const apart = this.gaps[i]! > this.usualGap || (prev?.kind === "furniture" && !BOX.test(prev.lines[0]!.text));
     return d.byline !== null && !d.byline.closing && d.body.length > 0 && apart && this.segmentHasClosingByline(i);
   }
 

@@ -23,7 +23,7 @@ import { briefMark, markOf } from "./display.js";
 import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
-import { SENTENCE_END } from "./text.js";
+import { SENTENCE_END, visualWidth } from "./text.js";
 import { BOX, NOTICE_TITLE } from "./line-classes.js";
 import type { Article } from "./types.js";
 import { PageParas } from "./page-paras.js";
@@ -169,6 +169,7 @@ class PageSegmenter extends PageParas {
    * the paragraphs above them do not (`鸿屹精密…` + caption + `3月17日，市统计局…` + `前两月全市…增长7.8%`).
    */
   private splitOff(d: Draft, block: Para[]): boolean {
+    if (visualWidth(block.map(plainText).join("")) <= MAX_LABEL_WIDTH) return false;
     const overlap = (paras: Para[]) => Math.max(...block.map((p) => paragraphOverlap(p, gramsOf(paras))));
     const margins: Array<{ at: number; margin: number }> = [];
     for (let k = 1; k < d.body.length; k++) {
@@ -281,6 +282,9 @@ class PageSegmenter extends PageParas {
     return j - 1;
   }
 }
+
+/** A block this short is a column label (`民生简讯` over the next headline): too few words to head part of a body. */
+const MAX_LABEL_WIDTH = 5;
 
 /** Split points whose margins differ by less than this are about as clear: the nearer one wins. */
 const NEAR_TIE = 0.1;

@@ -102,3 +102,26 @@ describe("pages with neither blank lines nor indents", () => {
     expect(articles(cut)[0]!.body).toContain("果蔬产量");
   });
 });
+
+describe("briefs columns without blank lines", () => {
+  const page =
+    "记者调查\n小区电动车充电桩\n为何“一桩难求”\n记者走访市区10个小区发现，充电设施远不能满足需求\n记者 沈立 报道\n" +
+    "晚上8点，甲区幸福里小区的充电车棚\n里，20个充电插座全部被占满，还有十几\n辆电动车停在车棚外排队。\n■为何难建\n多位物业负责人告诉记者，建设充电车棚\n需要占用公共场地，需征得业主同意，部\n分老旧小区本就没有多余空地。\n" +
+    "■怎么破解\n市消防救援支队防火监督处工作人员提醒，\n电动车严禁在楼道、楼梯间停放充电，更\n不能“飞线”充电。市住建局表示，今年将\n新建充电端口1.5万个，列入民生实事项目。\n" +
+    "民生简讯\n市图书馆延长夏季开放时间\n自6月15日起，市图书馆将开\n放时间调整为每天8时30分至\n21时。（田甜）\n" +
+    "甲乙城际公交增加班次\n记者从市公交集团获悉，6月\n14日起，城际公交每天增至26\n班。（沈立）\n";
+  it("a label, title, subtitle and credit on top; a bracketed credit after a sentence closes a brief mid-block; marked sections stay in their article", () => {
+    expect(fields(page)).toEqual([
+      [null, "小区电动车充电桩为何“一桩难求”", "记者走访市区10个小区发现，充电设施远不能满足需求", "记者 沈立 报道"],
+      [null, "市图书馆延长夏季开放时间", null, "田甜"],
+      [null, "甲乙城际公交增加班次", null, "沈立"],
+    ]);
+    expect(articles(page)[0]!.body).toContain("民生实事项目");
+  });
+  it("the other side: a bracketed note that is no credit runs on inside the text", () => {
+    const text = "甲镇新建冷库\n\n本报讯 甲镇新建冷库两座。（见右图）\n库容达三千吨，可满足全镇果蔬储\n存需要。\n";
+    const got = articles(text);
+    expect(got.map((a) => a.title)).toEqual(["甲镇新建冷库"]);
+    expect(got[0]!.body).toContain("库容达三千吨");
+  });
+});
