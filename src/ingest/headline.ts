@@ -256,7 +256,11 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
     top++;
   furnitureLines.push(...titlePara.lines.slice(0, top).filter((_, k) => isLabel(lines[k]!, k)));
   const kickerLines = lines.slice(0, top).filter((l, k) => !isLabel(l, k));
-  lines = lines.slice(top);
+  // a label under the headline, sharing no words with the body, is the next column's (`体坛简讯`)
+  let end = lines.length;
+  while (end - 1 > top + 1 && visualWidth(lines[end - 1]!) <= MAX_LABEL_CHARS && lineScores[end - 1]! < NO_SHARED_WORDS) end--;
+  furnitureLines.push(...titlePara.lines.slice(end));
+  lines = lines.slice(top, end);
   // (a kicker found above: a second clause here is the subtitle, not another title)
   const split = splitTitleLines(lines, kickerLines.length > 0 || last > first);
   draft.title = split.title;

@@ -67,7 +67,9 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
     .sort((a, b) => a - b);
   const usual = widths[Math.floor(widths.length / 2)] ?? 0;
   // (after a closing credit the article above has certainly ended: a headline can fill the column)
-  const closed = before?.kind === "byline" && before.closing === true;
+  // (and so under a column label: `体坛简讯` / `市青少年游泳锦标赛落幕`)
+  const closed =
+    (before?.kind === "byline" && before.closing === true) || (before?.kind === "heading" && visualWidth(before.lines.at(-1)!.text) <= 5);
   if (!usual || visualWidth(first!.text) > (closed ? AFTER_CREDIT : SHORTER) * usual) return [p];
   return split();
 }

@@ -125,3 +125,19 @@ describe("briefs columns without blank lines", () => {
     expect(got[0]!.body).toContain("库容达三千吨");
   });
 });
+
+describe("labels between headlines", () => {
+  it("a column label under a closing headline is furniture, and the headline under it heads the next brief however wide", () => {
+    const page =
+      "本报讯 甲市第五届全民健身运动会昨\n天开幕，共设48个比赛项目，赛事将\n持续到10月底，预计参赛群众超过3万\n人次。\n" +
+      "全民健身运动会开幕\n48个项目持续到10月\n体坛简讯\n" +
+      "市青少年游泳锦标赛落幕\n6月15日，甲市青少年游泳锦标\n赛在市游泳馆落幕。（罗毅）\n";
+    const got = articles(page);
+    expect(got.map((a) => a.title)).toEqual(["全民健身运动会开幕", "市青少年游泳锦标赛落幕"]);
+    expect(got[0]!.subtitle).toBe("48个项目持续到10月");
+  });
+  it("the other side: a short last line that shares the body's words stays in the headline", () => {
+    const page = "本报讯 甲镇新建冷库两座，库容达三千吨，可\n满足全镇果蔬储存需要。\n\n甲镇新建冷库\n果蔬储存\n";
+    expect(articles(page)[0]!.subtitle ?? articles(page)[0]!.title).toContain("果蔬储存");
+  });
+});
