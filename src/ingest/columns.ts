@@ -74,7 +74,7 @@ function continuesInto(p: Para, next: Para, before: Para | undefined, after: Par
   // (a notice ends with its issuer and date: `石门县供电公司　2025年9月15日`)
   if (SENTENCE_END.test(text) || /[：:]$/.test(text) || SIGNED.test(p.lines.at(-1)!.text.trim())) return false;
   // a line opened by a marker (`▲`, `●`) starts something: never the head of a sentence cut by a column break
-  if (p.kind === "heading" && (BOX.test(p.lines[0]!.text) || NOTICE_TITLE.test(text))) return false;
+  if (p.kind === "heading" && (BOX.test(p.lines[0]!.text) || /^【/u.test(text) || NOTICE_TITLE.test(text))) return false;
   // right after the end of an article (its byline, a caption, a jump line) a short line is a headline
   if (p.kind === "heading" && before && (before.kind === "byline" || before.kind === "furniture" || before.kind === "jump")) return false;
   const samples = [

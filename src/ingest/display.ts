@@ -23,7 +23,7 @@ export const briefMark = (p: Para): string | null => MARK.exec(p.lines[0]?.text 
 export const markOf = (block: Para[]): string | null => block.map(briefMark).find((m) => m !== null) ?? null;
 
 /** A brief's headline set in lenticular brackets (`【市区新增5条定制公交】`; a label's are shorter). */
-const BRACKETED = /^【([^【】]{9,})】$/u;
+const BRACKETED = /^【([^【】]{6,})】$/u;
 
 /** Each line of the paragraph as display text, with column-overlap repetitions removed. */
 export function displayLines(p: Para): string[] {

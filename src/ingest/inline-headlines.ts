@@ -53,7 +53,8 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
   if (p.lines.length < 3) return [p];
   // (the rest has punctuation: full-width, or half-width as some pages set it, `…出行,自9月10日`)
   const punctuated = /[，。、；：？！,;:?!]|\p{Script=Han}\./u.test(rest.map((l) => l.text).join(""));
-  if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text) || !punctuated) return [p];
+  // (a headline may ask: `房东拒退押金怎么办？`, its only mark at its end)
+  if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text.trim().replace(/[？?]$/u, "")) || !punctuated) return [p];
   // only where an article can start: after a headline block, a byline or page furniture (OCR
   // lines vary in width, so inside an article a short first line is no evidence)
   const ended = (q: Para) => SENTENCE_END.test(q.lines.at(-1)!.text.trim());

@@ -22,7 +22,7 @@ import {
   isStrongByline,
   lineKind,
 } from "./line-classes.js";
-import { headlineMarks, markedRole, startsParagraph } from "./line-roles.js";
+import { bracketedHeadline, headlineMarks, markedRole, startsParagraph } from "./line-roles.js";
 import { MappedTextBuilder, SENTENCE_END, isCjk, isSpace, keepsSpace, needsSpaceAtBreak, trailingRepeatLength } from "./text.js";
 
 /** A physical line, trimmed: `start` is the source offset of text[0]. */
@@ -124,6 +124,11 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     }
     if (at === skip) continue;
     if (indentMarksParagraphs && line.indented && !curByline) flush();
+    if (bracketedHeadline(line, cur.at(-1), lines[at + 1], marks)) {
+      flush();
+      paras.push({ lines: [line], kind: "body" });
+      continue;
+    }
     const special = NOTICE.test(line.text) ? null : lineKind(line.text);
     if (special) {
       flush();

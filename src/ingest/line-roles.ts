@@ -16,7 +16,25 @@ export function headlineMarks(lines: Line[]): Set<string> {
     const marked = l.text.replace(BOX, "");
     return BOX.test(l.text) && markedHeadline(marked) && !(lines[i + 1] && captionEnd(marked, lines[i + 1]!.text));
   });
-  return new Set(heads.map((l) => l.text.trim()[0]!));
+  const marks = new Set(heads.map((l) => l.text.trim()[0]!));
+  // (and lenticular brackets, `【临江区新增3处24小时自助图书馆】`)
+  if (lines.some((l) => BRACKETED_HEADLINE.test(l.text.trim()))) marks.add("【");
+  return marks;
+}
+
+/** A brief's headline in lenticular brackets: longer than a column label's (`【城事】`, `【百姓身边事】`). */
+const BRACKETED_HEADLINE = /^【[^【】]{9,}】$/u;
+
+/**
+ * A shorter bracketed line (`【流感疫苗开始接种】`) over running text, on a page that sets briefs'
+ * headlines in brackets, and (`【城区3条公交线路临时调整】`) any bracketed headline after a
+ * finished sentence: a brief's headline, a paragraph of its own.
+ */
+export function bracketedHeadline(line: Line, prev: Line | undefined, next: Line | null | undefined, marks: Set<string>): boolean {
+  const text = line.text.trim();
+  const m = /^【([^【】]{6,})】$/u.exec(text);
+  if (!m || !next || !CLAUSE_MARK.test(next.text)) return false;
+  return (m[1]!.length >= 9 || marks.has("【")) && (prev === undefined || SENTENCE_END.test(prev.text.trim()));
 }
 
 export function markedRole(line: Line, next: Line | null | undefined, marks: Set<string>): MarkedRole {
