@@ -258,7 +258,10 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   const kickerLines = lines.slice(0, top).filter((l, k) => !isLabel(l, k));
   // a label under the headline, sharing no words with the body, is the next column's (`体坛简讯`)
   let end = lines.length;
-  while (end - 1 > top + 1 && visualWidth(lines[end - 1]!) <= MAX_LABEL_CHARS && lineScores[end - 1]! < NO_SHARED_WORDS) end--;
+  // (a quoted word is the title's own: `一棵核桃树撑起` / `“致富伞”`)
+  const label = (l: string, k: number) =>
+    visualWidth(l) <= MAX_LABEL_CHARS && lineScores[k]! < NO_SHARED_WORDS && !/[“"「『《（(]/u.test(l);
+  while (end - 1 > top + 1 && label(lines[end - 1]!, end - 1)) end--;
   furnitureLines.push(...titlePara.lines.slice(end));
   lines = lines.slice(top, end);
   // (a kicker found above: a second clause here is the subtitle, not another title)

@@ -73,6 +73,9 @@ export function startsParagraph(line: Line, prev: Line | undefined, next: Line |
   const before = prev?.text.trim();
   if (before !== undefined && OPENER.test(text) && (SENTENCE_END.test(before) || !CLAUSE_MARK.test(before))) return "opens";
   const runsOn = /^[\p{P}]/u.test(next?.text.trim() ?? "");
-  if (NOTICE_TITLE.test(text) && !runsOn && (before === undefined || SENTENCE_END.test(before) || BYLINE_ISH.test(before))) return "alone";
+  // (or after a signature: `一名学生家长 陈丽`)
+  const signed = before !== undefined && /\S\s+[\p{Script=Han}·]{2,4}$/u.test(before) && !CLAUSE_MARK.test(before);
+  if (NOTICE_TITLE.test(text) && !runsOn && (before === undefined || SENTENCE_END.test(before) || BYLINE_ISH.test(before) || signed))
+    return "alone";
   return null;
 }
