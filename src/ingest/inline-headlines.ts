@@ -4,11 +4,8 @@
  * credit at a block's top, a notice's title.
  */
 import type { Para } from "./layout.js";
-import { BYLINE_ISH, CLAUSE_MARK, NOTICE_TITLE, hasCreditWords } from "./line-classes.js";
+import { BYLINE_ISH, CLAUSE_MARK, NOTICE_TITLE, TABLE_ROW, hasCreditWords } from "./line-classes.js";
 import { HAS_SENTENCE_END, SENTENCE_END, visualWidth } from "./text.js";
-
-/** A table's row: three or more cells set apart by wide gaps (`停电时间　　停电线路　　停电范围`). */
-const TABLE_ROW = /\S(?: {2,}|　+)\S.*?\S(?: {2,}|　+)\S/u;
 
 /**
  * A headline glued to its body: OCR that drops the blank line under a headline gives a body

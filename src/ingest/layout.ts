@@ -13,6 +13,7 @@ import {
   NAMES_LINE,
   NOTICE,
   NOTICE_TITLE,
+  TABLE_ROW,
   OPENER,
   hasCreditWords,
   isGluedCredit,
@@ -124,30 +125,17 @@ export function toParagraphs(lines: Array<Line | null>): Para[] {
     }
     if (at === skip) continue;
     if (indentMarksParagraphs && line.indented && !curByline) flush();
-    if (bracketedHeadline(line, cur.at(-1), lines[at + 1], marks)) {
-      flush();
-      paras.push({ lines: [line], kind: "body" });
-      continue;
-    }
-    const special = NOTICE.test(line.text) ? null : lineKind(line.text);
-    if (special) {
-      flush();
-      paras.push(special === "byline" ? { lines: [line], kind: special, closing: true } : { lines: [line], kind: special });
-      continue;
-    }
     const next = lines[at + 1];
-    const starts = startsParagraph(line, cur.at(-1), next);
-    if (starts) flush();
-    if (starts === "alone") {
-      paras.push({ lines: [line], kind: "body" });
-      continue;
-    }
-    if (CAPTION.test(line.text) || NOTICE.test(line.text)) {
-      flush();
+    const special = bracketedHeadline(line, cur.at(-1), next, marks) || NOTICE.test(line.text) ? null : lineKind(line.text);
+    const starts = special ? null : startsParagraph(line, cur.at(-1), next, marks);
+    if (special || starts) flush();
+    if (special) paras.push(special === "byline" ? { lines: [line], kind: special, closing: true } : { lines: [line], kind: special });
+    else if (starts === "alone") paras.push({ lines: [line], kind: "body" });
+    else if (starts === "caption") {
       caption = true;
       cur.push(line);
-      continue;
     }
+    if (special || starts === "alone" || starts === "caption") continue;
     if (caption) {
       cur.push(line);
       continue;
@@ -250,7 +238,8 @@ function classify(p: Para): Para {
   if (p.kind !== "body") return p;
   const text = plainText(p);
   if (OPENER.test(text)) return { ...p, kind: "opener" };
-  if (isHeadingText(text, p.lines.length)) return { ...p, kind: "heading" };
+  // (a table's rows, `6月20日　上午9:00—11:30　语文`, are no headline however short: furniture)
+  if (isHeadingText(text, p.lines.length)) return { ...p, kind: p.lines.some((l) => TABLE_ROW.test(l.text)) ? "furniture" : "heading" };
   return p;
 }
 

@@ -4,7 +4,18 @@
  * a byline — and lines that always start a paragraph (an opener, a notice's title).
  */
 import type { Line } from "./layout.js";
-import { BOX, BYLINE_ISH, CLAUSE_MARK, MAX_MARKED_LABEL, NOTICE_TITLE, OPENER, hasCreditWords, markedHeadline } from "./line-classes.js";
+import {
+  BOX,
+  BYLINE_ISH,
+  CAPTION,
+  CLAUSE_MARK,
+  MAX_MARKED_LABEL,
+  NOTICE,
+  NOTICE_TITLE,
+  OPENER,
+  hasCreditWords,
+  markedHeadline,
+} from "./line-classes.js";
 import { SENTENCE_END, visualWidth } from "./text.js";
 
 /** What a marked line is: a brief's headline, a label or caption (one line, or `caption2`: with the next), or a byline. */
@@ -68,7 +79,13 @@ function captionEnd(marked: string, next: string): boolean {
  * on from a clause; a notice's title (`停水公告`) after a finished sentence or a credit, unless the
  * sentence runs on below it (`市教育局日前下发通知` / `，要求…`). "alone": the line is a paragraph by itself.
  */
-export function startsParagraph(line: Line, prev: Line | undefined, next: Line | null | undefined): "alone" | "opens" | null {
+export function startsParagraph(
+  line: Line,
+  prev: Line | undefined,
+  next: Line | null | undefined,
+  marks: Set<string>,
+): "alone" | "opens" | "caption" | null {
+  if (bracketedHeadline(line, prev, next, marks)) return "alone";
   const text = line.text.trim();
   const before = prev?.text.trim();
   if (before !== undefined && OPENER.test(text) && (SENTENCE_END.test(before) || !CLAUSE_MARK.test(before))) return "opens";
@@ -77,5 +94,7 @@ export function startsParagraph(line: Line, prev: Line | undefined, next: Line |
   const signed = before !== undefined && /\S\s+[\p{Script=Han}·]{2,4}$/u.test(before) && !CLAUSE_MARK.test(before);
   if (NOTICE_TITLE.test(text) && !runsOn && (before === undefined || SENTENCE_END.test(before) || BYLINE_ISH.test(before) || signed))
     return "alone";
+  // a photo caption or an ad opens furniture that runs to the next blank line
+  if (CAPTION.test(line.text) || NOTICE.test(line.text)) return "caption";
   return null;
 }

@@ -24,7 +24,7 @@ import { assembleArticles } from "./assemble.js";
 import { applyTypeSizes, kindsByTypeSize, sized } from "./type-size.js";
 import { type Draft, newDraft, type SegmentOptions } from "./draft.js";
 import { SENTENCE_END, visualWidth } from "./text.js";
-import { BOX, NOTICE_TITLE } from "./line-classes.js";
+import { BOX, NAMES_LINE, NOTICE_TITLE } from "./line-classes.js";
 import type { Article } from "./types.js";
 import { PageParas } from "./page-paras.js";
 
@@ -88,8 +88,10 @@ class PageSegmenter extends PageParas {
   }
 
   private byline(i: number, p: Para, d: Draft | null): void {
-    // a marked line with no credit in it, right above a headline, is a column label (`■聚焦民生`)
-    if (!p.closing && !hasCreditWords(displayText(p)) && this.paras[i + 1]?.kind === "heading") {
+    // a marked line with no credit in it, right above a headline, is a column label (`■聚焦民生`); one
+    // with no names either is a contents line (`▶ …何时不再“卡壳”？　4版`)
+    const credits = hasCreditWords(displayText(p));
+    if (!p.closing && !credits && (this.paras[i + 1]?.kind === "heading" || !NAMES_LINE.test(displayText(p, "")))) {
       this.notes.push(p);
       return;
     }
@@ -101,11 +103,9 @@ class PageSegmenter extends PageParas {
       (this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i)));
     // a byline between a finished article and a headline block stands over that headline
     const overHeadline = d?.closed === true && this.paras[this.skipFurniture(i + 1)]?.kind === "heading";
-    // on a page whose headlines stand under their bodies, an unmarked credit set right under the
-    // headline that closed an article without one, apart from the text below, is that article's
-    // (`…首演` / `文/图　许蔓` / blank line / `3月13日，…`)
-    // (or when the headline after it has a credit of its own under it: `…开幕` / `记者 段鸣` /
-    // `40名茶农学做直播带货` / `通讯员 龚晨`)
+    // on a page whose headlines stand under their bodies, an unmarked credit right under the headline
+    // that closed an article without one is that article's when set apart from the text below (`…首演`
+    // / `文/图　许蔓` / blank line / `3月13日，…`) or when the headline after it has a credit of its own
     const apart = this.gaps[i]! < (this.gaps[i + 1] ?? 0) && this.order.first === 0;
     const nextHasOwn = this.paras[i + 1]?.kind === "heading" && this.paras[i + 2]?.kind === "byline";
     if (d?.closed && !d.byline && this.closedAt === i - 1 && (apart || nextHasOwn) && !BOX.test(p.lines[0]!.text)) {

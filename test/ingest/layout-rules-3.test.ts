@@ -141,3 +141,21 @@ describe("labels between headlines", () => {
     expect(articles(page)[0]!.subtitle ?? articles(page)[0]!.title).toContain("果蔬储存");
   });
 });
+
+describe("tables and contents lines", () => {
+  it("a table's rows set apart are no headline: the headline after the text heads it", () => {
+    const page =
+      "5　　教育周刊\n2025年4月17日　星期四\n本版主编：张　敏　责任编辑：潘　玉\n\n记者日前从县教育局获悉，2025年我\n县初中学业水平考试（中考）将于6\n月20日至22日举行，全县报名参考考\n生约4800人，设云岭中学、县民族中\n学、白沙中学3个考点。\n\n今年中考考试科目、分值与去年保持\n一致，满分为750分。具体考试时间\n安排如下：\n\n6月20日　上午9:00—11:30　语文\n　　　　　下午15:00—17:00　物理、化学\n6月21日　上午9:00—11:00　数学\n　　　　　下午15:00—16:40　道德与法治、历史\n6月22日　上午9:00—11:00　英语\n　　　　　下午15:00—16:30　生物、地理\n\n县教育局提醒，考生须携带准考证和\n身份证，提前30分钟到达考点，严禁\n携带手机、智能手表等电子设备进入\n考场。体育与健康考试将于5月8日至\n10日进行。\n\n2025年中考时间定了\n6月20日至22日举行　全县约4800名考生报考\n本报记者　李晓岚\n";
+    const got = articles(page);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.byline).toBe("本报记者 李晓岚");
+    expect(got[0]!.body).toContain("考生须携带准考证");
+  });
+  it("a marked contents line is no byline; a marked name is", () => {
+    const page =
+      "今日导读\n▶ 老旧小区加装电梯何时不再“卡壳”？　4版\n\n天气　今天　多云转阵雨　22℃～30℃\n　　　明天　阵雨　21℃～27℃　东南风2～3级\n\n" +
+      "甲镇新建冷库两座投用\n\n甲镇新建冷库两座，库容达三千吨。\n\n" +
+      "乙村文化礼堂开放\n\n▢ 吴峰宇\n\n乙村文化礼堂昨天开放，可容纳三百人。\n";
+    expect(fields(page).map((f) => f[3])).toEqual([null, "吴峰宇"]);
+  });
+});
