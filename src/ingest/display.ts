@@ -24,6 +24,8 @@ export const markOf = (block: Para[]): string | null => block.map(briefMark).fin
 
 /** A brief's headline set in lenticular brackets (`【市区新增5条定制公交】`; a label's are shorter). */
 const BRACKETED = /^【([^【】]{6,})】$/u;
+/** A column label in brackets printed in front of the headline on its line (`【百姓身边事】城乡居民医保缴费开始了`). */
+const LEADING_LABEL = /^【[^【】]{2,8}】\s*(?=\S{6})/u;
 
 /** Each line of the paragraph as display text, with column-overlap repetitions removed. */
 export function displayLines(p: Para): string[] {
@@ -34,7 +36,8 @@ export function displayLines(p: Para): string[] {
           .slice(0, l.text.length - l.dropTail)
           .replace(/^#{1,6}\s+/, "")
           .replace(MARK, "")
-          .replace(BRACKETED, "$1"),
+          .replace(BRACKETED, "$1")
+          .replace(LEADING_LABEL, ""),
       ),
     ),
   );

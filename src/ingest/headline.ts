@@ -64,7 +64,15 @@ function endsOpen(line: string): boolean {
   // a colon or a dash at the end announces the rest (`岩脚镇马鞍村：` / `一片茶叶撑起增收路`)
   if (/[：:—–]\s*$/u.test(line)) return true;
   if (APPROACHES.test(line)) return false;
-  const last = tag(line.replace(/[\p{P}\s]+$/u, "")).at(-1);
+  const words = tag(line.replace(/[\p{P}\s]+$/u, ""));
+  const last = words.at(-1);
+  // so does a verb's count without its noun (`城关镇设立5个` / `电动自行车登记点`; `…泊位4个` ends)
+  if (last?.tag === "q" && words.at(-2)?.tag === "m" && words.at(-3)?.tag === "v") return true;
+  // (a verb and its direction without the place, `龙潭高山蔬菜坐上` / `“冷链专车”`; a causative with
+  // nothing caused yet, `让“周末不打烊”` / `成为服务常态`)
+  if (last?.tag === "f" && words.at(-2)?.tag === "v") return true;
+  const unquoted = tag(line.replace(/[“"「『][^”"」』]*[”"」』]/gu, " ").trim());
+  if (/^[让使把]$/u.test(unquoted[0]?.word ?? "") && !unquoted.slice(1).some((w) => PREDICATE_TAGS.has(w.tag))) return true;
   return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
 }
 const tag = (text: string) => (tagger ??= Jieba.withDict(dict)).tag(text, true);
@@ -125,6 +133,8 @@ function splitTitleLines(lines: string[], kickerAbove = false): { kicker: string
     if (subtitleLike(line)) break;
     let k = start + 1;
     while (k < i && titleWidth(lines.slice(k, i + 1)) > MAX_JOINED_TITLE) k++;
+    // (lines that run on into the next are no kicker: the line that does not fit is the subtitle)
+    if (endsOpen(joinTitle(lines.slice(start, k)))) break;
     kicker.push(joinTitle(lines.slice(start, k)));
     start = k;
   }

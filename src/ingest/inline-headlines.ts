@@ -117,6 +117,9 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       const byFlush = !short(k);
       const inRun = (q: number) => (byFlush ? flush(q) && !CLAUSE_MARK.test(p.lines[q]!.text) : short(q));
       while (end + 1 < p.lines.length && end - k + 1 < (byFlush ? 2 : MAX_RUN) && inRun(end + 1)) end++;
+      // (and a subtitle under it, unpunctuated and short of the column: body text runs to its edge)
+      const subtitle = (q: number) => !credit(q) && !CLAUSE_MARK.test(p.lines[q]!.text) && visualWidth(p.lines[q]!.text) <= 0.9 * usual;
+      if (!byFlush && end + 2 < p.lines.length && end - k + 1 < MAX_RUN && subtitle(end + 1)) end++;
       // (and a `——` subtitle under it, whatever its punctuation)
       if (end + 1 < p.lines.length && /^[—–]{2}/u.test(p.lines[end + 1]!.text.trim()) && !HAS_SENTENCE_END.test(p.lines[end + 1]!.text))
         end++;

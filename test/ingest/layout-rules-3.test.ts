@@ -159,3 +159,32 @@ describe("tables and contents lines", () => {
     expect(fields(page).map((f) => f[3])).toEqual([null, "吴峰宇"]);
   });
 });
+
+describe("titles wrapped over two lines", () => {
+  const head = (lines: string) => {
+    const got = articles(
+      `${lines}\n\n本报讯 甲县城关镇设立电动自行车登记点，方便市民就近登记。\n龙潭高山蔬菜坐上冷链专车，“周末不打烊”服务成为常态。\n`,
+    );
+    return [got[0]!.kicker, got[0]!.title, got[0]!.subtitle];
+  };
+  it("a line that ends on a verb's count, a verb and its direction, or a causative with nothing caused runs on", () => {
+    expect(head("城关镇设立5个\n电动自行车登记点")).toEqual([null, "城关镇设立5个电动自行车登记点", null]);
+    expect(head("龙潭高山蔬菜坐上\n“冷链专车”\n每天40余吨鲜菜发往省外市场")).toEqual([
+      null,
+      "龙潭高山蔬菜坐上“冷链专车”",
+      "每天40余吨鲜菜发往省外市场",
+    ]);
+    expect(head("让“周末不打烊”\n成为服务常态")).toEqual([null, "让“周末不打烊”成为服务常态", null]);
+  });
+  it("the other side: a count after its noun ends a clause; a causative with its own verb is a clause", () => {
+    expect(head("总投资12.6亿元　新增万吨级泊位4个\n城关镇电动自行车登记点开放")[0]).toBe("总投资12.6亿元 新增万吨级泊位4个");
+    // (kicker and title, or title and subtitle: two clauses either way, not one title)
+    const care = articles(
+      "让老人在家门口安享晚年\n城关镇嵌入式养老服务覆盖八成街道\n\n本报讯 城关镇嵌入式养老服务已覆盖八成街道，让老人在家门口安享晚年。\n",
+    )[0]!;
+    expect([care.kicker, care.title, care.subtitle]).toContain("让老人在家门口安享晚年");
+  });
+  it("a column label in brackets in front of a headline is no part of it", () => {
+    expect(head("【百姓身边事】城关镇电动自行车登记点开放")[1]).toBe("城关镇电动自行车登记点开放");
+  });
+});
