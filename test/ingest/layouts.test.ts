@@ -33,7 +33,7 @@ function segmentationScore(name: string): { articles: number; found: number; tit
     const got = segmentPage(text, { source: file }).filter((a) => a.kind === "article");
     for (const w of want) {
       s.articles++;
-      const a = got.find((g) => squash(g.body).startsWith(w.starts));
+      const a = got.find((g) => squash(g.body).startsWith(squash(w.starts)));
       if (!a) continue;
       s.found++;
       const title = squash(a.title) === squash(w.title);
@@ -42,7 +42,7 @@ function segmentationScore(name: string): { articles: number; found: number; tit
       s.byline += Number(byline);
       // (sets differ on whether a subtitle keeps its leading dash)
       const sub = (x: string | null | undefined) => squash(x).replace(/^[—–-]+/, "");
-      const rest = squash(a.body).endsWith(w.ends) && squash(a.kicker) === squash(w.kicker) && sub(a.subtitle) === sub(w.subtitle);
+      const rest = squash(a.body).endsWith(squash(w.ends)) && squash(a.kicker) === squash(w.kicker) && sub(a.subtitle) === sub(w.subtitle);
       s.exact += Number(title && byline && rest);
     }
   }
@@ -79,6 +79,12 @@ describe.each([
   // written after all of session 11's rules but two small credit rules; first measured 62.7 and 58.5 % (52.2 and 21.5 % with the session-start code)
   ["heldout15", { found: 0.85, title: 0.67, exact: 0.39, onAnswer: 0.62, topK: 0.94 }],
   ["heldout16", { found: 0.9, title: 0.64, exact: 0.41, onAnswer: 0.58, topK: 0.96 }],
+  // written in session 12; first measured 40.3, 46.3 % (the session-start code gave the same) and, written
+  // after most of session 12's rules, 74.3 and 45.8 % (68.9 and 48.6 % with the session-start code)
+  ["heldout17", { found: 0.9, title: 0.76, exact: 0.59, onAnswer: 0.66, topK: 0.9 }],
+  ["heldout18", { found: 0.87, title: 0.76, exact: 0.35, onAnswer: 0.73, topK: 0.97 }],
+  ["heldout19", { found: 0.97, title: 0.82, exact: 0.69, onAnswer: 0.75, topK: 0.95 }],
+  ["heldout20", { found: 0.89, title: 0.71, exact: 0.38, onAnswer: 0.56, topK: 0.93 }],
 ] as const)("layouts beyond the seeds: %s pages", (name, floor) => {
   it("segmentation: articles found and their headlines", () => {
     const s = segmentationScore(name);
