@@ -2,10 +2,10 @@
  * Headline blocks: which lines of a block are the headline, its kicker and subtitle, and which are
  * column labels or other furniture — judged by whose words they repeat (the body they head).
  */
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
+import { PORTRAIT, endsOpen, hasPredicate, startsWithVerb, subtitleLike } from "./clauses.js";
 import { visualWidth } from "./columns.js";
 import { type Para, displayLines, plainText } from "./layout.js";
+import { NOTICE_TITLE } from "./line-classes.js";
 import { charBigrams, needsSpaceAtBreak } from "./text.js";
 import { anatomyBySize, paraSize, sized } from "./type-size.js";
 
@@ -39,60 +39,6 @@ const joinTitle = (lines: string[]): string =>
     "",
   );
 const titleWidth = (lines: string[]): number => lines.join("").replace(/\s+/g, "").length;
-
-/** Word classes that continue a sentence rather than start one: verbs, prepositions, adverbs, conjunctions. */
-const CONTINUING_TAGS = new Set(["v", "vn", "vd", "p", "d", "c", "zg", "ad"]);
-let tagger: Jieba | null = null;
-
-/**
- * A line that reads as a subtitle of the line above: a `——` line, a line with a comma, or one
- * that starts without a subject (`较去年同期增长43.7%`, `研究共同富裕…`, `实现…`). A line that starts
- * with its own subject (`安澜县重点项目建设再提速`) is a headline of its own.
- */
-/** Does the line have a predicate of its own (a verb or an idiom outside quotes)? `政协“请你来协商”` does not. */
-function hasPredicate(line: string): boolean {
-  const unquoted = line.replace(/[“"「『][^”"」』]*[”"」』]/gu, " ");
-  return tag(unquoted).some((w) => PREDICATE_TAGS.has(w.tag)) || APPROACHES.test(unquoted);
-}
-const PREDICATE_TAGS = new Set(["v", "vd", "vn", "i"]);
-
-/** `假期将至`: 至 there is the verb, though tagged a preposition. */
-const APPROACHES = /(?:将|已|即将)至\s*$/u;
-
-/** A line ending in a particle, preposition or conjunction (`鹤城自主研发的`) runs on into the next. */
-function endsOpen(line: string): boolean {
-  // a colon or a dash at the end announces the rest (`岩脚镇马鞍村：` / `一片茶叶撑起增收路`)
-  if (/[：:—–]\s*$/u.test(line)) return true;
-  if (APPROACHES.test(line)) return false;
-  const words = tag(line.replace(/[\p{P}\s]+$/u, ""));
-  const last = words.at(-1);
-  // so does a verb's count without its noun (`城关镇设立5个` / `电动自行车登记点`; `…泊位4个` ends)
-  if (last?.tag === "q" && words.at(-2)?.tag === "m" && words.at(-3)?.tag === "v") return true;
-  // (a verb and its direction without the place, `龙潭高山蔬菜坐上` / `“冷链专车”`; a causative with
-  // nothing caused yet, `让“周末不打烊”` / `成为服务常态`)
-  if (last?.tag === "f" && words.at(-2)?.tag === "v") return true;
-  const unquoted = tag(line.replace(/[“"「『][^”"」』]*[”"」』]/gu, " ").trim());
-  if (/^[让使把]$/u.test(unquoted[0]?.word ?? "") && !unquoted.slice(1).some((w) => PREDICATE_TAGS.has(w.tag))) return true;
-  return last !== undefined && (last.tag.startsWith("u") || last.tag === "p" || last.tag === "c");
-}
-const tag = (text: string) => (tagger ??= Jieba.withDict(dict)).tag(text, true);
-
-const VERB_TAGS = new Set(["v", "vn", "vd"]);
-
-/** The line's first word is a verb (`新增护理型床位120张`). */
-function startsWithVerb(line: string): boolean {
-  const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
-  return first !== undefined && VERB_TAGS.has(first.tag);
-}
-
-/** A portrait's subtitle: `记“岚川工匠”、钟表修理师傅卢德昌` (`记…`, not a reporter's `记者`). */
-const PORTRAIT = /^记(?!者)/u;
-
-export function subtitleLike(line: string): boolean {
-  if (/^[—–-]{1,2}/.test(line) || /[，,]/.test(line) || PORTRAIT.test(line)) return true;
-  const first = tag(line.replace(/^[\p{P}\s]+/u, ""))[0];
-  return first !== undefined && CONTINUING_TAGS.has(first.tag);
-}
 
 /**
  * Kicker, title and subtitle from the lines of one headline paragraph: lines join into the title
@@ -212,6 +158,7 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
     draft.subtitle = byType?.subtitle.length ? byType.subtitle.join("") : null;
     return [];
   }
+  if (noticeTitle(draft, block)) return [];
   const run = block.flatMap((p) => peelLabel(p, bodyGrams) ?? [p]);
   const scores = run.map((p) => (p.kind === "furniture" ? 0 : paragraphOverlap(p, bodyGrams)));
   // a one-line label paragraph (`文化长廊`) above the headline shares a word by chance at most
@@ -266,12 +213,7 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
     top++;
   furnitureLines.push(...titlePara.lines.slice(0, top).filter((_, k) => isLabel(lines[k]!, k)));
   const kickerLines = lines.slice(0, top).filter((l, k) => !isLabel(l, k));
-  // a label under the headline, sharing no words with the body, is the next column's (`体坛简讯`)
-  let end = lines.length;
-  // (a quoted word is the title's own: `一棵核桃树撑起` / `“致富伞”`)
-  const label = (l: string, k: number) =>
-    visualWidth(l) <= MAX_LABEL_CHARS && lineScores[k]! < NO_SHARED_WORDS && !/[“"「『《（(]/u.test(l);
-  while (end - 1 > top + 1 && label(lines[end - 1]!, end - 1)) end--;
+  const end = trailingLabel(lines, lineScores, top);
   furnitureLines.push(...titlePara.lines.slice(end));
   lines = lines.slice(top, end);
   // (a kicker found above: a second clause here is the subtitle, not another title)
@@ -281,4 +223,24 @@ export function assignHeadline(draft: HeadlineFields, block: Para[], bodyGrams: 
   const kicker = [...run.slice(first, last).flatMap(displayLines), ...kickerLines, ...(split.kicker ? [split.kicker] : [])].join(" ");
   draft.kicker = kicker || null;
   return [...furniture, ...furnitureLines.map((l): Para => ({ lines: [l], kind: "furniture" }))];
+}
+
+/** A notice's title is one however many lines it takes (`云岭县人民政府` / `关于加强…` / `…的通告`). */
+function noticeTitle(draft: HeadlineFields, block: Para[]): boolean {
+  const whole = block.flatMap(displayLines);
+  if (!NOTICE_TITLE.test(whole.join("")) || whole.length > 4) return false;
+  draft.title = joinTitle(whole);
+  return true;
+}
+
+/**
+ * Where a headline's lines end before a label under them that shares no words with the body: the
+ * next column's (`体坛简讯`). A quoted word is the title's own (`一棵核桃树撑起` / `“致富伞”`).
+ */
+function trailingLabel(lines: string[], lineScores: number[], top: number): number {
+  const label = (l: string, k: number) =>
+    visualWidth(l) <= MAX_LABEL_CHARS && lineScores[k]! < NO_SHARED_WORDS && !/[“"「『《（(]/u.test(l);
+  let end = lines.length;
+  while (end - 1 > top + 1 && label(lines[end - 1]!, end - 1)) end--;
+  return end;
 }

@@ -52,7 +52,7 @@ export const NOTICE_TITLE = /^[\p{Script=Han}\d（）()“”]{0,30}(?:启事|�
 export const CAPTION = /^(?:图为|[上下左右]?图[：:]|[上下左右]图为|图片说明)/u;
 const BRACKET_NOTE = /^[（(][^（）()]{1,40}[）)]$/u;
 const CREDIT =
-  /^(?:责任编辑|责编|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:[\s·・]|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{1,2}版?\s+[\p{Script=Han}·]{2,4}$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]/u;
+  /^(?:责任编辑|责编|本版编辑|编辑|美编|美术编辑|校对|制图|摄影|设计|排版|版式|审核|终审|值班编辑|视觉设计|图片编辑|统筹|策划)\s*[：:\s]|出品$|^(?:扫码|扫描二维码|长按识别|长按二维码)|^(?:本报综合|据新华社电|综合新华社电|本报综合报道)$|^第?[0-9一二三四五六七八九十]{1,3}版(?:[\s·・]|$)|^[A-H]\d{1,2}版?(?:\s*[\p{Script=Han}·]{2,8})?$|^\d{1,2}版?\s+[\p{Script=Han}·]{2,4}$|^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]|^\d{1,2}$|^第\s*\d{1,5}\s*期$/u;
 export const OPENER =
   /^(?:本报讯|本报[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|[\p{Script=Han}]{2,8}(?:社|网|报|台)[\p{Script=Han}]{0,8}\d{1,2}月\d{1,2}日电|【[^】]{1,20}(?:讯|电)】)/u;
 export const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
@@ -131,8 +131,10 @@ export function isHeadingText(text: string, lineCount: number): boolean {
   const asked = /[？?]$/u.test(text) ? text : /[？?]\s*$/u.test(head) ? head.trimEnd() : null;
   const asks = asked !== null && !/[：:]/u.test(asked) && asked.length <= MAX_QUESTION_HEADLINE;
   const checked = asks ? asked.slice(0, -1) + text.slice(asked.length) : text;
-  // (an item of a list ending in a semicolon, `一是总分由50分提高到60分；`, is running text)
-  return short && !HAS_SENTENCE_END.test(checked) && !/…/.test(text) && !/[；;]$/u.test(text);
+  // (an item of a list ending in a semicolon, `一是总分由50分提高到60分；`, is running text; so is a
+  // clause that announces a list, `为切实做好…，…通告如下：`)
+  const announces = /[：:]$/u.test(text) && /[，,]/u.test(text);
+  return short && !HAS_SENTENCE_END.test(checked) && !/…/.test(text) && !/[；;]$/u.test(text) && !announces;
 }
 
 /**

@@ -95,9 +95,8 @@ class PageSegmenter extends PageParas {
       this.notes.push(p);
       return;
     }
-    // an article has one byline: another one after its body, before more text, opens the next
-    // article; so does one after a headed article's body (its headline is above it: nothing of it
-    // can follow a byline that more body text follows)
+    // an article has one byline: another one after its body, before more text, opens the next article;
+    // so does one after a headed article's body (nothing of it can follow a byline that more text follows)
     const leading =
       !p.closing &&
       (this.isLeadingByline(i) || (d !== null && (d.byline !== null || d.title !== null) && d.body.length > 0 && this.bylineBeforeBody(i)));
@@ -240,10 +239,11 @@ class PageSegmenter extends PageParas {
         // the article above has its headline and a byline opens the body below: a block between
         // them that shares any words with that body (and none with the one above) is its headline
         (cue && d.title !== null && o >= NO_SHARED_WORDS && overAbove[k]! < NO_SHARED_WORDS && this.bylineBeforeBody(nextIdx)) ||
-        // a heading with the marker the article's own headline had is the next brief's (`▶ …` / `▶ …`),
-        // and a notice's headline heads the notice
+        // a heading with the marker of the article's own headline is the next brief's; a notice's heads the notice
         (d.mark !== null && briefMark(run[k]!) === d.mark) ||
         (opensBelow && NOTICE_TITLE.test(plainText(run[k]!))) ||
+        // a headline right over a `（上接第1版）` line heads the continuation
+        (k === run.length - 1 && paras[j]?.kind === "jump" && /上接|接上|接第/u.test(plainText(paras[j]!))) ||
         // on a page whose headlines have all stood over their bodies, one sharing any words with the
         // body below and fewer with the one above does too (`少年棋手争锋楚河汉界` over `…青少年象棋锦标赛…`)
         // (or, standing apart after a headed article, none with either: a photo's headline, `稻浪翻金　秋收正忙`)

@@ -188,3 +188,17 @@ describe("titles wrapped over two lines", () => {
     expect(head("【百姓身边事】城关镇电动自行车登记点开放")[1]).toBe("城关镇电动自行车登记点开放");
   });
 });
+
+describe("continuations, notices' titles and page numbers", () => {
+  it("a headline over `（上接第1版）` heads the continuation; a clause announcing a notice's list is text", () => {
+    const page =
+      "3\n第216期\n甲县政府常务会议召开\n　　本报讯 4月11日，县长主持召开常务会议，\n研究审议停车管理办法等事项。\n" +
+      "全县春播进度过七成\n（上接第1版）\n受益农户超过8000户。\n　　记者在龙潭乡采访时看到，育秧工厂内\n秧苗整齐排列。\n" +
+      "甲县人民政府关于加强春季森林防火的通告\n　　为切实做好春季森林防火工作，保护森林\n资源，现就有关事项通告如下：\n" +
+      "　　一、3月1日至5月31日为我县森林高火\n险期，禁止一切野外用火。\n";
+    const got = articles(page);
+    expect(got.map((a) => a.title)).toEqual(["甲县政府常务会议召开", "全县春播进度过七成", "甲县人民政府关于加强春季森林防火的通告"]);
+    expect(got[0]!.body.startsWith("本报讯")).toBe(true);
+    expect(got[2]!.body).toContain("现就有关事项通告如下");
+  });
+});
