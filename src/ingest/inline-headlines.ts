@@ -119,7 +119,8 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       while (end + 1 < p.lines.length && end - k + 1 < (byFlush ? 2 : MAX_RUN) && inRun(end + 1)) end++;
       // (and a subtitle under it, unpunctuated and short of the column: body text runs to its edge)
       const subtitle = (q: number) => !credit(q) && !CLAUSE_MARK.test(p.lines[q]!.text) && visualWidth(p.lines[q]!.text) <= 0.9 * usual;
-      if (!byFlush && end + 2 < p.lines.length && end - k + 1 < MAX_RUN && subtitle(end + 1)) end++;
+      const withSubtitle = !byFlush && end + 2 < p.lines.length && end - k + 1 < MAX_RUN && subtitle(end + 1);
+      if (withSubtitle) end++;
       // (and a `——` subtitle under it, whatever its punctuation)
       if (end + 1 < p.lines.length && /^[—–]{2}/u.test(p.lines[end + 1]!.text.trim()) && !HAS_SENTENCE_END.test(p.lines[end + 1]!.text))
         end++;
@@ -141,7 +142,9 @@ export function splitInlineHeadlines(paras: Para[]): Para[] {
       const credited = by > end;
       if (!byFlush && !last && !credited && (by + 1 >= p.lines.length || short(by + 1))) continue;
       if (k > from) out.push({ lines: p.lines.slice(from, k), kind: from === 0 ? p.kind : "body" });
-      out.push({ lines: p.lines.slice(k, end + 1), kind: "heading" });
+      // (the subtitle, set in its own type, as a paragraph of its own)
+      if (withSubtitle) out.push({ lines: p.lines.slice(k, end), kind: "heading" }, { lines: [p.lines[end]!], kind: "heading" });
+      else out.push({ lines: p.lines.slice(k, end + 1), kind: "heading" });
       if (by > end) out.push({ lines: p.lines.slice(end + 1, by + 1), kind: "byline", marked: true });
       from = by + 1;
       k = by;
