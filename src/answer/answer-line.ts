@@ -82,6 +82,26 @@ function sentenceGroup(article: Article, s: number, max: number): { start: numbe
 
 /** Words that state a figure (`达到21.2万场`, `总值为…`), as opposed to mentioning one in passing. */
 const STATES_FIGURE = /(?:达到?|为|是|共|计|实现|完成|有|超过|合计|总计)\s*$/u;
+/** Figures a change arrives at (`增加至26班`), with the asked unit (`班`) or a percentage when one follows. */
+function arrivals(text: string, unit: string | undefined): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (const m of text.matchAll(ARRIVES_AT)) {
+    const figure = m[1]!;
+    const after = text.slice(m.index! + m[0].length);
+    const tail = unit && after.startsWith(unit) ? unit : after.startsWith("%") ? "%" : "";
+    const match = Object.assign([`${figure}${tail}`], {
+      index: m.index! + m[0].length - figure.length,
+      input: text,
+    }) as unknown as RegExpExecArray;
+    out.push(match);
+  }
+  return out;
+}
+const ARRIVES_AT =
+  /(?:增加|增长|提高|提升|上升|上调|扩大|延长|下降|减少|降低|下调|缩短|压缩)(?:至|到)\s*(\d+(?:\.\d+)?(?:\s*[万亿千百])*)/gu;
+
+/** What follows a change's starting figure: the change and where it arrives (`增加至`, `提高到`, `降为`). */
+const CHANGES_TO = /^\s*[^\d，。；]{0,3}?(?:增加|增长|增|提高|提升|上升|上调|扩大|延长|下降|减少|降低|下调|缩短|压缩|降|减)(?:至|到|为)/u;
 
 /**
  * The fact the question asks for, as `text` writes it: for "how many", a quantity in the unit
@@ -94,6 +114,8 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
   if (!pattern) return null;
   let found = [...text.matchAll(pattern)].filter((m) => /\d|[午日年]/u.test(m[0]) && m[0].trim().length > 0);
   const unit = /(?:多少|几)([^\d\s，。？?！!的]{1,2})/u.exec(question)?.[1];
+  // (the figure a change arrives at, `由18班增加至26班`, which the quantity pattern leaves out as a range's end)
+  if (kind === "number") found.push(...arrivals(text, unit?.slice(-1)));
   const inUnit = unit ? found.filter((m) => m[0].trim().endsWith(unit.slice(-1))) : [];
   if (inUnit.length) found = inUnit;
   if (!found.length) return null;
@@ -120,8 +142,12 @@ function factSpan(text: string, question: string, terms: string[]): string | nul
   const slot = answerSlot(question.normalize("NFKC").toLowerCase())?.left ?? "";
   const afterSlot = (m: RegExpMatchArray) =>
     slot.length >= 2 && norm.slice(Math.max(0, m.index! - slot.length - 1), m.index).includes(slot);
+  // the figure a change starts from (`由18班增加至26班`) gives way to the one it arrives at
+  const leaves = (m: RegExpMatchArray) =>
+    /[由从]\s*$/u.test(text.slice(Math.max(0, m.index! - 2), m.index)) && CHANGES_TO.test(text.slice(m.index! + m[0].length));
   const rank = (m: RegExpMatchArray) =>
     (/\D$/u.test(m[0].trim()) ? 0 : 4) +
+    (leaves(m) ? 8 : 0) +
     (afterSlot(m) ? 0 : follows(m) ? 1 : STATES_FIGURE.test(text.slice(Math.max(0, m.index! - 3), m.index)) ? 2 : 3);
   const best = found.sort((a, b) => rank(a) - rank(b) || distance(a.index!) - distance(b.index!))[0]!;
   return best[0].trim();

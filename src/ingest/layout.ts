@@ -4,18 +4,11 @@
  * credits, headings). Pure functions over the decoded text.
  */
 import {
-  BOX,
   BYLINE_ISH,
-  CLAUSE_MARK,
-  CAPTION,
-  MAX_MARKED_LABEL,
-  markedHeadline,
   NAMES_LINE,
   NOTICE,
-  NOTICE_TITLE,
   TABLE_ROW,
   OPENER,
-  hasCreditWords,
   isGluedCredit,
   isHeadingText,
   isNameCredit,

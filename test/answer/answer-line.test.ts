@@ -100,3 +100,19 @@ describe("the learned ranker", () => {
     expect(right).toBe(40);
   });
 });
+
+describe("a figure a change arrives at", () => {
+  it("`由18班增加至26班`: the line gives where the change arrives, not where it starts", async () => {
+    const { createAnswerService } = await import("../../src/answer/answer-service.js");
+    const { HashEmbeddings } = await import("../../src/search/hash-embeddings.js");
+    const { buildIndex } = await import("../../src/search/index-store.js");
+    const { localRetriever } = await import("../../src/search/index.js");
+    const { scratchCorpus } = await import("../helpers/index.js");
+    const { corpusDir, dataDir } = scratchCorpus(new URL("../fixtures/layouts/heldout17/pages", import.meta.url).pathname);
+    const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
+    const svc = createAnswerService({ retriever: localRetriever(() => index) });
+    const a = await svc.ask("江州到岚山的城际公交每天有多少班？");
+    expect(a.answerSpan).toBe("26班");
+    expect(a.answer).toContain("由18班增加至26班");
+  }, 30_000);
+});
