@@ -4,7 +4,7 @@
  * credit at a block's top, a notice's title.
  */
 import type { Para } from "./layout.js";
-import { BYLINE_ISH, CLAUSE_MARK, NOTICE_TITLE, TABLE_ROW, hasCreditWords } from "./line-classes.js";
+import { BRACKETED_HEADLINE, BYLINE_ISH, CLAUSE_MARK, NOTICE_TITLE, TABLE_ROW, hasCreditWords } from "./line-classes.js";
 import { HAS_SENTENCE_END, SENTENCE_END, visualWidth } from "./text.js";
 
 /**
@@ -32,7 +32,7 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
     return [heading, ...gluedHeadline({ lines: rest, kind: "body" }, heading)];
   };
   // a brief's headline in lenticular brackets (`【临江区新增3处24小时自助图书馆】`) is one wherever it stands
-  if (/^【[^【】]{9,}】$/u.test(first!.text.trim())) return split();
+  if (BRACKETED_HEADLINE.test(first!.text.trim())) return split();
   // so is a notice's, named by its kind (`遗失声明`, `…招聘启事`), over one line or two
   const noticeLines = p.lines.slice(0, 2).findIndex((l) => NOTICE_TITLE.test(l.text.trim()));
   // (not a sentence that runs on: `市教育局日前下发通知` / `，要求…`)
@@ -51,7 +51,7 @@ function gluedHeadline(p: Para, before: Para | undefined): Para[] {
   // (the rest has punctuation: full-width, or half-width as some pages set it, `…出行,自9月10日`)
   const punctuated = /[，。、；：？！,;:?!]|\p{Script=Han}\./u.test(rest.map((l) => l.text).join(""));
   // (a headline may ask: `房东拒退押金怎么办？`, its only mark at its end)
-  if (first!.indented || /[，。、；：？！,;:?!…]/u.test(first!.text.trim().replace(/[？?]$/u, "")) || !punctuated) return [p];
+  if (first!.indented || CLAUSE_MARK.test(first!.text.trim().replace(/[？?]$/u, "")) || !punctuated) return [p];
   // only where an article can start: after a headline block, a byline or page furniture (OCR
   // lines vary in width, so inside an article a short first line is no evidence)
   const ended = (q: Para) => SENTENCE_END.test(q.lines.at(-1)!.text.trim());

@@ -32,6 +32,8 @@ const JUMP =
   /^[（(]\s*(?:下转|上接|接上|转第|接第|详见|见第|转下|续)[^）)]{0,16}[）)]$|^(?:下转|上接|接上|转第|接第)第?[0-9一二三四五六七八九十]{1,3}[版页]/u;
 /** A table's row: three or more cells set apart by wide gaps (`停电时间　　停电线路　　停电范围`). */
 export const TABLE_ROW = /\S(?: {2,}|　+)\S.*?\S(?: {2,}|　+)\S/u;
+/** A brief's headline in lenticular brackets: longer than a column label's (`【城事】`, `【百姓身边事】`). */
+export const BRACKETED_HEADLINE = /^【[^【】]{9,}】$/u;
 /** Clause punctuation: running text has some in every line or two. */
 export const CLAUSE_MARK = /[，。、；：？！,;:?!…]/u;
 /** A box-marked line this short without a credit in it is a column label. */

@@ -6,6 +6,7 @@
 import type { Line } from "./layout.js";
 import {
   BOX,
+  BRACKETED_HEADLINE,
   BYLINE_ISH,
   CAPTION,
   CLAUSE_MARK,
@@ -32,9 +33,6 @@ export function headlineMarks(lines: Line[]): Set<string> {
   if (lines.some((l) => BRACKETED_HEADLINE.test(l.text.trim()))) marks.add("【");
   return marks;
 }
-
-/** A brief's headline in lenticular brackets: longer than a column label's (`【城事】`, `【百姓身边事】`). */
-const BRACKETED_HEADLINE = /^【[^【】]{9,}】$/u;
 
 /**
  * A shorter bracketed line (`【流感疫苗开始接种】`) over running text, on a page that sets briefs'

@@ -101,18 +101,6 @@ describe("the learned ranker", () => {
   });
 });
 
-/** An answer service over a real index of a committed layout set's pages. */
-async function layoutService(set: string): Promise<AnswerService> {
-  const { createAnswerService } = await import("../../src/answer/answer-service.js");
-  const { HashEmbeddings } = await import("../../src/search/hash-embeddings.js");
-  const { buildIndex } = await import("../../src/search/index-store.js");
-  const { localRetriever } = await import("../../src/search/index.js");
-  const { scratchCorpus } = await import("../helpers/index.js");
-  const { corpusDir, dataDir } = scratchCorpus(new URL(`../fixtures/layouts/${set}/pages`, import.meta.url).pathname);
-  const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
-  return createAnswerService({ retriever: localRetriever(() => index) });
-}
-
 describe("facts as the text states them", () => {
   it.each([
     // a change: where it arrives, not where it starts (the quantity pattern leaves a range's end out)
@@ -122,7 +110,7 @@ describe("facts as the text states them", () => {
   ])(
     "%s: %s → %s",
     async (set, question, span, holds) => {
-      const a = await (await layoutService(set)).ask(question);
+      const a = await (await seedService(new URL(`../fixtures/layouts/${set}/pages`, import.meta.url).pathname)).ask(question);
       expect(a.answerSpan).toBe(span);
       expect(a.answer).toContain(holds);
     },

@@ -11,13 +11,13 @@ export function scratchCorpus(from = CORPUS): { corpusDir: string; dataDir: stri
   return { corpusDir, dataDir: path.join(root, "data"), root };
 }
 
-/** An answer service over a real index of a scratch copy of the seed corpus (default options). */
-export async function seedService() {
+/** An answer service over a real index of a scratch copy of the seed corpus (or of `from`; default options). */
+export async function seedService(from = CORPUS) {
   const { createAnswerService } = await import("../../src/answer/answer-service.js");
   const { HashEmbeddings } = await import("../../src/search/hash-embeddings.js");
   const { buildIndex } = await import("../../src/search/index-store.js");
   const { localRetriever } = await import("../../src/search/index.js");
-  const { corpusDir, dataDir } = scratchCorpus();
+  const { corpusDir, dataDir } = scratchCorpus(from);
   const { index } = await buildIndex({ corpusDir, dataDir, embeddings: new HashEmbeddings() });
   return createAnswerService({ retriever: localRetriever(() => index) });
 }
